@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import type { Backoff, BackoffPolicy } from '../../lib/backoff/Backoff.js';
+
+/** The first `count` steps starting at `first`, checking that `attempt` counts 1, 2, 3… on the way. */
+export function steps(first: Backoff, count: number): Backoff[] {
+  const out: Backoff[] = [];
+  let b = first;
+  for (let i = 1; i <= count; i++) {
+    expect(b.attempt, `attempt of step ${i}`).to.equal(i);
+    out.push(b);
+    if (i < count) b = b.next();
+  }
+  return out;
+}
+
+/** The durations of the first `count` steps. */
+export function durations(first: Backoff, count: number): number[] {
+  return steps(first, count).map((b) => b.duration);
+}
+
+/** Asserts the exact delays a policy produces after a success (cockatiel's helper, for deterministic policies). */
+export function expectDurations(policy: BackoffPolicy, expected: readonly number[], seed?: number): void {
+  const first = seed === undefined ? policy.first() : policy.first(seed);
+  expect(durations(first, expected.length)).to.deep.equal(expected);
+}
+
+/** The step after `n - 1` calls of `next()` from `first`, without keeping the ones in between. */
+export function nth(first: Backoff, n: number): Backoff {
+  let b = first;
+  for (let i = 1; i < n; i++) b = b.next();
+  return b;
+}
+
+/**
+ * How many objects are reachable from `root` through own properties: a value
+ * that kept its predecessors alive would grow with every `next()`.
+ */
+export function reachableObjects(root: object): number {
+  const seen = new Set<object>();
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const o = stack.pop() as object;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const key of Reflect.ownKeys(o)) {
+      const v: unknown = (o as Record<PropertyKey, unknown>)[key];
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') stack.push(v);
+    }
+  }
+  return seen.size;
+}
+
+/** Integers 1..n. */
+export function ids(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
