@@ -1,0 +1,30 @@
+import { catchError, defer, from, map, of, take, type Observable } from 'rxjs';
+import type { ConnActionInput } from '../model/actions.js';
+import type { ConnEvent } from '../model/events.js';
+import type { ConnManagerState } from '../model/state.js';
+import { switchMapByKey } from '../operators/switchMapByKey.js';
+import { stageKey, type EffectDeps } from './Effect.js';
+
+/**
+ * Watches every established outbound conn with `connClosed(conn)`: its first notification (or
+ * error — a conn whose watcher fails is as good as gone) answers `connClosed`. The watch ends
+ * when the request leaves the established stage for any other reason.
+ */
+export function connWatchEffect<A, C>(
+  event$: Observable<ConnEvent<A, C>>,
+  _state$: Observable<ConnManagerState<A, C>>,
+  deps: EffectDeps<A, C>,
+): Observable<ConnActionInput<A, C>> {
+  return event$.pipe(
+    switchMapByKey(stageKey, (event) => {
+      if (event.type !== 'connected') return undefined;
+      const { req, conn } = event;
+      const closed: ConnActionInput<A, C> = { type: 'connClosed', id: req.id, conn };
+      return defer(() => from(deps.connClosed(conn))).pipe(
+        take(1),
+        map(() => closed),
+        catchError(() => of(closed)),
+      );
+    }),
+  );
+}

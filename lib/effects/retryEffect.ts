@@ -1,0 +1,23 @@
+import { map, timer, type Observable } from 'rxjs';
+import type { ConnActionInput } from '../model/actions.js';
+import { switchMapByKey } from '../operators/switchMapByKey.js';
+import type { ConnEvent } from '../model/events.js';
+import type { ConnManagerState } from '../model/state.js';
+import { stageKey, type EffectDeps } from './Effect.js';
+
+/** Carries out `retryScheduled` events: waits the delay on the scheduler, then answers `retryDue`. The timer dies with its request's stage. */
+export function retryEffect<A, C>(
+  event$: Observable<ConnEvent<A, C>>,
+  _state$: Observable<ConnManagerState<A, C>>,
+  deps: EffectDeps<A, C>,
+): Observable<ConnActionInput<A, C>> {
+  return event$.pipe(
+    switchMapByKey(stageKey, (event) => {
+      if (event.type !== 'retryScheduled') return undefined;
+      const { req, attempt } = event;
+      return timer(event.delay, deps.scheduler).pipe(
+        map((): ConnActionInput<A, C> => ({ type: 'retryDue', id: req.id, attempt })),
+      );
+    }),
+  );
+}

@@ -1,0 +1,271 @@
+import {
+  BehaviorSubject, Subject, filter, map, merge, observeOn, queueScheduler, scan, type Observable, type Subscription,
+} from 'rxjs';
+import { addressEffect } from '../effects/addressEffect.js';
+import { closeEffect, connToClose } from '../effects/closeEffect.js';
+import { connWatchEffect } from '../effects/connWatchEffect.js';
+import { dialEffect } from '../effects/dialEffect.js';
+import type { EffectDeps } from '../effects/Effect.js';
+import { inboundWatchEffect } from '../effects/inboundWatchEffect.js';
+import { listenEffect } from '../effects/listenEffect.js';
+import { refillEffect } from '../effects/refillEffect.js';
+import { retryEffect } from '../effects/retryEffect.js';
+import type { ConnAction, ConnActionInput } from '../model/actions.js';
+import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqView } from '../model/ConnReq.js';
+import { ConnState } from '../model/ConnState.js';
+import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
+import type { ConnEvent, ConnEventOf } from '../model/events.js';
+import { initialState, type ConnManagerState } from '../model/state.js';
+import { reduce } from '../reducer/reduce.js';
+import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
+
+/** The effects a manager runs, in the order they see each event. */
+const EFFECTS = [
+  closeEffect, dialEffect, addressEffect, retryEffect, refillEffect, connWatchEffect, inboundWatchEffect, listenEffect,
+] as const;
+
+/**
+ * A connection manager: keeps `targetOutbound` automatic outbound connections, reconnects
+ * permanent ones, admits inbound ones — btcd's connmgr as streams.
+ *
+ * The whole data flow is one loop: commands and edge results are actions; `scan(reduce)` folds
+ * them into `state$` and emits `events$`; effects turn events into dials, timers and closes, whose
+ * results are actions again. Actions are trampolined (`queueScheduler`), so a command called from
+ * outside a notification has taken effect when it returns, and a storm of synchronous failures
+ * never deepens the stack.
+ *
+ * @example
+ * const cm = new ConnManager<string, Socket>({
+ *   dial: (addr) => tcpDial(addr),
+ *   getNewAddress: () => book.next(),
+ *   targetOutbound: 8,
+ * });
+ * cm.connected$.subscribe(({ req, conn }) => console.log('connected', req.addr));
+ * cm.start();
+ * const seed = cm.connect('10.0.0.1:8333', { permanent: true });
+ * // …
+ * cm.stop();
+ * await cm.wait();
+ */
+export class ConnManager<A, C> {
+  /** The current snapshot on subscribe, then every change. Completes after `stop()`. */
+  readonly state$: Observable<ConnManagerState<A, C>>;
+  /** Every event, in causal order (see `ConnEvent`). Hot; completes after `stop()`. */
+  readonly events$: Observable<ConnEvent<A, C>>;
+  /** Every action the reducer folded, stamped, in order: `state` equals `reduce` folded over it (replay, debugging). */
+  readonly actions$: Observable<ConnAction<A, C>>;
+  /** Admitted inbound conns. */
+  readonly accepted$: Observable<ConnEventOf<'accepted', A, C>>;
+  /** Established outbound conns. */
+  readonly connected$: Observable<ConnEventOf<'connected', A, C>>;
+  /** Ended outbound conns. */
+  readonly disconnected$: Observable<ConnEventOf<'disconnected', A, C>>;
+
+  readonly #config: ResolvedConfig<A, C>;
+  readonly #input = new Subject<ConnAction<A, C>>();
+  readonly #actions = new Subject<ConnAction<A, C>>();
+  readonly #events = new Subject<ConnEvent<A, C>>();
+  readonly #stateSubject: BehaviorSubject<ConnManagerState<A, C>>;
+  readonly #view: ConnReqView;
+  readonly #loop: Subscription;
+  #state: ConnManagerState<A, C>;
+  #effects: Subscription | undefined;
+  #phase: 'idle' | 'running' | 'stopped' = 'idle';
+  #queued: ConnActionInput<A, C>[] = [];
+  #nextId = 1;
+  #done!: () => void;
+  readonly #finished = new Promise<void>((resolve) => (this.#done = resolve));
+
+  /** @throws DialRequiredError without `config.dial`; RangeError naming a field with a bad number. */
+  constructor(config: ConnManagerConfig<A, C>) {
+    this.#config = resolveConfig(config);
+    this.#state = initialState<A, C>(this.#config.reducer);
+    this.#stateSubject = new BehaviorSubject(this.#state);
+    this.#view = { lookup: (id) => this.#state.requests.get(id) };
+    this.state$ = this.#stateSubject.asObservable();
+    this.events$ = this.#events.asObservable();
+    this.actions$ = this.#actions.asObservable();
+    this.accepted$ = this.events$.pipe(filter((e): e is ConnEventOf<'accepted', A, C> => e.type === 'accepted'));
+    this.connected$ = this.events$.pipe(filter((e): e is ConnEventOf<'connected', A, C> => e.type === 'connected'));
+    this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
+    this.#loop = this.#input
+      .pipe(
+        observeOn(queueScheduler),
+        map((action) => {
+          this.#actions.next(action);
+          return action;
+        }),
+        scan(reduce<A, C>, this.#state),
+      )
+      .subscribe((state) => this.#publish(state));
+  }
+
+  /** The current snapshot (the last value of `state$`). */
+  get state(): ConnManagerState<A, C> {
+    return this.#state;
+  }
+
+  /**
+   * Starts listening and launches `targetOutbound` automatic requests; then runs the commands
+   * called before it, in order. Idempotent while running.
+   * @throws ManagerStoppedError after `stop()`.
+   */
+  start(): void {
+    if (this.#phase === 'running') return;
+    if (this.#phase === 'stopped') throw new ManagerStoppedError('start');
+    this.#phase = 'running';
+    const deps: EffectDeps<A, C> = {
+      dial: this.#config.dial,
+      getNewAddress: this.#config.getNewAddress,
+      listeners: this.#config.listeners,
+      closeConn: this.#config.closeConn,
+      connClosed: this.#config.connClosed,
+      dialTimeout: this.#config.dialTimeout,
+      retryDuration: this.#config.retryDuration,
+      maxRetryDuration: this.#config.maxRetryDuration,
+      scheduler: this.#config.scheduler,
+      newRequest: () => this.#newRequest(),
+    };
+    const state$ = this.#stateSubject.asObservable();
+    this.#effects = merge(...EFFECTS.map((effect) => effect<A, C>(this.#events, state$, deps))).subscribe({
+      next: (action) => this.#dispatch(action),
+      error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'effect', error }),
+    });
+    this.#dispatch({ type: 'start' });
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const action of queued) this.#dispatch(action);
+  }
+
+  /**
+   * Stops: closes listeners, cancels dials and retry timers, closes every established and
+   * inbound conn (with their `disconnected` / `inboundClosed` events), then completes the
+   * streams. Idempotent. Commands after it do nothing.
+   */
+  stop(): void {
+    if (this.#phase === 'stopped') return;
+    this.#phase = 'stopped';
+    for (const action of this.#queued) {
+      if (action.type === 'connect' || action.type === 'newConnReq') this.#finish(action.req, ConnState.Canceled, 0);
+    }
+    this.#queued = [];
+    this.#dispatch({ type: 'stop' });
+  }
+
+  /** Resolves once the manager has stopped and released every timer, subscription and conn it held. */
+  wait(): Promise<void> {
+    return this.#finished;
+  }
+
+  /**
+   * Asks for an outbound connection to `addr` (or to a prepared `ConnReq`). The id is assigned
+   * at once; a permanent request reconnects until `remove(id)`. Before `start()` it is queued.
+   * An address that already has a live request is refused (`canceled`, reason `'duplicate'`).
+   * @throws ConnReqInUseError for a `ConnReq` that was already connected.
+   */
+  connect(addr: A, options?: ConnReqOptions): ConnReq<A>;
+  connect(req: ConnReq<A>): ConnReq<A>;
+  connect(target: A | ConnReq<A>, options?: ConnReqOptions): ConnReq<A> {
+    const req = target instanceof ConnReq ? (target as ConnReq<A>) : new ConnReq<A>(target, options);
+    if (!bindConnReq(req, this.#nextId, this.#view)) throw new ConnReqInUseError(req.id);
+    this.#nextId++;
+    if (this.#phase === 'stopped') this.#finish(req, ConnState.Canceled, 0);
+    else this.#command({ type: 'connect', req });
+    return req;
+  }
+
+  /** Asks for one more automatic request, if below the target (btcd's server calls it after `remove`). No-op in connect mode (an `ignored` event). */
+  newConnReq(): void {
+    if (this.#phase === 'stopped') return;
+    this.#command({ type: 'newConnReq', req: this.#newRequest(), refill: false });
+  }
+
+  /**
+   * Closes the request's connection. Permanent: reconnects with the same id (after its backoff).
+   * Automatic: ends, and a replacement comes if below target. One-shot: ends. A request not yet
+   * established is canceled (btcd). An unknown id gives an `ignored` event.
+   */
+  disconnect(id: number): void {
+    if (this.#phase !== 'stopped') this.#command({ type: 'disconnect', id });
+  }
+
+  /** Ends the request for good: closes its conn (`Disconnected`) or cancels it (`Canceled`); never retried, never replaced. */
+  remove(id: number): void {
+    if (this.#phase !== 'stopped') this.#command({ type: 'remove', id });
+  }
+
+  #newRequest(): ConnReq<A> {
+    const req = new ConnReq<A>(undefined);
+    bindConnReq(req, this.#nextId++, this.#view);
+    return req;
+  }
+
+  #command(action: ConnActionInput<A, C>): void {
+    if (this.#phase === 'idle') this.#queued.push(action);
+    else this.#dispatch(action);
+  }
+
+  #dispatch(action: ConnActionInput<A, C>): void {
+    this.#input.next({ ...action, at: this.#config.scheduler.now() } as ConnAction<A, C>);
+  }
+
+  #finish(req: ConnReq<A>, state: ConnState, retryCount: number): void {
+    finishConnReq(req, { state, retryCount, addr: req.addr });
+  }
+
+  #publish(state: ConnManagerState<A, C>): void {
+    const previous = this.#state;
+    if (state === previous) return;
+    if (previous.phase === 'stopped') {
+      // Late results after stop (a dial that settled while stopping): nobody listens any more,
+      // but their conns must still be closed.
+      for (const event of state.emitted) {
+        const conn = connToClose(event);
+        if (conn !== undefined) closeQuietly(this.#config.closeConn, conn);
+      }
+      this.#state = state;
+      return;
+    }
+    this.#state = state;
+    for (const event of state.emitted) {
+      const final = finalStateOf(event);
+      if (final !== undefined && 'req' in event) {
+        this.#finish(event.req, final, previous.requests.get(event.req.id)?.retryCount ?? event.req.retryCount);
+      }
+    }
+    this.#stateSubject.next(state);
+    for (const event of state.emitted) this.#events.next(event);
+    if (state.phase === 'stopped') this.#teardown();
+  }
+
+  #teardown(): void {
+    this.#effects?.unsubscribe();
+    this.#effects = undefined;
+    this.#events.complete();
+    this.#actions.complete();
+    this.#stateSubject.complete();
+    this.#done();
+  }
+}
+
+/** The terminal state an event leaves its request in, if it ends it. */
+function finalStateOf(event: ConnEvent<unknown, unknown>): ConnState | undefined {
+  switch (event.type) {
+    case 'canceled':
+      return ConnState.Canceled;
+    case 'failed':
+      return event.willRetry ? undefined : ConnState.Failing;
+    case 'disconnected':
+      return event.willReconnect ? undefined : ConnState.Disconnected;
+    default:
+      return undefined;
+  }
+}
+
+function closeQuietly<C>(closeConn: (conn: C) => void, conn: C): void {
+  try {
+    closeConn(conn);
+  } catch {
+    // After stop there is nowhere to report to; the conn is unwanted either way.
+  }
+}

@@ -1,0 +1,162 @@
+import { asyncScheduler, fromEvent, merge, NEVER, of, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { BackoffPolicy } from '../backoff/Backoff.js';
+import { linearBackoff } from '../backoff/linearBackoff.js';
+import { DialRequiredError } from '../model/errors.js';
+import type { ReducerConfig } from '../model/state.js';
+import type { DialFunction } from '../operators/dialOnce.js';
+
+/**
+ * Configuration of a `ConnManager`. Only `dial` is required; every default below matches btcd.
+ *
+ * @typeParam A - the address type (a string, a `SocketAddress`, …)
+ * @typeParam C - the connection type (a `net.Socket`, a fake conn in tests, …)
+ */
+export interface ConnManagerConfig<A, C> {
+  /** Opens a connection: an Observable, Promise or any ObservableInput of one conn. Required. It receives an AbortSignal that fires when the dial is abandoned. */
+  readonly dial: DialFunction<A, C>;
+  /** Sources of inbound conns, subscribed on `start()` and unsubscribed on `stop()`. Default none. */
+  readonly listeners?: readonly ObservableInput<C>[];
+  /** Where automatic outbound requests get their address. Absent = connect mode: only requested connections are made. A string returned directly is taken as the address. */
+  readonly getNewAddress?: () => ObservableInput<A> | A;
+  /** Automatic outbound connections to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
+  readonly targetOutbound?: number;
+  /** ms: permanent retry step (linear backoff) and the throttled replacement delay. Default 5,000. */
+  readonly retryDuration?: number;
+  /** ms: cap of the permanent retry delay. Default 300,000. */
+  readonly maxRetryDuration?: number;
+  /** Automatic failures in a row after which replacements wait `retryDuration`. Default 25; `Infinity` disables the throttle. */
+  readonly maxFailedAttempts?: number;
+  /** Inbound conns admitted at once; more are closed at once with a `rejected` event. Default `Infinity`. */
+  readonly maxInbound?: number;
+  /** ms a dial may take before it fails with `DialTimeoutError`. Default 30,000; `Infinity` = none. */
+  readonly dialTimeout?: number;
+  /** Retry delays of permanent requests. Default `linearBackoff({ step: retryDuration, cap: maxRetryDuration })`, btcd's. */
+  readonly backoff?: BackoffPolicy;
+  /** ms a connection must last before its backoff resets, so flapping peers are not re-dialed at the base delay forever. Default 0 (btcd: reset on every success). */
+  readonly minUptime?: number;
+  /** Closes a conn the manager lets go of. Default: `destroy()`, else `close()`, else `end()` — right for `net.Socket`. */
+  readonly closeConn?: (conn: C) => void;
+  /** Fires when a conn closes by itself. Default: the conn's `'close'` event if it is an EventEmitter (at once if already destroyed), else never. */
+  readonly connClosed?: (conn: C) => ObservableInput<unknown>;
+  /** Key for "never two live requests to one address". Default: `String(addr)` (JSON for plain objects). `false` = allow duplicates, as btcd does. */
+  readonly addressKey?: ((addr: A) => string) | false;
+  /** Every timer runs on it. Default `asyncScheduler`; a `TestScheduler` gives virtual time. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** A config with every default applied and every number checked. */
+export interface ResolvedConfig<A, C> {
+  readonly reducer: ReducerConfig<A>;
+  readonly dial: DialFunction<A, C>;
+  readonly listeners: readonly ObservableInput<C>[];
+  readonly getNewAddress: (() => ObservableInput<A> | A) | undefined;
+  readonly retryDuration: number;
+  readonly maxRetryDuration: number;
+  readonly dialTimeout: number;
+  readonly closeConn: (conn: C) => void;
+  readonly connClosed: (conn: C) => ObservableInput<unknown>;
+  readonly scheduler: SchedulerLike;
+}
+
+/** btcd's defaults. */
+export const DEFAULTS = {
+  targetOutbound: 8,
+  retryDuration: 5_000,
+  maxRetryDuration: 300_000,
+  maxFailedAttempts: 25,
+  maxInbound: Infinity,
+  dialTimeout: 30_000,
+  minUptime: 0,
+} as const;
+
+/**
+ * Applies defaults and validates. Throws `DialRequiredError` without `dial`, and `RangeError`
+ * naming the field for a negative, NaN or non-integer number (`Infinity` is accepted where it
+ * means "no limit": maxInbound, maxFailedAttempts, maxRetryDuration, dialTimeout).
+ */
+export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedConfig<A, C> {
+  if (typeof config?.dial !== 'function') throw new DialRequiredError();
+  const targetOutbound = count('targetOutbound', config.targetOutbound, DEFAULTS.targetOutbound, false);
+  const retryDuration = count('retryDuration', config.retryDuration, DEFAULTS.retryDuration, false);
+  const maxRetryDuration = count('maxRetryDuration', config.maxRetryDuration, DEFAULTS.maxRetryDuration, true);
+  const maxFailedAttempts = count('maxFailedAttempts', config.maxFailedAttempts, DEFAULTS.maxFailedAttempts, true);
+  const maxInbound = count('maxInbound', config.maxInbound, DEFAULTS.maxInbound, true);
+  const dialTimeout = count('dialTimeout', config.dialTimeout, DEFAULTS.dialTimeout, true);
+  const minUptime = count('minUptime', config.minUptime, DEFAULTS.minUptime, false);
+  const listeners = config.listeners ?? [];
+  if (!Array.isArray(listeners)) throw new TypeError('listeners must be an array of ObservableInput');
+  const addressKey = config.addressKey === false ? undefined : config.addressKey ?? defaultAddressKey;
+  return {
+    reducer: {
+      targetOutbound,
+      maxFailedAttempts,
+      retryDuration,
+      maxInbound,
+      minUptime,
+      backoff: config.backoff ?? linearBackoff({ step: retryDuration, cap: maxRetryDuration }),
+      automatic: typeof config.getNewAddress === 'function',
+      addressKey,
+    },
+    dial: config.dial,
+    listeners,
+    getNewAddress: config.getNewAddress,
+    retryDuration,
+    maxRetryDuration,
+    dialTimeout,
+    closeConn: config.closeConn ?? defaultCloseConn,
+    connClosed: config.connClosed ?? defaultConnClosed,
+    scheduler: config.scheduler ?? asyncScheduler,
+  };
+}
+
+function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || (infinityAllowed && value === Infinity));
+  if (!ok) {
+    throw new RangeError(
+      `${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `String(addr)`, or JSON for plain objects (whose `String()` is the useless "[object Object]"). */
+export function defaultAddressKey(addr: unknown): string {
+  if (typeof addr === 'object' && addr !== null && addr.toString === Object.prototype.toString) return JSON.stringify(addr);
+  return String(addr);
+}
+
+interface Closable {
+  destroy?: () => void;
+  close?: () => void;
+  end?: () => void;
+}
+
+/** Closes a socket-like conn: `destroy()`, else `close()`, else `end()`. */
+export function defaultCloseConn(conn: unknown): void {
+  const c = conn as Closable | null;
+  if (typeof c?.destroy === 'function') c.destroy();
+  else if (typeof c?.close === 'function') c.close();
+  else if (typeof c?.end === 'function') c.end();
+}
+
+interface EmitterLike {
+  on: (...args: unknown[]) => unknown;
+  off?: (...args: unknown[]) => unknown;
+  removeListener?: (...args: unknown[]) => unknown;
+  destroyed?: boolean;
+  closed?: boolean;
+}
+
+/**
+ * The `'close'` or `'error'` event of an EventEmitter conn (at once if it is already destroyed);
+ * never for other values. Listening to `'error'` matters: a socket error with no listener would
+ * crash the process.
+ */
+export function defaultConnClosed(conn: unknown): ObservableInput<unknown> {
+  const c = conn as EmitterLike | null;
+  if (typeof c?.on !== 'function' || (typeof c.off !== 'function' && typeof c.removeListener !== 'function')) return NEVER;
+  if (c.destroyed === true || c.closed === true) return of(undefined);
+  const emitter = c as unknown as NodeJS.EventEmitter;
+  return merge(fromEvent(emitter, 'close'), fromEvent(emitter, 'error'));
+}

@@ -1,0 +1,38 @@
+import type { ConnReq } from './ConnReq.js';
+
+/**
+ * The inputs of the reducer: commands from the caller and facts from the edges
+ * (dial results, accepts, closes, timers). Every action carries `at`, the scheduler time
+ * (ms) at which it was dispatched, so the reducer never reads a clock.
+ */
+export type ConnAction<A = unknown, C = unknown> =
+  | { readonly type: 'start'; readonly at: number }
+  | { readonly type: 'stop'; readonly at: number }
+  /** A hand-made request (`cm.connect`); its id is already assigned. */
+  | { readonly type: 'connect'; readonly req: ConnReq<A>; readonly at: number }
+  /** An automatic request; `refill` marks one that the manager scheduled itself. */
+  | { readonly type: 'newConnReq'; readonly req: ConnReq<A>; readonly refill: boolean; readonly at: number }
+  | { readonly type: 'disconnect'; readonly id: number; readonly at: number }
+  | { readonly type: 'remove'; readonly id: number; readonly at: number }
+  | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A; readonly at: number }
+  | { readonly type: 'addressFailed'; readonly id: number; readonly error: unknown; readonly at: number }
+  | { readonly type: 'dialSucceeded'; readonly id: number; readonly attempt: number; readonly conn: C; readonly at: number }
+  | { readonly type: 'dialFailed'; readonly id: number; readonly attempt: number; readonly error: unknown; readonly at: number }
+  | { readonly type: 'retryDue'; readonly id: number; readonly attempt: number; readonly at: number }
+  /** An established outbound conn closed by itself. */
+  | { readonly type: 'connClosed'; readonly id: number; readonly conn: C; readonly at: number }
+  /** A listener produced a conn; the reducer admits or rejects it. */
+  | { readonly type: 'incoming'; readonly conn: C; readonly listener: number; readonly at: number }
+  /** An admitted inbound conn closed by itself. */
+  | { readonly type: 'inboundClosed'; readonly inboundId: number; readonly conn: C; readonly at: number }
+  | { readonly type: 'listenerFailed'; readonly listener: number; readonly error: unknown; readonly at: number }
+  /** A user callback (closeConn, connClosed, …) threw; reported, never fatal. */
+  | { readonly type: 'callbackFailed'; readonly source: string; readonly error: unknown; readonly at: number };
+
+/** The `type` of every action. */
+export type ConnActionType = ConnAction['type'];
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An action before the manager stamps it with `at`: what effects emit. */
+export type ConnActionInput<A = unknown, C = unknown> = DistributiveOmit<ConnAction<A, C>, 'at'>;

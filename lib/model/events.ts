@@ -1,0 +1,46 @@
+import type { ConnReq } from './ConnReq.js';
+
+/** Why an established outbound connection ended. */
+export type DisconnectReason = 'closed' | 'disconnect' | 'remove' | 'stop';
+
+/** Why a request ended before it was established. */
+export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate';
+
+/**
+ * What the manager did, in causal order: the `events$` stream. Each is emitted once, right
+ * after the reducer step that caused it. `req` is the live request handle, `conn` the
+ * connection where one exists.
+ */
+export type ConnEvent<A = unknown, C = unknown> =
+  | { readonly type: 'started' }
+  | { readonly type: 'stopped' }
+  /** An automatic request asks `getNewAddress` for its address. */
+  | { readonly type: 'addressRequested'; readonly req: ConnReq<A> }
+  /** A dial begins (`attempt` counts the dials of this request, from 1). */
+  | { readonly type: 'dialing'; readonly req: ConnReq<A>; readonly addr: A; readonly attempt: number }
+  | { readonly type: 'connected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C }
+  /** A dial or address lookup failed; `willRetry` says whether this same request will be dialed again. */
+  | { readonly type: 'failed'; readonly req: ConnReq<A>; readonly addr: A | undefined; readonly error: unknown; readonly willRetry: boolean }
+  /** A permanent request will be re-dialed after `delay` ms (its `retryCount`-th retry). */
+  | { readonly type: 'retryScheduled'; readonly req: ConnReq<A>; readonly delay: number; readonly retryCount: number; readonly attempt: number }
+  /** `count` new automatic requests will be made after `delay` ms, to keep the outbound target. */
+  | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number }
+  /** An established outbound connection ended; `willReconnect` for a permanent request. */
+  | { readonly type: 'disconnected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C; readonly reason: DisconnectReason; readonly willReconnect: boolean }
+  | { readonly type: 'canceled'; readonly req: ConnReq<A>; readonly reason: CancelReason }
+  | { readonly type: 'accepted'; readonly conn: C; readonly inboundId: number; readonly listener: number }
+  /** An inbound conn refused (and closed at once). */
+  | { readonly type: 'rejected'; readonly conn: C; readonly listener: number; readonly reason: 'maxInbound' | 'notRunning' }
+  | { readonly type: 'inboundClosed'; readonly conn: C; readonly inboundId: number; readonly reason: 'closed' | 'stop' }
+  /** A conn that arrived too late to be wanted (its request was canceled or already settled); closed. */
+  | { readonly type: 'discarded'; readonly conn: C; readonly id: number }
+  /** A command that could not apply; nothing changed. */
+  | { readonly type: 'ignored'; readonly command: 'connect' | 'newConnReq' | 'disconnect' | 'remove'; readonly id: number; readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected' }
+  | { readonly type: 'listenerError'; readonly listener: number; readonly error: unknown }
+  | { readonly type: 'callbackError'; readonly source: string; readonly error: unknown };
+
+/** The `type` of every event. */
+export type ConnEventType = ConnEvent['type'];
+
+/** The event of the given type. */
+export type ConnEventOf<T extends ConnEventType, A = unknown, C = unknown> = Extract<ConnEvent<A, C>, { type: T }>;

@@ -1,0 +1,103 @@
+import type { Backoff, BackoffPolicy } from '../backoff/Backoff.js';
+import { PersistentMap } from '../collections/PersistentMap.js';
+import type { ConnReq } from './ConnReq.js';
+import type { ConnState } from './ConnState.js';
+import type { ConnEvent } from './events.js';
+
+/** The part of the configuration the reducer needs: plain values, no functions with effects. */
+export interface ReducerConfig<A = unknown> {
+  /** Automatic outbound connections to keep (permanent ones come on top). */
+  readonly targetOutbound: number;
+  /** Failures in a row after which automatic replacements wait `retryDuration`. */
+  readonly maxFailedAttempts: number;
+  /** ms: the throttled replacement delay. */
+  readonly retryDuration: number;
+  /** Inbound conns admitted at once. */
+  readonly maxInbound: number;
+  /** ms a connection must last before its request's backoff resets; 0 = reset on connect (btcd). */
+  readonly minUptime: number;
+  /** Retry delays of permanent requests. */
+  readonly backoff: BackoffPolicy;
+  /** Whether automatic requests exist (a `getNewAddress` was given); false = connect mode. */
+  readonly automatic: boolean;
+  /** Key of an address for de-duplication; `undefined` = no de-duplication (btcd). */
+  readonly addressKey: ((addr: A) => string) | undefined;
+}
+
+/** Where an outbound request is in its life. */
+export type RequestStage = 'address' | 'dial' | 'retryWait' | 'established';
+
+/** One live outbound request in the state. Immutable. */
+export interface OutboundEntry<A = unknown, C = unknown> {
+  readonly req: ConnReq<A>;
+  readonly id: number;
+  readonly addr: A | undefined;
+  readonly addrKey: string | undefined;
+  readonly permanent: boolean;
+  /** Made by the manager from `getNewAddress` (counts toward the target). */
+  readonly automatic: boolean;
+  readonly state: ConnState;
+  readonly stage: RequestStage;
+  /** Dials and timers are numbered so that a stale result is recognised and discarded. */
+  readonly attempt: number;
+  readonly conn: C | undefined;
+  /** Scheduler time of the last successful dial. */
+  readonly connectedAt: number | undefined;
+  readonly retryCount: number;
+  /** The backoff step used for the last retry; undefined after a reset. */
+  readonly backoff: Backoff | undefined;
+}
+
+/** One admitted inbound connection. */
+export interface InboundEntry<C = unknown> {
+  readonly inboundId: number;
+  readonly conn: C;
+  readonly listener: number;
+  readonly acceptedAt: number;
+}
+
+/** The lifecycle of the manager. */
+export type ManagerPhase = 'idle' | 'running' | 'stopped';
+
+/**
+ * A snapshot of the connection manager: what `state$` emits. Immutable; consecutive
+ * snapshots share structure, so keeping old ones is cheap and they never change.
+ */
+export interface ConnManagerState<A = unknown, C = unknown> {
+  readonly config: ReducerConfig<A>;
+  readonly phase: ManagerPhase;
+  /** Live outbound requests by id (pending, failing/retrying, established). */
+  readonly requests: PersistentMap<number, OutboundEntry<A, C>>;
+  /** Address key → id of its live request. */
+  readonly addresses: PersistentMap<string, number>;
+  /** Admitted inbound conns by inbound id. */
+  readonly inbound: PersistentMap<number, InboundEntry<C>>;
+  readonly nextInboundId: number;
+  /** btcd's global counter of failed automatic attempts since the last success. */
+  readonly failedAttempts: number;
+  /** Live automatic requests (any stage). */
+  readonly automaticCount: number;
+  /** Automatic replacements scheduled but not yet made. */
+  readonly refillsPending: number;
+  /** Established outbound connections (automatic, permanent and one-shot). */
+  readonly establishedCount: number;
+  /** What the step that produced this snapshot emitted (the `events$` of that step). */
+  readonly emitted: readonly ConnEvent<A, C>[];
+}
+
+/** The state of a manager that has not started. */
+export function initialState<A, C>(config: ReducerConfig<A>): ConnManagerState<A, C> {
+  return {
+    config,
+    phase: 'idle',
+    requests: PersistentMap.empty(),
+    addresses: PersistentMap.empty(),
+    inbound: PersistentMap.empty(),
+    nextInboundId: 1,
+    failedAttempts: 0,
+    automaticCount: 0,
+    refillsPending: 0,
+    establishedCount: 0,
+    emitted: [],
+  };
+}

@@ -1,0 +1,291 @@
+import type { ConnAction } from '../model/actions.js';
+import { ConnState } from '../model/ConnState.js';
+import { DuplicateAddressError } from '../model/errors.js';
+import type { CancelReason, DisconnectReason } from '../model/events.js';
+import type { ConnManagerState, OutboundEntry } from '../model/state.js';
+import { PersistentMap } from '../collections/PersistentMap.js';
+import { draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
+
+/**
+ * The connection manager's pure reducer: `state = reduce(state, action)`.
+ *
+ * It knows nothing of time, sockets or Rx: actions carry their own timestamps and results, and
+ * what should happen next (dial, wait, close) is written to `state.emitted` for the effects to
+ * carry out. Every step is O(1) in the number of tracked connections (the maps are persistent,
+ * so a step copies a path, never the map) — except `stop`, which visits every connection once.
+ * The input state is never modified.
+ *
+ * @example
+ * let s = initialState<string, Conn>(config);
+ * s = reduce(s, { type: 'start', at: 0 });
+ * s = reduce(s, { type: 'connect', req: new ConnReq('a'), at: 0 }); // s.emitted: [{ type: 'dialing', … }]
+ */
+export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>): ConnManagerState<A, C> {
+  const d = draftOf(state);
+  switch (action.type) {
+    case 'start':
+      if (state.phase !== 'idle') return state;
+      d.phase = 'running';
+      d.emitted.push({ type: 'started' });
+      fillToTarget(d);
+      return d;
+
+    case 'stop':
+      if (state.phase === 'stopped') return state;
+      stop(d);
+      return d;
+
+    case 'connect': {
+      const { req } = action;
+      if (d.phase !== 'running') return cancelNew(d, req, 'stop');
+      if (d.requests.has(req.id)) {
+        d.emitted.push({ type: 'ignored', command: 'connect', id: req.id, reason: 'alreadyConnected' });
+        return d;
+      }
+      const addr = req.addr as A;
+      const addrKey = d.config.addressKey?.(addr);
+      if (addrKey !== undefined && d.addresses.has(addrKey)) return cancelNew(d, req, 'duplicate');
+      const entry: OutboundEntry<A, C> = {
+        req, id: req.id, addr, addrKey, permanent: req.permanent, automatic: false,
+        state: ConnState.Pending, stage: 'dial', attempt: 1,
+        conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+      };
+      putEntry(d, undefined, entry);
+      d.emitted.push({ type: 'dialing', req, addr, attempt: 1 });
+      return d;
+    }
+
+    case 'newConnReq': {
+      const { req } = action;
+      if (action.refill && d.refillsPending > 0) d.refillsPending--;
+      const reason = d.phase !== 'running' ? 'notRunning'
+        : !d.config.automatic ? 'connectMode'
+        : d.automaticCount >= d.config.targetOutbound ? 'atTarget'
+        : undefined;
+      if (reason) {
+        // A refill that finds the target met is simply no longer needed: not worth an event.
+        if (!action.refill) d.emitted.push({ type: 'ignored', command: 'newConnReq', id: req.id, reason });
+        return d;
+      }
+      const entry: OutboundEntry<A, C> = {
+        req, id: req.id, addr: undefined, addrKey: undefined, permanent: false, automatic: true,
+        state: ConnState.Pending, stage: 'address', attempt: 0,
+        conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+      };
+      putEntry(d, undefined, entry);
+      d.emitted.push({ type: 'addressRequested', req });
+      return d;
+    }
+
+    case 'addressResolved': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'address') return state;
+      const addrKey = d.config.addressKey?.(action.addr);
+      const holder = addrKey === undefined ? undefined : d.addresses.get(addrKey);
+      if (holder !== undefined) {
+        fail(d, { ...entry, addr: action.addr }, new DuplicateAddressError(action.addr, holder));
+        return d;
+      }
+      const next: OutboundEntry<A, C> = { ...entry, addr: action.addr, addrKey, stage: 'dial', attempt: entry.attempt + 1 };
+      putEntry(d, entry, next);
+      d.emitted.push({ type: 'dialing', req: next.req, addr: action.addr, attempt: next.attempt });
+      return d;
+    }
+
+    case 'addressFailed': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'address') return state;
+      fail(d, entry, action.error);
+      return d;
+    }
+
+    case 'dialSucceeded': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'dial' || entry.attempt !== action.attempt) {
+        d.emitted.push({ type: 'discarded', conn: action.conn, id: action.id });
+        return d;
+      }
+      const resetNow = d.config.minUptime === 0;
+      const next: OutboundEntry<A, C> = {
+        ...entry, state: ConnState.Established, stage: 'established', conn: action.conn, connectedAt: action.at,
+        retryCount: resetNow ? 0 : entry.retryCount, backoff: resetNow ? undefined : entry.backoff,
+      };
+      putEntry(d, entry, next);
+      d.failedAttempts = 0;
+      d.emitted.push({ type: 'connected', req: next.req, addr: next.addr as A, conn: action.conn });
+      return d;
+    }
+
+    case 'dialFailed': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'dial' || entry.attempt !== action.attempt) return state;
+      fail(d, entry, action.error);
+      return d;
+    }
+
+    case 'retryDue': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'retryWait' || entry.attempt !== action.attempt) return state;
+      const next: OutboundEntry<A, C> = { ...entry, state: ConnState.Pending, stage: 'dial', attempt: entry.attempt + 1 };
+      putEntry(d, entry, next);
+      d.emitted.push({ type: 'dialing', req: next.req, addr: next.addr as A, attempt: next.attempt });
+      return d;
+    }
+
+    case 'connClosed': {
+      const entry = d.requests.get(action.id);
+      if (!entry || entry.stage !== 'established' || entry.conn !== action.conn) return state;
+      dropEstablished(d, entry, 'closed', action.at);
+      return d;
+    }
+
+    case 'disconnect':
+    case 'remove': {
+      const { type: command, id } = action;
+      if (d.phase !== 'running') {
+        d.emitted.push({ type: 'ignored', command, id, reason: 'notRunning' });
+        return d;
+      }
+      const entry = d.requests.get(id);
+      if (!entry) {
+        d.emitted.push({ type: 'ignored', command, id, reason: 'unknownId' });
+        return d;
+      }
+      if (entry.stage === 'established') dropEstablished(d, entry, command, action.at);
+      else cancel(d, entry, command);
+      return d;
+    }
+
+    case 'incoming': {
+      const { conn, listener } = action;
+      if (d.phase !== 'running') {
+        d.emitted.push({ type: 'rejected', conn, listener, reason: 'notRunning' });
+        return d;
+      }
+      if (d.inbound.size >= d.config.maxInbound) {
+        d.emitted.push({ type: 'rejected', conn, listener, reason: 'maxInbound' });
+        return d;
+      }
+      const inboundId = d.nextInboundId++;
+      d.inbound = d.inbound.set(inboundId, { inboundId, conn, listener, acceptedAt: action.at });
+      d.emitted.push({ type: 'accepted', conn, inboundId, listener });
+      return d;
+    }
+
+    case 'inboundClosed': {
+      const entry = d.inbound.get(action.inboundId);
+      // A conn reported closed twice frees its slot once.
+      if (!entry || entry.conn !== action.conn) return state;
+      d.inbound = d.inbound.delete(action.inboundId);
+      d.emitted.push({ type: 'inboundClosed', conn: entry.conn, inboundId: entry.inboundId, reason: 'closed' });
+      return d;
+    }
+
+    case 'listenerFailed':
+      d.emitted.push({ type: 'listenerError', listener: action.listener, error: action.error });
+      return d;
+
+    case 'callbackFailed':
+      d.emitted.push({ type: 'callbackError', source: action.source, error: action.error });
+      return d;
+  }
+}
+
+/** Asks for automatic requests up to the target (on start). */
+function fillToTarget<A, C>(d: Draft<A, C>): void {
+  if (!d.config.automatic) return;
+  const missing = d.config.targetOutbound - d.automaticCount - d.refillsPending;
+  if (missing <= 0) return;
+  d.refillsPending += missing;
+  d.emitted.push({ type: 'refillScheduled', count: missing, delay: 0 });
+}
+
+/** A request that never entered the map ends at once. */
+function cancelNew<A, C>(d: Draft<A, C>, req: OutboundEntry<A, C>['req'], reason: CancelReason): Draft<A, C> {
+  d.emitted.push({ type: 'canceled', req, reason });
+  return d;
+}
+
+/** Ends a request that is not established: its dial, address lookup or retry timer is abandoned. */
+function cancel<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: CancelReason): void {
+  putEntry(d, entry, undefined);
+  d.emitted.push({ type: 'canceled', req: entry.req, reason });
+}
+
+/**
+ * The retry rule after a failed dial or address lookup:
+ * permanent → same request again after its backoff; automatic → this request ends and a
+ * replacement comes (throttled after `maxFailedAttempts`); one-shot → ends (btcd would turn it
+ * into an extra automatic request, or leave it pending forever in connect mode).
+ */
+function fail<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, error: unknown): void {
+  if (entry.permanent) {
+    const backoff = entry.backoff ? entry.backoff.next() : d.config.backoff.first(entry.id);
+    const next: OutboundEntry<A, C> = {
+      ...entry, state: ConnState.Failing, stage: 'retryWait', retryCount: entry.retryCount + 1, backoff,
+    };
+    putEntry(d, entry, next);
+    d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: true });
+    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
+    return;
+  }
+  putEntry(d, entry, undefined);
+  d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: false });
+  if (entry.automatic) {
+    d.failedAttempts++;
+    scheduleRefill(d);
+  }
+}
+
+/** An established connection ends: by itself, by `disconnect`, by `remove`. */
+function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: DisconnectReason, at: number): void {
+  const conn = entry.conn as C;
+  const addr = entry.addr as A;
+  if (entry.permanent && reason !== 'remove') {
+    // A connection that lasted `minUptime` earns a fresh backoff; a flapping one keeps climbing.
+    const lasted = entry.connectedAt !== undefined && at - entry.connectedAt >= d.config.minUptime;
+    const base = lasted ? { retryCount: 0, backoff: undefined } : entry;
+    const backoff = base.backoff ? base.backoff.next() : d.config.backoff.first(entry.id);
+    const next: OutboundEntry<A, C> = {
+      ...entry, state: ConnState.Pending, stage: 'retryWait', conn: undefined, connectedAt: undefined,
+      retryCount: base.retryCount + 1, backoff,
+    };
+    putEntry(d, entry, next);
+    d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: true });
+    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
+    return;
+  }
+  putEntry(d, entry, undefined);
+  d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: false });
+  // An automatic conn lost by itself or by `disconnect` is replaced and counts as a failure
+  // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one.
+  if (entry.automatic && reason !== 'remove') {
+    if (d.automaticCount + d.refillsPending < d.config.targetOutbound) d.failedAttempts++;
+    scheduleRefill(d);
+  }
+}
+
+/** Stop: every request and inbound conn ends, with its event; no replacement is made. */
+function stop<A, C>(d: Draft<A, C>): void {
+  const wasRunning = d.phase === 'running';
+  d.phase = 'stopped';
+  if (wasRunning) {
+    for (const entry of d.requests.values()) {
+      if (entry.stage === 'established') {
+        d.emitted.push({ type: 'disconnected', req: entry.req, addr: entry.addr as A, conn: entry.conn as C, reason: 'stop', willReconnect: false });
+      } else {
+        d.emitted.push({ type: 'canceled', req: entry.req, reason: 'stop' });
+      }
+    }
+    for (const entry of d.inbound.values()) {
+      d.emitted.push({ type: 'inboundClosed', conn: entry.conn, inboundId: entry.inboundId, reason: 'stop' });
+    }
+  }
+  d.requests = PersistentMap.empty();
+  d.addresses = PersistentMap.empty();
+  d.inbound = PersistentMap.empty();
+  d.automaticCount = 0;
+  d.establishedCount = 0;
+  d.refillsPending = 0;
+  d.emitted.push({ type: 'stopped' });
+}
