@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { ConnAction } from '../../lib/model/actions.js';
+import { ConnState } from '../../lib/model/ConnState.js';
+import type { ConnEvent } from '../../lib/model/events.js';
+import type { ConnManagerState } from '../../lib/model/state.js';
+import { initialState } from '../../lib/model/state.js';
+import { reduce } from '../../lib/reducer/reduce.js';
+import type { FakeConn } from '../../lib/testing/FakeConn.js';
+import { runManagerTest } from '../../lib/testing/runManagerTest.js';
+
+const ADDRS = ['a', 'b', 'c', 'd', 'e'] as const;
+const DIAL_MARBLES = ['c', '--c', '#', '--#', '-', 'c---x', '--c-x', '(cc)', '|', '-----c'];
+
+type Step =
+  | { at: number; op: 'connect'; addr: string; permanent: boolean }
+  | { at: number; op: 'newConnReq' }
+  | { at: number; op: 'disconnect' | 'remove'; id: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ at: fc.nat(60), op: fc.constant('connect' as const), addr: fc.constantFrom(...ADDRS), permanent: fc.boolean() }),
+  fc.record({ at: fc.nat(60), op: fc.constant('newConnReq' as const) }),
+  fc.record({ at: fc.nat(60), op: fc.constantFrom('disconnect' as const, 'remove' as const), id: fc.integer({ min: 1, max: 12 }) }),
+);
+
+const scenarioArb = fc.record({
+  target: fc.nat(3),
+  automatic: fc.boolean(),
+  maxInbound: fc.nat(2),
+  listener: fc.constantFrom('', '-a-b-c', 'ab--c--d', '#'),
+  scripts: fc.array(fc.array(fc.constantFrom(...DIAL_MARBLES), { minLength: 1, maxLength: 3 }), { minLength: 5, maxLength: 5 }),
+  steps: fc.array(stepArb, { maxLength: 12 }),
+  stopAt: fc.integer({ min: 0, max: 120 }),
+});
+
+/** The events a request may see after each event (its causal grammar). */
+const FOLLOWS: Record<string, readonly string[]> = {
+  start: ['addressRequested', 'dialing', 'canceled'],
+  addressRequested: ['dialing', 'failed', 'canceled'],
+  dialing: ['connected', 'failed', 'canceled'],
+  connected: ['disconnected'],
+  failed: ['retryScheduled'],
+  disconnected: ['retryScheduled'],
+  retryScheduled: ['dialing', 'canceled'],
+  canceled: [],
+};
+
+describe('ConnManager — properties on random schedules (virtual time)', () => {
+  it('keeps its invariants, closes every conn exactly once, and its state is the fold of its actions', () => {
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const r = runManagerTest((t) => {
+          ADDRS.forEach((addr, i) => t.net.script(addr, ...sc.scripts[i]!));
+          let n = 0;
+          const cm = t.manager({
+            targetOutbound: sc.target,
+            maxInbound: sc.maxInbound,
+            retryDuration: 7,
+            maxFailedAttempts: 3,
+            dialTimeout: 20,
+            listeners: sc.listener ? [t.net.listener(sc.listener, { a: 9, c: 3 })] : [],
+            ...(sc.automatic ? { getNewAddress: () => ADDRS[n++ % ADDRS.length]! } : {}),
+          });
+          const states: ConnManagerState<string, FakeConn>[] = [];
+          const actions: ConnAction<string, FakeConn>[] = [];
+          const events: ConnEvent<string, FakeConn>[] = [];
+          cm.state$.subscribe((s) => states.push(s));
+          cm.actions$.subscribe((a) => actions.push(a));
+          cm.events$.subscribe((e) => events.push(e));
+          let dialsAtStop = -1;
+          t.at(0, () => cm.start());
+          for (const step of sc.steps) {
+            t.at(step.at, () => {
+              if (step.op === 'connect') cm.connect(step.addr, { permanent: step.permanent });
+              else if (step.op === 'newConnReq') cm.newConnReq();
+              else cm[step.op](step.id);
+            });
+          }
+          t.at(sc.stopAt, () => {
+            cm.stop();
+            dialsAtStop = t.net.dials.length;
+          });
+          return () => ({ cm, states, actions, events, net: t.net, dialsAtStop });
+        }, { maxFrames: 2_000 });
+
+        // After every step: the target is a ceiling; one live request per address; counters true.
+        for (const s of r.states) {
+          const entries = [...s.requests.values()];
+          expect(s.automaticCount).to.be.at.most(sc.target);
+          expect(entries.filter((e) => e.automatic && e.state === ConnState.Established).length).to.be.at.most(sc.target);
+          const addrs = entries.filter((e) => e.addr !== undefined).map((e) => e.addr);
+          expect(new Set(addrs).size).to.equal(addrs.length);
+          expect(s.establishedCount).to.equal(entries.filter((e) => e.state === ConnState.Established).length);
+          expect(s.inbound.size).to.be.at.most(sc.maxInbound);
+        }
+
+        // The state is the reducer folded over the actions it saw.
+        const folded = r.actions.reduce(reduce<string, FakeConn>, initialState<string, FakeConn>(r.cm.state.config));
+        expect(folded.phase).to.equal(r.cm.state.phase);
+        expect(folded.requests.size).to.equal(r.cm.state.requests.size);
+        expect(folded.failedAttempts).to.equal(r.cm.state.failedAttempts);
+        expect(r.cm.state.phase).to.equal('stopped');
+
+        // Every conn handed out is closed exactly once, by itself or by the manager.
+        for (const conn of r.net.conns) {
+          expect(conn.closed, `${conn.name} left open`).to.equal(true);
+          expect(conn.closeCount + (conn.closedBy === 'self' ? 1 : 0), `${conn.name} closed twice`).to.equal(1);
+        }
+        // Nothing is dialed after stop.
+        expect(r.net.dials.length).to.equal(r.dialsAtStop);
+
+        // Events of one request arrive in causal order, and nothing follows its end.
+        const last = new Map<number, string>();
+        const ended = new Set<number>();
+        for (const e of r.events) {
+          if (!('req' in e)) continue;
+          const id = e.req.id;
+          expect(ended.has(id), `event ${e.type} after the end of #${id}`).to.equal(false);
+          const previous = last.get(id) ?? 'start';
+          expect(FOLLOWS[previous], `#${id}: ${previous} → ${e.type}`).to.include(e.type);
+          last.set(id, e.type);
+          if (e.type === 'canceled' || (e.type === 'failed' && !e.willRetry) || (e.type === 'disconnected' && !e.willReconnect)) ended.add(id);
+        }
+      }),
+      { numRuns: 300, seed: 20261124 },
+    );
+  });
+});
