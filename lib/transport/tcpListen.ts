@@ -96,7 +96,7 @@ export function tcpListen(options: TcpListenOptions = {}): Observable<Socket> {
     return () => {
       closed = true;
       // close() releases the listening handle now; accepted sockets are left alone.
-      // x
+      server.close();
       server.removeAllListeners('listening');
       // Keep a sink so a late error from a closing server cannot crash the process.
       server.removeAllListeners('error');
