@@ -23,6 +23,11 @@ export interface TcpDialOptions {
   timeout?: number;
   /** Scheduler that measures the timeout. Default `asyncScheduler`; pass a virtual-time one in tests. */
   scheduler?: SchedulerLike;
+  /**
+   * Local IP to dial from. Default: the OS's choice. Lets several nodes on one machine appear
+   * as different hosts (127.0.0.2, 127.0.0.3, …), which bans keyed by host need.
+   */
+  localAddress?: string;
 }
 
 /** btcd's default dial timeout. */
@@ -70,7 +75,11 @@ export function tcpDial(addr: SocketAddress | string, options: TcpDialOptions = 
     let settled = false;
     let timer: Subscription | undefined;
 
-    const socket = connect({ host: target.host, port: target.port });
+    const socket = connect({
+      host: target.host,
+      port: target.port,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    });
 
     const detach = (): void => {
       settled = true;

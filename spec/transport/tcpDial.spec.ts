@@ -61,6 +61,14 @@ describe('tcpDial', () => {
     expect(await received).to.equal('abc');
   });
 
+  it('dials from the given localAddress, so one machine can look like several hosts', async () => {
+    const server = await serve();
+    const socket = own(await firstValueFrom(tcpDial(server.address, { localAddress: '127.0.0.7' })));
+    const accepted = await server.nextSocket();
+    expect(socket.localAddress).to.equal('127.0.0.7');
+    expect(accepted.remoteAddress).to.equal('127.0.0.7');
+  });
+
   it('dials the IPv6 loopback', async () => {
     const server = await serve('::1');
     const socket = own(await firstValueFrom(tcpDial(`[::1]:${server.address.port}`)));
