@@ -35,6 +35,9 @@ export type Effect<A, C> = (
   deps: EffectDeps<A, C>,
 ) => Observable<ConnActionInput<A, C>>;
 
+/** The longest delay a Node timer honours (2³¹−1 ms, ~24.8 days); longer ones would fire at once. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 /** The request id of events that move a request to a new stage; the lane key of per-request effects. */
 export function stageKey<A, C>(event: ConnEvent<A, C>): number | undefined {
   switch (event.type) {

@@ -1,4 +1,4 @@
-export { type Effect, type EffectDeps, stageKey } from './Effect.js';
+export { type Effect, type EffectDeps, stageKey, MAX_TIMER_DELAY } from './Effect.js';
 export { addressEffect } from './addressEffect.js';
 export { dialEffect } from './dialEffect.js';
 export { retryEffect } from './retryEffect.js';

@@ -2,7 +2,7 @@ import { filter, mergeMap, range, timer, map, type Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import type { EffectDeps } from './Effect.js';
+import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
 
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
@@ -17,7 +17,7 @@ export function refillEffect<A, C>(
   return event$.pipe(
     filter((event): event is Extract<ConnEvent<A, C>, { type: 'refillScheduled' }> => event.type === 'refillScheduled'),
     mergeMap(({ count, delay }) =>
-      timer(delay, deps.scheduler).pipe(
+      timer(Math.min(delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
         mergeMap(() => range(count)),
         map((): ConnActionInput<A, C> => ({ type: 'newConnReq', req: deps.newRequest(), refill: true })),
       ),

@@ -3,9 +3,13 @@ import type { ConnActionInput } from '../model/actions.js';
 import { switchMapByKey } from '../operators/switchMapByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { stageKey, type EffectDeps } from './Effect.js';
+import { MAX_TIMER_DELAY, stageKey, type EffectDeps } from './Effect.js';
 
-/** Carries out `retryScheduled` events: waits the delay on the scheduler, then answers `retryDue`. The timer dies with its request's stage. */
+/**
+ * Carries out `retryScheduled` events: waits the delay on the scheduler, then answers `retryDue`.
+ * The timer dies with its request's stage. Delays are clamped to `MAX_TIMER_DELAY` (Node fires
+ * longer timers at once).
+ */
 export function retryEffect<A, C>(
   event$: Observable<ConnEvent<A, C>>,
   _state$: Observable<ConnManagerState<A, C>>,
@@ -15,7 +19,7 @@ export function retryEffect<A, C>(
     switchMapByKey(stageKey, (event) => {
       if (event.type !== 'retryScheduled') return undefined;
       const { req, attempt } = event;
-      return timer(event.delay, deps.scheduler).pipe(
+      return timer(Math.min(event.delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
         map((): ConnActionInput<A, C> => ({ type: 'retryDue', id: req.id, attempt })),
       );
     }),

@@ -357,3 +357,19 @@ describe('ConnManager — btcd parity', () => {
     });
   });
 });
+
+describe('ConnManager — long delays', () => {
+  it('clamps a retry delay beyond what a Node timer can hold (2^31−1 ms) instead of firing at once', () => {
+    const r = runManagerTest((t) => {
+      t.net.defaultDial = '#';
+      const cm = t.manager({ retryDuration: 2 ** 32, maxRetryDuration: Infinity });
+      t.at(0, () => {
+        cm.start();
+        cm.connect('p', { permanent: true });
+      });
+      t.at(2 ** 31, () => cm.stop());
+      return () => t.net.dials.map((d) => d.at);
+    }, { maxFrames: 2 ** 32 });
+    expect(r).to.deep.equal([0, 2 ** 31 - 1]);
+  });
+});
