@@ -10,7 +10,7 @@ export type PeerDoneCommand = 'disconnect' | 'remove' | 'newConnReq';
  * `remove`d. Nothing when the request no longer holds this conn — the manager already saw the
  * close by itself, and a second command would cancel the retry it scheduled.
  */
-export function peerDoneCommands<C>(state: ConnManagerState<unknown, C>, id: number, conn: C): readonly PeerDoneCommand[] {
+export function peerDoneCommands<A, C>(state: ConnManagerState<A, C>, id: number, conn: C): readonly PeerDoneCommand[] {
   const entry = state.requests.get(id);
   if (!entry || entry.conn !== conn) return [];
   if (entry.permanent) return ['disconnect'];
