@@ -11,8 +11,8 @@ import { stageKey, type EffectDeps } from './Effect.js';
  * `addressResolved`, or `addressFailed` when it throws, errors or completes empty (the reducer
  * counts that as a failed attempt, on btcd's throttle).
  *
- * A string returned directly is taken as the address itself: RxJS would otherwise iterate it
- * character by character, since a string is an iterable.
+ * A value that is not an Observable, Promise or (non-string) iterable is taken as the address
+ * itself — notably a string, which RxJS would otherwise iterate character by character.
  */
 export function addressEffect<A, C>(
   event$: Observable<ConnEvent<A, C>>,
@@ -27,7 +27,7 @@ export function addressEffect<A, C>(
       return defer(() => {
         if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
         const result = getNewAddress();
-        return typeof result === 'string' ? of(result as A) : from(result as ObservableInput<A>);
+        return isObservableInput(result) ? from(result as ObservableInput<A>) : of(result as A);
       }).pipe(
         first(),
         map((addr): ConnActionInput<A, C> => ({ type: 'addressResolved', id, addr })),
@@ -36,5 +36,18 @@ export function addressEffect<A, C>(
         ),
       );
     }),
+  );
+}
+
+/** Whether `value` is something `from()` should subscribe to, rather than an address. Strings are addresses. */
+function isObservableInput(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string | symbol, unknown>;
+  return (
+    typeof v['subscribe'] === 'function' ||
+    typeof v['then'] === 'function' ||
+    typeof v[Symbol.asyncIterator] === 'function' ||
+    typeof v[Symbol.iterator] === 'function' ||
+    typeof v['getReader'] === 'function'
   );
 }

@@ -119,6 +119,16 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
       expect(net.dials.map((d) => d.addr)).to.deep.equal(['10.0.0.1:8333']);
     });
 
+    it('an object returned directly is the address (a SocketAddress-like value is not an ObservableInput)', () => {
+      const addr = { host: '10.0.0.2', port: 8333, toString: () => '10.0.0.2:8333' };
+      const dialed: unknown[] = [];
+      runManagerTest((t) => {
+        const cm = t.manager({ targetOutbound: 1, getNewAddress: () => addr as never, dial: ((a: unknown) => { dialed.push(a); return t.net.dial('x'); }) as never });
+        t.at(0, () => cm.start());
+      });
+      expect(dialed).to.deep.equal([addr]);
+    });
+
     it('an async address source works (a timer that answers later)', () => {
       const log = runManagerTest((t) => {
         const cm = t.manager({ targetOutbound: 1, getNewAddress: () => timer(7, t.scheduler).pipe(map(() => 'late')) });

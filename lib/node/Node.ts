@@ -1,0 +1,468 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import createDebug from 'debug';
+import { EMPTY, Subject, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { AddressBook } from '../addr/AddressBook.js';
+import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
+import { BanList } from '../ban/BanList.js';
+import type { BanEvent } from '../ban/BanEvent.js';
+import { normalizeHost } from '../ban/normalizeHost.js';
+import { ConnManager } from '../manager/ConnManager.js';
+import type { ConnEventOf } from '../model/events.js';
+import { SocketAddress } from '../net/SocketAddress.js';
+import { netGroup } from '../net/netGroup.js';
+import { Peer } from '../peer/Peer.js';
+import { bitcoinHandshake, type HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
+import { keepAlive } from '../peer/bitcoin/keepAlive.js';
+import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
+import { encodeFrame } from '../protocol/bitcoin/frame.js';
+import { isRawMessage, type BitcoinMessage, type TimestampedNetAddress } from '../protocol/bitcoin/messages.js';
+import { NETWORKS, type BitcoinNetwork } from '../protocol/bitcoin/networks.js';
+import type { WireProtocol } from '../protocol/WireProtocol.js';
+import { ProtocolError } from '../protocol/WireProtocol.js';
+import { tcpDial } from '../transport/tcpDial.js';
+import { tcpListen } from '../transport/tcpListen.js';
+import { VERSION } from '../version.js';
+import type { NodeOptions } from './NodeOptions.js';
+import { peerDoneCommands } from './peerDone.js';
+
+/** A peer that completed its handshake. */
+export interface PeerInfo {
+  /** `out#<request id>` or `in@<inbound id>`: unique within a node. */
+  readonly key: string;
+  readonly direction: 'outbound' | 'inbound';
+  readonly remote: SocketAddress;
+  readonly permanent: boolean;
+  readonly userAgent: string;
+  readonly startHeight: number;
+  /** Scheduler time of the handshake. */
+  readonly since: number;
+}
+
+/**
+ * A node's connection, as its manager sees it: a peer on a socket. An outbound one is handed to
+ * the manager only after its version handshake (so a failed handshake is a failed dial, with
+ * the manager's backoff and throttle); an inbound one is admitted first and shakes hands after.
+ */
+export interface NodeConn {
+  readonly peer: Peer<BitcoinMessage>;
+  readonly socket: Socket;
+  /** The outbound handshake's result; undefined for inbound conns. */
+  readonly handshake?: HandshakeResult;
+}
+
+/** What a node does with its peers: the `events$` stream. */
+export type NodeEvent =
+  | { readonly type: 'peerUp'; readonly peer: PeerInfo }
+  | { readonly type: 'peerDown'; readonly peer: PeerInfo; readonly error: unknown }
+  | { readonly type: 'handshakeFailed'; readonly direction: 'outbound' | 'inbound'; readonly remote: string; readonly error: unknown }
+  /** An inbound conn closed before its handshake: a banned host, or no room. */
+  | { readonly type: 'refused'; readonly remote: string; readonly reason: 'banned' | 'maxPeers' }
+  | { readonly type: 'misbehaving'; readonly remote: string; readonly score: number; readonly banned: boolean; readonly reason: string };
+
+/** Counters for a status line or a table. */
+export interface NodeStats {
+  readonly outbound: number;
+  readonly inbound: number;
+  /** Outbound requests not established (dialing, handshaking, waiting to retry). */
+  readonly pending: number;
+  /** Retries so far: permanent redials and replacements of lost automatic connections. */
+  readonly retries: number;
+  /** Hosts banned now. */
+  readonly bans: number;
+  /** Inbound conns refused before their handshake so far. */
+  readonly refused: number;
+}
+
+const MAX_ADDR_PER_MESSAGE = 1_000;
+/** Below this many addresses a node asks each new outbound peer for more (btcd). */
+const WANT_ADDRESSES_BELOW = 1_000;
+
+/**
+ * A Bitcoin P2P node: the hub between the connection manager, the peers, the address book and the
+ * ban list — btcd's `server`, as streams.
+ *
+ * - inbound conn → refused before any byte if its host is banned (or no room), else an inbound
+ *   peer; outbound conn → an outbound peer; both run the version handshake, then keep-alive;
+ * - a peer that is done (closed, failed handshake, protocol error) or cannot be made → btcd's
+ *   rule (`peerDoneCommands`): permanent `disconnect`, automatic `remove` + `newConnReq`;
+ * - bad frames cost their `banScore`; a host over the threshold is banned and never dialed;
+ * - `getaddr` is answered from the book, `addr` fills it, and a node with a small book asks every
+ *   new outbound peer for addresses.
+ *
+ * @example
+ * const node = createNode({ host: '127.0.0.2', seeds: ['127.0.0.3:18444'] });
+ * const addr = await node.start();
+ * node.events$.subscribe((e) => console.log(e.type));
+ * await node.stop();
+ */
+export class Node {
+  /** The connection manager (addresses are `SocketAddress`, conns are handshaken peers). */
+  readonly manager: ConnManager<SocketAddress, NodeConn>;
+  /** Where outbound addresses come from. */
+  readonly book: AddressBook;
+  /** Banned hosts and misbehaviour scores. */
+  readonly banList: BanList;
+  /** Peers up and down, refusals, misbehaviour. Completes on `stop()`. */
+  readonly events$: Observable<NodeEvent>;
+  /** Only `peerUp` and `peerDown`. */
+  readonly peers$: Observable<Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }>>;
+  /** The ban list's events. */
+  readonly bans$: Observable<BanEvent>;
+
+  readonly #options: NodeOptions;
+  readonly #network: BitcoinNetwork;
+  readonly #protocol: WireProtocol<BitcoinMessage>;
+  readonly #scheduler: SchedulerLike;
+  readonly #events = new Subject<NodeEvent>();
+  readonly #peers = new Map<string, PeerInfo>();
+  readonly #nonces = new Set<bigint>();
+  readonly #subscriptions = new Subscription();
+  readonly #log: createDebug.Debugger;
+  #address: SocketAddress | undefined;
+  #onListening!: (address: SocketAddress) => void;
+  readonly #listening = new Promise<SocketAddress>((resolve) => (this.#onListening = resolve));
+  #retries = 0;
+  #refused = 0;
+  #started = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: NodeOptions = {}) {
+    this.#options = options;
+    this.#network = NETWORKS[options.network ?? 'regtest'];
+    this.#protocol = bitcoinProtocol({ magic: this.#network.magic });
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.#log = createDebug(`rx-connmgr:node:${options.name ?? options.host ?? '127.0.0.1'}`);
+    this.book = options.addressBook ?? new AddressBook();
+    this.banList = options.bans instanceof BanList ? options.bans : new BanList(options.bans ?? {});
+    this.events$ = this.#events.asObservable();
+    this.peers$ = this.events$.pipe(filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'));
+    this.bans$ = this.banList.bans$;
+
+    const host = options.host ?? '127.0.0.1';
+    const targetOutbound = options.connectPeers ? 0 : options.targetOutbound ?? 8;
+    const permanent = (options.connectPeers ?? options.addPeers ?? []).length;
+    const maxPeers = options.maxPeers ?? 125;
+    const listen = options.listen ?? true;
+    const dialTimeout = options.dialTimeout ?? 30_000;
+    this.manager = new ConnManager<SocketAddress, NodeConn>({
+      dial: (addr) => this.#dialPeer(addr, dialTimeout, host),
+      listeners: listen ? [this.#acceptPeers(host)] : [],
+      ...(options.connectPeers ? {} : { getNewAddress: () => this.#chooseAddress() }),
+      targetOutbound,
+      maxInbound: Math.max(0, maxPeers - targetOutbound - permanent),
+      retryDuration: options.retryDuration ?? 5_000,
+      maxRetryDuration: options.maxRetryDuration ?? 300_000,
+      minUptime: options.minUptime ?? 60_000,
+      // The manager's dial covers the TCP connect and the handshake.
+      dialTimeout: dialTimeout + (options.handshakeTimeout ?? 30_000),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      addressKey: (a) => a.toString(),
+      closeConn: (c) => c.peer.close(),
+      connClosed: (c) => c.peer.closed$,
+      scheduler: this.#scheduler,
+    });
+  }
+
+  /** The address the node listens on, once `start()` has resolved (undefined when not listening). */
+  get address(): SocketAddress | undefined {
+    return this.#address;
+  }
+
+  /** The peers that completed their handshake. */
+  peers(): PeerInfo[] {
+    return [...this.#peers.values()];
+  }
+
+  /** Counters for display. */
+  stats(): NodeStats {
+    let outbound = 0;
+    for (const peer of this.#peers.values()) if (peer.direction === 'outbound') outbound++;
+    const s = this.manager.state;
+    return {
+      outbound,
+      inbound: this.#peers.size - outbound,
+      pending: s.requests.size - outbound,
+      retries: this.#retries,
+      bans: this.banList.entries().length,
+      refused: this.#refused,
+    };
+  }
+
+  /**
+   * Starts listening and connecting. Resolves with the listening address (undefined when
+   * `listen: false`); rejects with the listener's typed error (e.g. `AddressInUseError`), after
+   * stopping the node.
+   */
+  async start(): Promise<SocketAddress | undefined> {
+    if (this.#started) throw new Error('node already started');
+    this.#started = true;
+    const m = this.manager;
+    for (const seed of this.#options.seeds ?? []) {
+      const addr = SocketAddress.parse(seed);
+      this.book.add([{ addr }], addr);
+    }
+    this.#subscriptions.add(m.connected$.subscribe((e) => this.#onOutbound(e)));
+    this.#subscriptions.add(m.accepted$.subscribe((e) => this.#onInbound(e.conn, e.inboundId)));
+    // Retries: every redial of a permanent peer and every replacement of a lost automatic one
+    // (the first refill, at start, only fills the target).
+    let initialFill = true;
+    this.#subscriptions.add(
+      m.events$.subscribe((e) => {
+        if (e.type === 'retryScheduled') this.#retries++;
+        else if (e.type === 'refillScheduled') {
+          if (!initialFill) this.#retries += e.count;
+          initialFill = false;
+        }
+      }),
+    );
+    const listening = new Promise<SocketAddress | undefined>((resolve, reject) => {
+      if (!(this.#options.listen ?? true)) return resolve(undefined);
+      this.#subscriptions.add(m.events$.subscribe((e) => e.type === 'listenerError' && reject(e.error)));
+      void this.#listening.then(resolve);
+    });
+    m.start();
+    for (const text of this.#options.connectPeers ?? this.#options.addPeers ?? []) {
+      m.connect(SocketAddress.parse(text), { permanent: true });
+    }
+    try {
+      const address = await listening;
+      this.#log('started on %s', address ?? '(not listening)');
+      return address;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops everything: the manager closes every conn, each peer ends, subscriptions are released. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.manager.stop();
+      await this.manager.wait();
+      this.#subscriptions.unsubscribe();
+      this.banList.close();
+      this.#events.complete();
+      this.#log('stopped');
+    })();
+    return this.#stopped;
+  }
+
+  #bind(address: SocketAddress): void {
+    this.#address = address;
+    this.#onListening(address);
+  }
+
+  #chooseAddress(): SocketAddress {
+    const state = this.manager.state;
+    const groupsInUse = new Set<string>();
+    for (const entry of state.requests.values()) if (entry.addr) groupsInUse.add(netGroup(entry.addr));
+    const own = this.#address?.toString();
+    const addr = selectOutboundAddress({
+      pick: () => this.book.select(),
+      now: this.#scheduler.now(),
+      groupsInUse,
+      isUnavailable: (a) => a.toString() === own || state.addresses.has(a.toString()) || this.banList.isBanned(a.host),
+      group: netGroup,
+      defaultPort: this.#network.defaultPort,
+    });
+    this.book.attempt(addr);
+    return addr;
+  }
+
+  /** TCP connect, then the version handshake: the conn reaches the manager only as a handshaken peer. */
+  #dialPeer(addr: SocketAddress, timeout: number, host: string): Observable<NodeConn> {
+    return tcpDial(addr, { timeout, scheduler: this.#scheduler, localAddress: host }).pipe(
+      switchMap((socket) =>
+        defer(() => {
+          const peer = new Peer(socket, this.#protocol, { scheduler: this.#scheduler });
+          let shaken = false;
+          return this.#handshake(peer, 'outbound').pipe(
+            map((handshake): NodeConn => {
+              shaken = true;
+              return { peer, socket, handshake };
+            }),
+            tap({
+              error: (error: unknown) => {
+                this.#chargeMisbehaviour(addr, error);
+                this.#events.next({ type: 'handshakeFailed', direction: 'outbound', remote: addr.toString(), error });
+              },
+              // Abandoned mid-handshake (timeout, cancel, stop): the half-made peer goes too.
+              finalize: () => {
+                if (!shaken) peer.close();
+              },
+            }),
+          );
+        }),
+      ),
+    );
+  }
+
+  /** Accepted sockets as peers (not yet handshaken: the node refuses banned hosts first). */
+  #acceptPeers(host: string): Observable<NodeConn> {
+    return tcpListen({ host, port: this.#options.port ?? 0, onListening: (a) => this.#bind(a) }).pipe(
+      mergeMap((socket) => {
+        try {
+          return of<NodeConn>({ peer: new Peer(socket, this.#protocol, { scheduler: this.#scheduler }), socket });
+        } catch {
+          socket.destroy(); // closed before we could look at it
+          return EMPTY;
+        }
+      }),
+    );
+  }
+
+  #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound'): Observable<HandshakeResult> {
+    const nonce = randomBytes(8).readBigUInt64LE();
+    return defer(() => {
+      if (direction === 'outbound') this.#nonces.add(nonce);
+      return bitcoinHandshake(peer, {
+        direction,
+        nonce,
+        isOwnNonce: (n) => this.#nonces.has(n),
+        userAgent: this.#options.userAgent ?? `/rx-connmgr:${VERSION}/`,
+        startHeight: this.#options.startHeight ?? 0,
+        timeout: this.#options.handshakeTimeout ?? 30_000,
+        scheduler: this.#scheduler,
+      });
+    }).pipe(tap({ finalize: () => this.#nonces.delete(nonce) }));
+  }
+
+  #onOutbound(event: ConnEventOf<'connected', SocketAddress, NodeConn>): void {
+    const { req, conn, addr } = event;
+    const handshake = conn.handshake!;
+    this.book.good(addr);
+    if (this.book.size < WANT_ADDRESSES_BELOW) conn.peer.send({ command: 'getaddr' });
+    this.#runPeer(conn, handshake, { direction: 'outbound', key: `out#${req.id}`, remote: addr, permanent: req.permanent }, () =>
+      this.#peerDone(req.id, conn),
+    );
+  }
+
+  #onInbound(conn: NodeConn, inboundId: number): void {
+    const { peer, socket } = conn;
+    const remote = peer.remote;
+    const remoteText = remote?.toString() ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const maxPeers = this.#options.maxPeers ?? 125;
+    const reason = !remote ? 'closed' : this.banList.isBanned(remote.host) ? 'banned' : this.#peers.size >= maxPeers ? 'maxPeers' : undefined;
+    if (reason === 'closed') return peer.close();
+    if (reason) {
+      // Refused before the handshake: not one byte of ours reaches a banned host.
+      this.#refused++;
+      this.#log('refused %s: %s', remoteText, reason);
+      peer.close();
+      this.#events.next({ type: 'refused', remote: remoteText, reason });
+      return;
+    }
+    const subscription = this.#handshake(peer, 'inbound').subscribe({
+      next: (handshake) => {
+        // Its slot frees itself: the manager watches the peer close.
+        this.#runPeer(conn, handshake, { direction: 'inbound', key: `in@${inboundId}`, remote: remote!, permanent: false }, () => {});
+      },
+      error: (error: unknown) => {
+        this.#chargeMisbehaviour(remote!, error);
+        this.#events.next({ type: 'handshakeFailed', direction: 'inbound', remote: remoteText, error });
+      },
+    });
+    this.#subscriptions.add(subscription);
+    peer.closed$.subscribe(() => this.#subscriptions.remove(subscription));
+  }
+
+  /** A handshaken peer's life: registered, kept alive, its messages handled, until it closes. */
+  #runPeer(
+    conn: NodeConn,
+    handshake: HandshakeResult,
+    meta: { direction: 'outbound' | 'inbound'; key: string; remote: SocketAddress; permanent: boolean },
+    done: () => void,
+  ): void {
+    const { peer, socket } = conn;
+    const info: PeerInfo = {
+      key: meta.key,
+      direction: meta.direction,
+      remote: meta.remote,
+      permanent: meta.permanent,
+      userAgent: handshake.userAgent,
+      startHeight: handshake.startHeight,
+      since: this.#scheduler.now(),
+    };
+    this.#peers.set(meta.key, info);
+    this.#log('peer up %s %s %s', meta.key, meta.remote, handshake.userAgent);
+    this.#events.next({ type: 'peerUp', peer: info });
+    if (this.#options.misbehave) this.#sendGarbage(socket);
+    let failure: unknown;
+    const subscription = merge(
+      keepAlive(peer, {
+        pingInterval: this.#options.pingInterval ?? 120_000,
+        idleTimeout: this.#options.idleTimeout ?? 300_000,
+        scheduler: this.#scheduler,
+      }),
+      peer.messages$.pipe(tap((message) => this.#onMessage(peer, meta.remote, message))),
+    ).subscribe({
+      error: (error: unknown) => {
+        failure = error;
+        peer.close(error);
+      },
+    });
+    this.#subscriptions.add(subscription);
+    // Every way a peer ends passes here once: the remote hung up, its bytes broke the protocol
+    // (the peer closes itself), keep-alive failed, or we stopped.
+    peer.closed$.subscribe((closeInfo) => {
+      subscription.unsubscribe();
+      this.#subscriptions.remove(subscription);
+      const error = failure ?? closeInfo.error;
+      if (error !== undefined) this.#chargeMisbehaviour(meta.remote, error);
+      this.#peers.delete(meta.key);
+      this.#log('peer down %s', meta.key);
+      this.#events.next({ type: 'peerDown', peer: info, error });
+      done();
+    });
+  }
+
+  #onMessage(peer: Peer<BitcoinMessage>, remote: SocketAddress, message: BitcoinMessage): void {
+    if (isRawMessage(message)) return;
+    if (message.command === 'getaddr') {
+      const now = Math.floor(this.#scheduler.now() / 1000);
+      const addresses: TimestampedNetAddress[] = this.book
+        .all()
+        .slice(0, MAX_ADDR_PER_MESSAGE)
+        .map((info) => ({ timestamp: Math.min(now, Math.floor(info.timestamp / 1000)), services: info.services, ip: info.addr.toBytes16(), port: info.addr.port }));
+      if (addresses.length > 0) peer.send({ command: 'addr', addresses });
+    } else if (message.command === 'addr') {
+      const announced = [];
+      for (const entry of message.addresses) {
+        try {
+          announced.push({ addr: SocketAddress.fromBytes16(entry.ip, entry.port), services: entry.services, timestamp: entry.timestamp * 1000 });
+        } catch {
+          // An address we cannot represent is skipped, not fatal.
+        }
+      }
+      this.book.add(announced, remote);
+    }
+  }
+
+  #chargeMisbehaviour(remote: SocketAddress, error: unknown): void {
+    const banScore = error instanceof ProtocolError ? error.banScore : (error as { banScore?: unknown } | null)?.banScore;
+    if (typeof banScore !== 'number' || banScore <= 0) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    const { score, banned } = this.banList.misbehaving(remote.host, banScore, 0, reason);
+    this.#log('misbehaving %s +%d → %d%s: %s', remote, banScore, score, banned ? ' BANNED' : '', reason);
+    this.#events.next({ type: 'misbehaving', remote: remote.toString(), score, banned, reason });
+  }
+
+  #sendGarbage(socket: Socket): void {
+    // A frame for another network: the receiver's decoder rejects it (bad magic, 100 points).
+    const wrongMagic = this.#network.magic === NETWORKS.mainnet.magic ? NETWORKS.testnet3.magic : NETWORKS.mainnet.magic;
+    socket.write(encodeFrame(wrongMagic, 'ping', new Uint8Array(8)));
+  }
+
+  #peerDone(id: number, conn: NodeConn): void {
+    for (const command of peerDoneCommands(this.manager.state, id, conn)) {
+      if (command === 'newConnReq') this.manager.newConnReq();
+      else this.manager[command](id);
+    }
+  }
+}
+
+/** Creates a node (see `Node`). */
+export function createNode(options: NodeOptions = {}): Node {
+  return new Node(options);
+}

@@ -1,0 +1,63 @@
+import type { SchedulerLike } from 'rxjs';
+import type { AddressBook } from '../addr/AddressBook.js';
+import type { BackoffPolicy } from '../backoff/Backoff.js';
+import type { BanList, BanListOptions } from '../ban/BanList.js';
+import type { BitcoinNetworkName } from '../protocol/bitcoin/networks.js';
+
+/**
+ * Options of a node (`createNode`). Defaults follow btcd's server; the ones that differ say why.
+ */
+export interface NodeOptions {
+  /** IP to listen on and to dial from. Default `'127.0.0.1'`. Several nodes on one machine can use 127.0.0.2, 127.0.0.3, … to look like distinct hosts. */
+  readonly host?: string;
+  /** Port to listen on. Default 0: one from the OS (see `node.address`). */
+  readonly port?: number;
+  /** Accept inbound connections. Default true. */
+  readonly listen?: boolean;
+  /** Bitcoin network (magic and default port). Default `'regtest'`: nothing here should reach mainnet by accident. */
+  readonly network?: BitcoinNetworkName;
+  /** Automatic outbound peers kept. Default 8. */
+  readonly targetOutbound?: number;
+  /** Peers at most, both directions; inbound slots are `maxPeers − targetOutbound − permanent peers`. Default 125. */
+  readonly maxPeers?: number;
+  /** `addnode`: permanent peers, reconnected forever on their backoff. */
+  readonly addPeers?: readonly string[];
+  /** `connect`: connect mode — only these (permanent) peers, no automatic outbound. */
+  readonly connectPeers?: readonly string[];
+  /** Addresses put in the address book at start (hard-coded seeds). */
+  readonly seeds?: readonly string[];
+  /** The address book to draw outbound addresses from. Default: a new, empty one. */
+  readonly addressBook?: AddressBook;
+  /** The ban list, or options for a new one (threshold 100, 24 h). */
+  readonly bans?: BanList | BanListOptions;
+  /** ms; manager retry step. Default 5,000. */
+  readonly retryDuration?: number;
+  /** ms; manager retry cap. Default 300,000. */
+  readonly maxRetryDuration?: number;
+  /** Retry policy of permanent peers. Default btcd's linear one. */
+  readonly backoff?: BackoffPolicy;
+  /**
+   * ms a connection must last before its backoff resets. Default 60,000 — unlike btcd (0), whose
+   * peers that accept TCP and then hang up (e.g. a node that banned us) are redialed every
+   * `retryDuration` forever.
+   */
+  readonly minUptime?: number;
+  /** ms to connect. Default 30,000 (btcd). */
+  readonly dialTimeout?: number;
+  /** ms for the version handshake. Default 30,000 (btcd). */
+  readonly handshakeTimeout?: number;
+  /** ms between pings. Default 120,000 (btcd). */
+  readonly pingInterval?: number;
+  /** ms of silence before a peer is dropped. Default 300,000 (btcd). */
+  readonly idleTimeout?: number;
+  /** Our user agent. Default `/rx-connmgr:<version>/`. */
+  readonly userAgent?: string;
+  /** Block height announced in our version. Default 0. */
+  readonly startHeight?: number;
+  /** For demos and tests: after each handshake, send the peer a frame with a bad network magic (each costs the sender 100 ban points). Default false. */
+  readonly misbehave?: boolean;
+  /** Every timer (manager, handshake, keep-alive). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** A name for logs (`rx-connmgr:node:<name>`). Default the listen address. */
+  readonly name?: string;
+}

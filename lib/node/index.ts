@@ -1,0 +1,7 @@
+/**
+ * The node hub: connection manager + peers + handshake + address book + bans (btcd's server).
+ * @packageDocumentation
+ */
+export { Node, createNode, type PeerInfo, type NodeEvent, type NodeStats } from './Node.js';
+export type { NodeOptions } from './NodeOptions.js';
+export { peerDoneCommands, type PeerDoneCommand } from './peerDone.js';
