@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { EMPTY, Subject, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, throwError, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
 import { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import { BanList } from '../ban/BanList.js';
@@ -72,6 +72,14 @@ export interface NodeStats {
   readonly bans: number;
   /** Inbound conns refused before their handshake so far. */
   readonly refused: number;
+}
+
+/** The failure of an outbound dial to a banned host (no packet is sent). */
+export class BannedPeerError extends Error {
+  override readonly name = 'BannedPeerError';
+  constructor(readonly addr: SocketAddress) {
+    super(`${addr} is banned: not dialed`);
+  }
 }
 
 const MAX_ADDR_PER_MESSAGE = 1_000;
@@ -198,6 +206,10 @@ export class Node {
     if (this.#started) throw new Error('node already started');
     this.#started = true;
     const m = this.manager;
+    const { warning } = await this.banList.load(); // no-op without a file
+    if (warning) this.#log('ban list: %s', warning);
+    // Bans are saved as they happen (atomic writes), so a crash loses none.
+    this.#subscriptions.add(this.banList.bans$.pipe(filter((e) => e.type === 'banned' || e.type === 'unbanned')).subscribe(() => void this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e))));
     for (const seed of this.#options.seeds ?? []) {
       const addr = SocketAddress.parse(seed);
       this.book.add([{ addr }], addr);
@@ -241,6 +253,7 @@ export class Node {
       this.manager.stop();
       await this.manager.wait();
       this.#subscriptions.unsubscribe();
+      await this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e));
       this.banList.close();
       this.#events.complete();
       this.#log('stopped');
@@ -272,6 +285,9 @@ export class Node {
 
   /** TCP connect, then the version handshake: the conn reaches the manager only as a handshaken peer. */
   #dialPeer(addr: SocketAddress, timeout: number, host: string): Observable<NodeConn> {
+    // A banned host is never dialed, not even as a permanent peer: the attempt fails before any
+    // packet and the request waits on its backoff, until the ban ends.
+    if (this.banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
     return tcpDial(addr, { timeout, scheduler: this.#scheduler, localAddress: host }).pipe(
       switchMap((socket) =>
         defer(() => {

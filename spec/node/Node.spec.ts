@@ -148,3 +148,35 @@ describe('Node (real sockets on loopback)', function () {
     expect(a.stats().outbound).to.equal(3);
   });
 });
+
+describe('Node bans on disk and on outbound', function () {
+  this.timeout(10_000);
+  it('never dials a banned host, even a permanent peer, and keeps bans across restarts in its file', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'rx-connmgr-bans-'));
+    const file = join(dir, 'bans.json');
+    const b = createNode({ ...fast, host: '127.0.0.3', targetOutbound: 0 });
+    const bAddr = (await b.start())!;
+    let accepted = 0;
+    b.manager.accepted$.subscribe(() => accepted++);
+    try {
+      const a1 = createNode({ ...fast, host: '127.0.0.2', targetOutbound: 0, listen: false, bans: { file } });
+      await a1.start();
+      a1.banList.ban('127.0.0.3', 'test');
+      await a1.stop();
+      const a2 = createNode({ ...fast, host: '127.0.0.2', listen: false, connectPeers: [bAddr.toString()], bans: { file } });
+      const failed = next(a2.manager.events$, (e) => e.type === 'failed');
+      await a2.start();
+      const event = await failed;
+      expect(String((event as { error: unknown }).error)).to.include('banned');
+      expect(a2.banList.isBanned('127.0.0.3')).to.equal(true);
+      await a2.stop();
+      expect(accepted).to.equal(0);
+    } finally {
+      await b.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
