@@ -1,4 +1,4 @@
-import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
+import { catchError, defer, from, map, of, take, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnReq } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
@@ -52,4 +52,16 @@ export function stageKey<A, C>(event: ConnEvent<A, C>): number | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * `answer` once `deps.connClosed(conn)` first fires — or fails: a conn whose watcher breaks is as
+ * good as gone, and treating it as closed frees its slot instead of leaking it.
+ */
+export function whenClosed<A, C>(deps: EffectDeps<A, C>, conn: C, answer: ConnActionInput<A, C>): Observable<ConnActionInput<A, C>> {
+  return defer(() => from(deps.connClosed(conn))).pipe(
+    take(1),
+    map(() => answer),
+    catchError(() => of(answer)),
+  );
 }

@@ -1,9 +1,9 @@
-import { catchError, defer, from, map, of, take, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { switchMapByKey } from '../operators/switchMapByKey.js';
-import { stageKey, type EffectDeps } from './Effect.js';
+import { stageKey, whenClosed, type EffectDeps } from './Effect.js';
 
 /**
  * Watches every established outbound conn with `connClosed(conn)`: its first notification (or
@@ -20,11 +20,7 @@ export function connWatchEffect<A, C>(
       if (event.type !== 'connected') return undefined;
       const { req, conn } = event;
       const closed: ConnActionInput<A, C> = { type: 'connClosed', id: req.id, conn };
-      return defer(() => from(deps.connClosed(conn))).pipe(
-        take(1),
-        map(() => closed),
-        catchError(() => of(closed)),
-      );
+      return whenClosed(deps, conn, closed);
     }),
   );
 }

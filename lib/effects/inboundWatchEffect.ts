@@ -1,9 +1,9 @@
-import { catchError, defer, from, map, of, take, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { switchMapByKey } from '../operators/switchMapByKey.js';
-import type { EffectDeps } from './Effect.js';
+import { whenClosed, type EffectDeps } from './Effect.js';
 
 /** Watches every admitted inbound conn with `connClosed(conn)` and answers `inboundClosed`, which frees its slot. */
 export function inboundWatchEffect<A, C>(
@@ -18,11 +18,7 @@ export function inboundWatchEffect<A, C>(
         if (event.type !== 'accepted') return undefined;
         const { inboundId, conn } = event;
         const closed: ConnActionInput<A, C> = { type: 'inboundClosed', inboundId, conn };
-        return defer(() => from(deps.connClosed(conn))).pipe(
-          take(1),
-          map(() => closed),
-          catchError(() => of(closed)),
-        );
+        return whenClosed(deps, conn, closed);
       },
     ),
   );
