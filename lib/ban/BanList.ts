@@ -5,7 +5,7 @@ import type { BanEvent } from './BanEvent.js';
 import { parseBanFile, toBanFile } from './banFile.js';
 import { cidrContains, parseCidr, type Cidr } from './cidr.js';
 import { DynamicBanScore } from './DynamicBanScore.js';
-import { formatIp } from './ipAddress.js';
+import { formatIp } from '../net/ipAddress.js';
 import { hostToBytes } from './normalizeHost.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { InvalidCidrError } from './errors.js';
-import { formatIp, parseIp, unmapIpv4 } from './ipAddress.js';
+import { formatIp, parseIp, unmapIpv4 } from '../net/ipAddress.js';
 import { hostToBytes } from './normalizeHost.js';
 
 /**

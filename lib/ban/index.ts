@@ -12,7 +12,7 @@ export type { DynamicBanScoreOptions } from './DynamicBanScore.js';
 export { parseCidr, cidrContains } from './cidr.js';
 export type { Cidr } from './cidr.js';
 export { normalizeHost, hostToBytes } from './normalizeHost.js';
-export { parseIp, formatIp, unmapIpv4 } from './ipAddress.js';
+export { parseIp, formatIp, unmapIpv4 } from '../net/ipAddress.js';
 export { InvalidHostError, InvalidCidrError } from './errors.js';
 export { parseBanFile, toBanFile, BanFileFormatError, BAN_FILE_VERSION } from './banFile.js';
 export type { BanFile } from './banFile.js';

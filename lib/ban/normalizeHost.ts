@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { InvalidHostError } from './errors.js';
-import { formatIp, parseIp, unmapIpv4 } from './ipAddress.js';
+import { formatIp, parseIp, unmapIpv4 } from '../net/ipAddress.js';
 
 /**
  * The canonical spelling of an IP host, used as the key of bans and scores so that one machine

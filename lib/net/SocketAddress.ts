@@ -6,6 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidAddressError } from './InvalidAddressError.js';
+import { formatIp, parseIp } from './ipAddress.js';
 
 export { InvalidAddressError } from './InvalidAddressError.js';
 
@@ -54,7 +55,7 @@ export class SocketAddress {
       this.host = `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
     } else {
       this.family = 6;
-      this.host = formatIPv6(bytes);
+      this.host = formatIp(bytes);
     }
     Object.freeze(this);
   }
@@ -191,79 +192,12 @@ function isV4Mapped(bytes: Uint8Array): boolean {
   return V4_MAPPED_PREFIX.every((b, i) => bytes[i] === b);
 }
 
-/** The 16 bytes of an IP literal, or undefined when it is not one. */
+/** The 16 bytes of an IP literal (IPv4 as IPv4-mapped IPv6), or undefined when it is not one. */
 function hostBytes(host: string): Uint8Array | undefined {
-  if (isIPv4(host)) {
-    const bytes = new Uint8Array(16);
-    bytes.set(V4_MAPPED_PREFIX, 0);
-    bytes.set(parseIPv4(host), 12);
-    return bytes;
-  }
-  // node's isIPv6 accepts a `%zone` suffix, which has no place in 16 bytes.
-  if (isIPv6(host) && !host.includes('%')) return parseIPv6(host);
-  return undefined;
-}
-
-/** Assumes `isIPv4(text)`. */
-function parseIPv4(text: string): number[] {
-  return text.split('.').map(Number);
-}
-
-/** Assumes `isIPv6(text)` without a zone, so the shape is already known good. */
-function parseIPv6(text: string): Uint8Array {
-  const groups = (part: string): number[] => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const piece of part.split(':')) {
-      if (piece.includes('.')) {
-        const [a = 0, b = 0, c = 0, d = 0] = parseIPv4(piece);
-        out.push((a << 8) | b, (c << 8) | d);
-      } else {
-        out.push(parseInt(piece, 16));
-      }
-    }
-    return out;
-  };
-  const gap = text.indexOf('::');
-  let words: number[];
-  if (gap < 0) {
-    words = groups(text);
-  } else {
-    const head = groups(text.slice(0, gap));
-    const tail = groups(text.slice(gap + 2));
-    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  }
-  const bytes = new Uint8Array(16);
-  words.forEach((w, i) => {
-    bytes[2 * i] = w >>> 8;
-    bytes[2 * i + 1] = w & 0xff;
-  });
-  return bytes;
-}
-
-/** RFC 5952 text of 16 bytes. */
-function formatIPv6(bytes: Uint8Array): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-
-  // Longest run of zero words; a single zero word is not shortened (RFC 5952 §4.2.2).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-
-  const hex = (ws: number[]): string => ws.map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLength))}`;
+  const bytes = parseIp(host);
+  if (bytes === undefined || bytes.length === 16) return bytes;
+  const mapped = new Uint8Array(16);
+  mapped.set(V4_MAPPED_PREFIX, 0);
+  mapped.set(bytes, 12);
+  return mapped;
 }

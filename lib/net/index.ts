@@ -15,3 +15,4 @@ export { SocketAddress } from './SocketAddress.js';
 export { InvalidAddressError } from './InvalidAddressError.js';
 export { addressClass, netGroup, isRoutable } from './netGroup.js';
 export type { AddressClass } from './netGroup.js';
+export { parseIp, formatIp, unmapIpv4 } from './ipAddress.js';

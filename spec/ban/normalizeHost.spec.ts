@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { isIP } from 'node:net';
 import { InvalidHostError } from '../../lib/ban/errors.js';
-import { formatIp, parseIp, unmapIpv4 } from '../../lib/ban/ipAddress.js';
+import { formatIp, parseIp, unmapIpv4 } from '../../lib/net/ipAddress.js';
 import { hostToBytes, normalizeHost } from '../../lib/ban/normalizeHost.js';
 
 describe('ban/normalizeHost', () => {
