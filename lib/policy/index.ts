@@ -1,0 +1,38 @@
+/**
+ * Defence policies for a node's connections, as pure functions and immutable
+ * values that a reducer can call (time is always an argument, `now`, in ms):
+ *
+ * - {@link selectNodeToEvict}: which inbound peer to drop when inbound is full
+ *   (Bitcoin Core's eviction), with {@link keyedNetGroup} for its secret
+ *   netgroup ranking;
+ * - {@link admitInbound} over an {@link InboundCounts} tally: caps in total,
+ *   per IP and per network group;
+ * - {@link acceptRateLimiter}: connections per second per IP;
+ * - {@link maxPendingHandshakes}: a cap on handshakes in progress;
+ * - {@link addrRelayLimiter}: gossiped addresses per peer (Core's addr-relay
+ *   token bucket).
+ *
+ * @example
+ * ```ts
+ * import { admitInbound, InboundCounts, selectNodeToEvict } from './policy/index.js';
+ * const verdict = admitInbound(InboundCounts.empty(), addr, { maxInbound: 117 });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  selectNodeToEvict,
+  EVICTION_PROTECTION,
+  MIN_CANDIDATES_TO_EVICT,
+} from './selectNodeToEvict.js';
+export type { EvictionCandidate, SelectNodeToEvictOptions } from './selectNodeToEvict.js';
+export { keyedNetGroup, defaultKeyedNetGroup } from './keyedNetGroup.js';
+export { InboundCounts, ipKey } from './InboundCounts.js';
+export { admitInbound, DEFAULT_MAX_INBOUND_PER_IP, DEFAULT_MAX_INBOUND_PER_GROUP } from './admitInbound.js';
+export type { Admission, InboundLimits } from './admitInbound.js';
+export { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from './acceptRateLimiter.js';
+export type { AcceptDecision, AcceptRateLimiterOptions } from './acceptRateLimiter.js';
+export { maxPendingHandshakes, DEFAULT_MAX_PENDING_HANDSHAKES } from './maxPendingHandshakes.js';
+export { addrRelayLimiter, AddrRelayLimiter } from './addrRelayLimiter.js';
+export type { AddrRelayLimiterOptions, AddrRelayTake, PeerKey } from './addrRelayLimiter.js';
+export { PolicyArgumentError, InvalidEvictionCandidateError, InboundCountsError } from './errors.js';
