@@ -9,6 +9,10 @@ import { reduce } from '../../lib/reducer/reduce.js';
 import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
+/** `npm test` runs 1,000 schedules; `npm run test:long` sets PROPERTY_RUNS=100000 (and PROPERTY_SEED to vary them). */
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 1_000);
+const SEED = Number(process.env['PROPERTY_SEED'] ?? 20261124);
+
 const ADDRS = ['a', 'b', 'c', 'd', 'e'] as const;
 const DIAL_MARBLES = ['c', '--c', '#', '--#', '-', 'c---x', '--c-x', '(cc)', '|', '-----c'];
 
@@ -45,7 +49,8 @@ const FOLLOWS: Record<string, readonly string[]> = {
   canceled: [],
 };
 
-describe('ConnManager — properties on random schedules (virtual time)', () => {
+describe('ConnManager — properties on random schedules (virtual time)', function () {
+  this.timeout(0); // bounded by the run count, not the clock (test:long runs 100,000)
   it('keeps its invariants, closes every conn exactly once, and its state is the fold of its actions', () => {
     fc.assert(
       fc.property(scenarioArb, (sc) => {
@@ -122,7 +127,31 @@ describe('ConnManager — properties on random schedules (virtual time)', () => 
           if (e.type === 'canceled' || (e.type === 'failed' && !e.willRetry) || (e.type === 'disconnected' && !e.willReconnect)) ended.add(id);
         }
       }),
-      { numRuns: 300, seed: 20261124 },
+      { numRuns: RUNS, seed: SEED },
     );
+  });
+});
+
+describe('ConnManager — 10,000 concurrent connects to overlapping addresses', () => {
+  it('never holds two live requests (in flight or established) to one address', () => {
+    const r = runManagerTest((t) => {
+      t.net.defaultDial = '---c'; // all in flight together for 3 frames
+      const cm = t.manager({});
+      let maxLivePerAddr = 0;
+      cm.state$.subscribe((s) => {
+        const perAddr = new Map<string, number>();
+        for (const e of s.requests.values()) perAddr.set(e.addr!, (perAddr.get(e.addr!) ?? 0) + 1);
+        for (const n of perAddr.values()) maxLivePerAddr = Math.max(maxLivePerAddr, n);
+      });
+      t.at(0, () => {
+        cm.start();
+        for (let i = 0; i < 10_000; i++) cm.connect(`peer${i % 97}`, { permanent: i % 2 === 0 });
+      });
+      return () => ({ maxLivePerAddr, dials: t.net.dials.length, conns: t.net.conns.length, established: cm.state.establishedCount });
+    });
+    expect(r.maxLivePerAddr).to.equal(1);
+    expect(r.dials).to.equal(97);
+    expect(r.conns).to.equal(97);
+    expect(r.established).to.equal(97);
   });
 });
