@@ -58,7 +58,8 @@ export type NodeEvent =
   | { readonly type: 'handshakeFailed'; readonly direction: 'outbound' | 'inbound'; readonly remote: string; readonly error: unknown }
   /** An inbound conn closed before its handshake: a banned host, or no room. */
   | { readonly type: 'refused'; readonly remote: string; readonly reason: 'banned' | 'maxPeers' }
-  | { readonly type: 'misbehaving'; readonly remote: string; readonly score: number; readonly banned: boolean; readonly reason: string };
+  /** A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was charged, making `score`. */
+  | { readonly type: 'misbehaving'; readonly remote: string; readonly cost: number; readonly score: number; readonly banned: boolean; readonly reason: string; readonly error: unknown };
 
 /** Counters for a status line or a table. */
 export interface NodeStats {
@@ -461,7 +462,7 @@ export class Node {
     const reason = error instanceof Error ? error.message : String(error);
     const { score, banned } = this.banList.misbehaving(remote.host, banScore, 0, reason);
     this.#log('misbehaving %s +%d → %d%s: %s', remote, banScore, score, banned ? ' BANNED' : '', reason);
-    this.#events.next({ type: 'misbehaving', remote: remote.toString(), score, banned, reason });
+    this.#events.next({ type: 'misbehaving', remote: remote.toString(), cost: banScore, score, banned, reason, error });
   }
 
   #sendGarbage(socket: Socket): void {
