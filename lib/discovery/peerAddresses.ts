@@ -1,0 +1,162 @@
+/**
+ * Addresses gossiped by peers (`addr` messages), rate-limited per peer.
+ *
+ * @packageDocumentation
+ */
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { InvalidAddressError } from '../net/InvalidAddressError.js';
+import { SocketAddress } from '../net/SocketAddress.js';
+import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncement.js';
+import { AddrRateLimiter } from './AddrRateLimiter.js';
+import { InvalidDiscoveryOptionError } from './errors.js';
+
+/**
+ * A message from a peer, tagged with the peer's address. Any message shape
+ * with a `command` fits (e.g. `BitcoinMessage` from `Peer.messages$`); only
+ * `addr` messages are read.
+ *
+ * @example
+ * ```ts
+ * const tagged$: Observable<PeerMessage> = peer.messages$.pipe(map((message) => ({ peer: peer.address, message })));
+ * ```
+ */
+export interface PeerMessage {
+  /** The peer that sent the message. */
+  readonly peer: SocketAddress;
+  /**
+   * The message; an `addr` one carries `addresses: { timestamp (s), services, ip (16 bytes), port }[]`.
+   * `addresses` is declared (as `unknown`, checked at run time) so that an object literal may carry it.
+   */
+  readonly message: { readonly command: string; readonly addresses?: unknown };
+}
+
+/**
+ * Options of {@link peerAddresses}.
+ *
+ * @example
+ * ```ts
+ * const options: PeerAddressesOptions = { scheduler: testScheduler, limiter: new AddrRateLimiter() };
+ * ```
+ */
+export interface PeerAddressesOptions {
+  /** Bucket capacity per peer. Default 1,000 (Core). Not allowed with `limiter`. */
+  readonly maxBurst?: number;
+  /** Refill per peer, addresses per second. Default 0.1 (Core). Not allowed with `limiter`. */
+  readonly ratePerSecond?: number;
+  /** The clock of the buckets and the timers that release them. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * The per-peer buckets, when the caller wants to read their statistics
+   * (`size`, `accepted`, `dropped`). Give one limiter to one stream only.
+   * Default: a new {@link AddrRateLimiter} per subscription.
+   */
+  readonly limiter?: AddrRateLimiter;
+}
+
+/**
+ * Turns peers' `addr` messages into address announcements, under Bitcoin
+ * Core's per-peer rate limit: a token bucket of `maxBurst` (1,000) addresses
+ * refilled at `ratePerSecond` (0.1/s, one address per 10 s). Addresses beyond
+ * a peer's tokens are dropped.
+ *
+ * For each `addr` message with at least one well-formed entry, it emits one
+ * announcement: `source` the peer, `origin: 'peer'`, `addrs` the admitted
+ * entries (in message order; timestamps converted from s to ms), and
+ * `dropped` how many were refused by the limit. A fully rate-limited message
+ * still emits (with empty `addrs`) so that the drops can be seen; for totals,
+ * pass a `limiter` and read its `dropped`, or sum `dropped` with `scan`.
+ * Entries that are malformed (IP not 16 bytes, bad port, timestamp not a
+ * number) are skipped without spending tokens. Other commands are ignored.
+ *
+ * Memory stays bounded: a timer on `scheduler` forgets each peer's bucket
+ * once it is full again (a full bucket is the same as a fresh one), so a
+ * peer that stops sending costs nothing after at most
+ * `maxBurst / ratePerSecond`. On completion, error or unsubscription, every
+ * timer is cancelled and the stream's buckets are forgotten.
+ *
+ * Errors and completion of `messages$` pass through.
+ *
+ * @param messages$ - messages from all peers, each tagged with its sender.
+ * @param options - see {@link PeerAddressesOptions}.
+ * @returns a cold Observable; with the default limiter, each subscription has its own buckets.
+ * @throws {@link InvalidDiscoveryOptionError} for a bad `maxBurst` or `ratePerSecond`, or either given with `limiter`.
+ * @example
+ * ```ts
+ * peerAddresses(allPeerMessages$).subscribe(({ addrs, source, dropped }) => {
+ *   book.add(addrs, source);
+ *   if (dropped) log(`${source} sent ${dropped} addresses over its limit`);
+ * });
+ * ```
+ */
+export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerAddressesOptions = {}): Observable<AddressAnnouncement> {
+  const { limiter: given, maxBurst, ratePerSecond } = options;
+  if (given !== undefined && (maxBurst !== undefined || ratePerSecond !== undefined)) {
+    throw new InvalidDiscoveryOptionError(maxBurst !== undefined ? 'maxBurst' : 'ratePerSecond', maxBurst ?? ratePerSecond, 'absent when a limiter is given (the limiter has its own)');
+  }
+  const limiterOptions = { ...(maxBurst !== undefined && { maxBurst }), ...(ratePerSecond !== undefined && { ratePerSecond }) };
+  // Construct one now only so that bad options throw at call time, not on subscription.
+  if (given === undefined) new AddrRateLimiter(limiterOptions);
+  const scheduler = options.scheduler ?? asyncScheduler;
+
+  return new Observable<AddressAnnouncement>((subscriber) => {
+    const limiter = given ?? new AddrRateLimiter(limiterOptions);
+    const releaseTimers = new Map<string, Subscription>();
+
+    const armRelease = (key: string): void => {
+      releaseTimers.get(key)?.unsubscribe();
+      releaseTimers.delete(key);
+      const at = limiter.fullAt(key);
+      if (at === undefined) return;
+      const timer = scheduler.schedule(() => {
+        releaseTimers.delete(key);
+        // Not yet full (clock skew, or the limiter is shared after all): try again when it is.
+        if (!limiter.release(key, scheduler.now())) armRelease(key);
+      }, Math.max(0, Math.ceil(at - scheduler.now())));
+      releaseTimers.set(key, timer);
+    };
+
+    const source = messages$.subscribe({
+      next: ({ peer, message }) => {
+        if (message.command !== 'addr') return;
+        const entries = addrEntries(message);
+        if (entries.length === 0) return;
+        const key = peer.toString();
+        const granted = limiter.admit(key, entries.length, scheduler.now());
+        armRelease(key);
+        subscriber.next({ addrs: entries.slice(0, granted), source: peer, origin: 'peer', dropped: entries.length - granted });
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+
+    return () => {
+      source.unsubscribe();
+      for (const [key, timer] of releaseTimers) {
+        timer.unsubscribe();
+        limiter.forget(key);
+      }
+      releaseTimers.clear();
+    };
+  });
+}
+
+/** The well-formed entries of an `addr` message, converted for the book. */
+function addrEntries(message: PeerMessage['message']): AnnouncedAddress[] {
+  const { addresses } = message;
+  if (!Array.isArray(addresses)) return [];
+  const out: AnnouncedAddress[] = [];
+  for (const entry of addresses as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { ip, port, services, timestamp } = entry as Record<string, unknown>;
+    if (!(ip instanceof Uint8Array) || typeof port !== 'number' || typeof timestamp !== 'number' || !Number.isFinite(timestamp)) continue;
+    let addr: SocketAddress;
+    try {
+      addr = SocketAddress.fromBytes16(ip, port);
+    } catch (error) {
+      if (error instanceof InvalidAddressError) continue;
+      throw error;
+    }
+    out.push({ addr, timestamp: timestamp * 1000, ...(typeof services === 'bigint' && { services }) });
+  }
+  return out;
+}
