@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { EMPTY, Subject, throwError, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, throwError, timer, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
 import { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import { BanList } from '../ban/BanList.js';
@@ -13,6 +13,12 @@ import { SocketAddress } from '../net/SocketAddress.js';
 import { netGroup } from '../net/netGroup.js';
 import { Peer } from '../peer/Peer.js';
 import { bitcoinHandshake, type HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
+import { dnsSeeds } from '../discovery/dnsSeeds.js';
+import { isDnsSeedFailure } from '../discovery/DnsSeedFailure.js';
+import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
+import { peerAddresses, type PeerMessage } from '../discovery/peerAddresses.js';
+import { shouldAskForAddresses } from '../discovery/shouldAskForAddresses.js';
+import { staticSeeds } from '../discovery/staticSeeds.js';
 import { keepAlive } from '../peer/bitcoin/keepAlive.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../protocol/bitcoin/frame.js';
@@ -58,6 +64,9 @@ export type NodeEvent =
   | { readonly type: 'handshakeFailed'; readonly direction: 'outbound' | 'inbound'; readonly remote: string; readonly error: unknown }
   /** An inbound conn closed before its handshake: a banned host, or no room. */
   | { readonly type: 'refused'; readonly remote: string; readonly reason: 'banned' | 'maxPeers' }
+  /** A discovery source announced addresses: `added` of them were new to the book. */
+  | { readonly type: 'addressesLearned'; readonly origin: 'static' | 'dns' | 'manual' | 'peer'; readonly source: string; readonly announced: number; readonly added: number }
+  | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
   /** A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was charged, making `score`. */
   | { readonly type: 'misbehaving'; readonly remote: string; readonly cost: number; readonly score: number; readonly banned: boolean; readonly reason: string; readonly error: unknown };
 
@@ -84,8 +93,6 @@ export class BannedPeerError extends Error {
 }
 
 const MAX_ADDR_PER_MESSAGE = 1_000;
-/** Below this many addresses a node asks each new outbound peer for more (btcd). */
-const WANT_ADDRESSES_BELOW = 1_000;
 
 /**
  * A Bitcoin P2P node: the hub between the connection manager, the peers, the address book and the
@@ -124,6 +131,9 @@ export class Node {
   readonly #protocol: WireProtocol<BitcoinMessage>;
   readonly #scheduler: SchedulerLike;
   readonly #events = new Subject<NodeEvent>();
+  /** Every message of every handshaken peer, for the discovery sources (addr). */
+  readonly #peerMessages = new Subject<PeerMessage>();
+  readonly #manual: ManualPeersPlan;
   readonly #peers = new Map<string, PeerInfo>();
   readonly #nonces = new Set<bigint>();
   readonly #subscriptions = new Subscription();
@@ -143,21 +153,26 @@ export class Node {
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#log = createDebug(`rx-connmgr:node:${options.name ?? options.host ?? '127.0.0.1'}`);
     this.book = options.addressBook ?? new AddressBook();
+    // addnode → permanent peers on top of the target; connect → connect mode (only those).
+    this.#manual = manualPeers({
+      ...(options.addPeers ? { addnode: options.addPeers } : {}),
+      ...(options.connectPeers ? { connect: options.connectPeers } : {}),
+    });
     this.banList = options.bans instanceof BanList ? options.bans : new BanList(options.bans ?? {});
     this.events$ = this.#events.asObservable();
     this.peers$ = this.events$.pipe(filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'));
     this.bans$ = this.banList.bans$;
 
     const host = options.host ?? '127.0.0.1';
-    const targetOutbound = options.connectPeers ? 0 : options.targetOutbound ?? 8;
-    const permanent = (options.connectPeers ?? options.addPeers ?? []).length;
+    const targetOutbound = this.#manual.connectMode ? 0 : options.targetOutbound ?? 8;
+    const permanent = this.#manual.permanent.length;
     const maxPeers = options.maxPeers ?? 125;
     const listen = options.listen ?? true;
     const dialTimeout = options.dialTimeout ?? 30_000;
     this.manager = new ConnManager<SocketAddress, NodeConn>({
       dial: (addr) => this.#dialPeer(addr, dialTimeout, host),
       listeners: listen ? [this.#acceptPeers(host)] : [],
-      ...(options.connectPeers ? {} : { getNewAddress: () => this.#chooseAddress() }),
+      ...(this.#manual.connectMode ? {} : { getNewAddress: () => this.#chooseAddress() }),
       targetOutbound,
       maxInbound: Math.max(0, maxPeers - targetOutbound - permanent),
       retryDuration: options.retryDuration ?? 5_000,
@@ -211,10 +226,38 @@ export class Node {
     if (warning) this.#log('ban list: %s', warning);
     // Bans are saved as they happen (atomic writes), so a crash loses none.
     this.#subscriptions.add(this.banList.bans$.pipe(filter((e) => e.type === 'banned' || e.type === 'unbanned')).subscribe(() => void this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e))));
-    for (const seed of this.#options.seeds ?? []) {
-      const addr = SocketAddress.parse(seed);
-      this.book.add([{ addr }], addr);
+    const bookFile = this.#options.addressFile;
+    if (bookFile !== undefined) {
+      const loaded = await this.book.load(bookFile);
+      if (loaded.status === 'corrupt') this.#log('address book: %s', loaded.warning);
+      // Saved periodically and on stop, so a crash loses at most one interval of learning.
+      const every = this.#options.saveInterval ?? 600_000;
+      this.#subscriptions.add(timer(every, every, this.#scheduler).subscribe(() => void this.#saveBook()));
     }
+    // The five ways to find peers, as one stream into the book: the book itself (loaded above),
+    // hard-coded seeds (only into an empty book), DNS seeds, addnode/connect (the manager's
+    // permanent requests, below) and addr messages from peers (rate-limited per peer).
+    this.#subscriptions.add(
+      merge(
+        staticSeeds(this.#options.seeds ?? [], { when: () => this.book.size === 0 }),
+        (this.#options.dnsSeeds?.length ?? 0) > 0
+          ? dnsSeeds(this.#options.dnsSeeds!, {
+              defaultPort: this.#network.defaultPort,
+              scheduler: this.#scheduler,
+              ...(this.#options.dnsServers ? { servers: this.#options.dnsServers } : {}),
+            })
+          : EMPTY,
+        peerAddresses(this.#peerMessages, { scheduler: this.#scheduler }),
+      ).subscribe((found) => {
+        if (isDnsSeedFailure(found)) {
+          this.#log('DNS seed %s failed: %s', found.host, found.error.message);
+          this.#events.next({ type: 'dnsSeedFailed', host: found.host, error: found.error });
+          return;
+        }
+        const added = found.addrs.length > 0 ? this.book.add(found.addrs, found.source) : 0;
+        this.#events.next({ type: 'addressesLearned', origin: found.origin, source: found.source.toString(), announced: found.addrs.length, added });
+      }),
+    );
     this.#subscriptions.add(m.connected$.subscribe((e) => this.#onOutbound(e)));
     this.#subscriptions.add(m.accepted$.subscribe((e) => this.#onInbound(e.conn, e.inboundId)));
     // Retries: every redial of a permanent peer and every replacement of a lost automatic one
@@ -235,9 +278,7 @@ export class Node {
       void this.#listening.then(resolve);
     });
     m.start();
-    for (const text of this.#options.connectPeers ?? this.#options.addPeers ?? []) {
-      m.connect(SocketAddress.parse(text), { permanent: true });
-    }
+    for (const addr of this.#manual.permanent) m.connect(addr, { permanent: true });
     try {
       const address = await listening;
       this.#log('started on %s', address ?? '(not listening)');
@@ -255,6 +296,8 @@ export class Node {
       await this.manager.wait();
       this.#subscriptions.unsubscribe();
       await this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e));
+      await this.#saveBook();
+      this.#peerMessages.complete();
       this.banList.close();
       this.#events.complete();
       this.#log('stopped');
@@ -349,7 +392,7 @@ export class Node {
     const { req, conn, addr } = event;
     const handshake = conn.handshake!;
     this.book.good(addr);
-    if (this.book.size < WANT_ADDRESSES_BELOW) conn.peer.send({ command: 'getaddr' });
+    if (shouldAskForAddresses(this.book.size)) conn.peer.send({ command: 'getaddr' });
     this.#runPeer(conn, handshake, { direction: 'outbound', key: `out#${req.id}`, remote: addr, permanent: req.permanent }, () =>
       this.#peerDone(req.id, conn),
     );
@@ -444,16 +487,14 @@ export class Node {
         .map((info) => ({ timestamp: Math.min(now, Math.floor(info.timestamp / 1000)), services: info.services, ip: info.addr.toBytes16(), port: info.addr.port }));
       if (addresses.length > 0) peer.send({ command: 'addr', addresses });
     } else if (message.command === 'addr') {
-      const announced = [];
-      for (const entry of message.addresses) {
-        try {
-          announced.push({ addr: SocketAddress.fromBytes16(entry.ip, entry.port), services: entry.services, timestamp: entry.timestamp * 1000 });
-        } catch {
-          // An address we cannot represent is skipped, not fatal.
-        }
-      }
-      this.book.add(announced, remote);
+      this.#peerMessages.next({ peer: remote, message });
     }
+  }
+
+  async #saveBook(): Promise<void> {
+    const file = this.#options.addressFile;
+    if (file === undefined) return;
+    await this.book.save(file).catch((e: unknown) => this.#log('saving the address book failed: %O', e));
   }
 
   #chargeMisbehaviour(remote: SocketAddress, error: unknown): void {

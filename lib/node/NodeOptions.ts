@@ -24,8 +24,16 @@ export interface NodeOptions {
   readonly addPeers?: readonly string[];
   /** `connect`: connect mode — only these (permanent) peers, no automatic outbound. */
   readonly connectPeers?: readonly string[];
-  /** Addresses put in the address book at start (hard-coded seeds). */
+  /** Hard-coded seeds: put in the address book at start when it is empty. */
   readonly seeds?: readonly string[];
+  /** DNS seeds: host names resolved (A and AAAA) at start; each address gets the network's default port. */
+  readonly dnsSeeds?: readonly string[];
+  /** DNS servers for `dnsSeeds` (`'127.0.0.1:5353'`, …). Default: the system's. */
+  readonly dnsServers?: readonly string[];
+  /** Where the address book is kept (JSON, atomic writes; a corrupt file is set aside). Default: not kept. */
+  readonly addressFile?: string;
+  /** ms between saves of the address book (it is also saved on stop). Default 600,000. */
+  readonly saveInterval?: number;
   /** The address book to draw outbound addresses from. Default: a new, empty one. */
   readonly addressBook?: AddressBook;
   /** The ban list, or options for a new one (threshold 100, 24 h). */
