@@ -1,0 +1,155 @@
+import { expect } from 'chai';
+import { NEVER, Subject } from 'rxjs';
+import sinon from 'sinon';
+import { addressEffect } from '../../lib/effects/addressEffect.js';
+import { NoAddressError } from '../../lib/model/errors.js';
+import type { ConnEvent } from '../../lib/model/events.js';
+import { type Action, type Event, addressRequested, canceled, dialing, makeDeps, request, state$, testScheduler } from './deps.js';
+
+describe('addressEffect', () => {
+  const r7 = request(7);
+  const r8 = request(8);
+
+  it('answers addressResolved with the first value of getNewAddress, then lets the lookup go', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const lookup$ = cold('--ab|', { a: '10.0.0.1:8333', b: '10.0.0.2:8333' });
+      const event$ = hot<Event>('-r------', { r: addressRequested(r7) });
+      const expected = '         ---x----';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: () => lookup$ }))).toBe(expected, {
+        x: { type: 'addressResolved', id: 7, addr: '10.0.0.1:8333' } satisfies Action,
+      });
+      expectSubscriptions(lookup$.subscriptions).toBe('-^-!');
+    });
+  });
+
+  it('calls getNewAddress once per addressRequested, at the event', () => {
+    const scheduler = testScheduler();
+    const getNewAddress = sinon.spy(() => ['a', 'b']);
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-r-s-', { r: addressRequested(r7), s: addressRequested(r8) });
+      const expected = '         -x-y-';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe(expected, {
+        x: { type: 'addressResolved', id: 7, addr: 'a' } satisfies Action,
+        y: { type: 'addressResolved', id: 8, addr: 'a' } satisfies Action,
+      });
+    });
+    expect(getNewAddress.callCount).to.equal(2);
+  });
+
+  it('takes a string returned directly as the address itself, not as an iterable of characters', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-r-', { r: addressRequested(r7) });
+      const expected = '         -x-';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: () => '[::1]:8333' }))).toBe(expected, {
+        x: { type: 'addressResolved', id: 7, addr: '[::1]:8333' } satisfies Action,
+      });
+    });
+  });
+
+  it('takes any other value that is not an ObservableInput as the address itself (e.g. an object address)', () => {
+    type HostPort = { host: string; port: number };
+    const scheduler = testScheduler();
+    const addr: HostPort = { host: '10.0.0.9', port: 8333 };
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<ConnEvent<HostPort, string>>('-r-', { r: { type: 'addressRequested', req: request<HostPort>(7) } });
+      const deps = makeDeps<HostPort, string>(scheduler, { getNewAddress: () => addr });
+      expectObservable(addressEffect(event$, NEVER, deps)).toBe('-x-', { x: { type: 'addressResolved', id: 7, addr } });
+    });
+  });
+
+  it('accepts a promise of an address', async () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.resolve('p:1') })).subscribe((a) => seen.push(a));
+    events.next(addressRequested(r7));
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 'p:1' }]);
+  });
+
+  it('a getNewAddress that throws, errors or completes empty answers addressFailed (NoAddressError when empty)', () => {
+    const scheduler = testScheduler();
+    const thrown = new Error('address book locked');
+    const errored = new Error('dns seed unreachable');
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const lookups: Record<number, () => ReturnType<typeof cold<string>>> = {
+        7: () => {
+          throw thrown;
+        },
+        8: () => cold('--#', undefined, errored),
+        9: () => cold('---|'),
+      };
+      const r9 = request(9);
+      let next = 7;
+      const getNewAddress = () => lookups[next++]!();
+      const event$ = hot<Event>('-abc-----', { a: addressRequested(r7), b: addressRequested(r8), c: addressRequested(r9) });
+      const expected = '         -x--y-z--';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe(expected, {
+        x: { type: 'addressFailed', id: 7, error: thrown } satisfies Action,
+        y: { type: 'addressFailed', id: 8, error: errored } satisfies Action,
+        z: { type: 'addressFailed', id: 9, error: new NoAddressError() } satisfies Action,
+      });
+    });
+  });
+
+  it('the empty-lookup error is a NoAddressError, whatever its message', () => {
+    const scheduler = testScheduler();
+    const seen: Action[] = [];
+    scheduler.run(({ cold, hot }) => {
+      const event$ = hot<Event>('-r-', { r: addressRequested(r7) });
+      addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: () => cold<string>('|') })).subscribe((a) => seen.push(a));
+    });
+    expect(seen).to.have.length(1);
+    expect(seen[0]).to.have.property('type', 'addressFailed');
+    expect((seen[0] as { error: unknown }).error).to.be.instanceOf(NoAddressError);
+  });
+
+  it('without getNewAddress, every lookup fails with NoAddressError', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-r-', { r: addressRequested(r7) });
+      const expected = '         -x-';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: undefined }))).toBe(expected, {
+        x: { type: 'addressFailed', id: 7, error: new NoAddressError('no getNewAddress configured') } satisfies Action,
+      });
+    });
+  });
+
+  it('canceled stops a slow lookup: it is unsubscribed and never answered', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const lookup$ = cold('-----a|', { a: 'late:1' });
+      const event$ = hot<Event>('-r--c-----', { r: addressRequested(r7), c: canceled(r7, 'stop') });
+      const expected = '         ----------';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: () => lookup$ }))).toBe(expected);
+      expectSubscriptions(lookup$.subscriptions).toBe('-^--!');
+    });
+  });
+
+  it('lookups of different requests are independent; only their own request ends them', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const l7 = cold('----a|', { a: 'x:7' });
+      const l8 = cold('----a|', { a: 'x:8' });
+      const lookups = [l7, l8];
+      const event$ = hot<Event>('-rs-c-----', { r: addressRequested(r7), s: addressRequested(r8), c: canceled(r7) });
+      const expected = '         ------y---';
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: () => lookups.shift()! }))).toBe(expected, {
+        y: { type: 'addressResolved', id: 8, addr: 'x:8' } satisfies Action,
+      });
+      expectSubscriptions(l7.subscriptions).toBe('-^--!');
+      expectSubscriptions(l8.subscriptions).toBe('--^---!');
+    });
+  });
+
+  it('ignores every other event, even of its own request', () => {
+    const scheduler = testScheduler();
+    const getNewAddress = sinon.spy(() => 'never');
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-d-s-', { d: dialing(r7, 'a7'), s: { type: 'started' } });
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe('-----');
+    });
+    expect(getNewAddress.callCount).to.equal(0);
+  });
+});
