@@ -1,4 +1,4 @@
-import { catchError, defer, from, map, of, take, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { catchError, defaultIfEmpty, defer, from, map, take, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnReq } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
@@ -55,13 +55,24 @@ export function stageKey<A, C>(event: ConnEvent<A, C>): number | undefined {
 }
 
 /**
- * `answer` once `deps.connClosed(conn)` first fires — or fails: a conn whose watcher breaks is as
- * good as gone, and treating it as closed frees its slot instead of leaking it.
+ * `answer` once `deps.connClosed(conn)` first fires, or completes without a value (nothing more
+ * will be said about the conn). A watcher that throws or errors cannot be trusted to report the
+ * close, so the conn is closed here — never left open and uncounted — and the failure is reported
+ * as `callbackFailed` before `answer`.
  */
 export function whenClosed<A, C>(deps: EffectDeps<A, C>, conn: C, answer: ConnActionInput<A, C>): Observable<ConnActionInput<A, C>> {
   return defer(() => from(deps.connClosed(conn))).pipe(
     take(1),
+    defaultIfEmpty(undefined),
     map(() => answer),
-    catchError(() => of(answer)),
+    catchError((error: unknown) => {
+      try {
+        deps.closeConn(conn);
+      } catch {
+        // Reported below with the watcher's error; the slot is freed either way.
+      }
+      const failed: ConnActionInput<A, C> = { type: 'callbackFailed', source: 'connClosed', error };
+      return from([failed, answer]);
+    }),
   );
 }

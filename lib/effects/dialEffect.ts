@@ -5,7 +5,7 @@ import { dialOnce } from '../operators/dialOnce.js';
 import { switchMapByKey } from '../operators/switchMapByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { stageKey, type EffectDeps } from './Effect.js';
+import { MAX_TIMER_DELAY, stageKey, type EffectDeps } from './Effect.js';
 
 /**
  * Carries out `dialing` events: calls `dial` (at most `dialTimeout` ms) and answers
@@ -26,7 +26,7 @@ export function dialEffect<A, C>(
       if (Number.isFinite(deps.dialTimeout)) {
         dial$ = dial$.pipe(
           timeout({
-            first: deps.dialTimeout,
+            first: Math.min(deps.dialTimeout, MAX_TIMER_DELAY),
             scheduler: deps.scheduler,
             with: () => throwError(() => new DialTimeoutError(addr, deps.dialTimeout)),
           }),

@@ -24,18 +24,36 @@ describe('connWatchEffect', () => {
     expect(connClosed.args).to.deep.equal([['conn7']]);
   });
 
-  it('a watcher that errors or throws counts as closed', () => {
+  it('a watcher that errors or throws counts as closed: the conn is closed by us and the failure reported', () => {
     const scheduler = testScheduler();
-    scheduler.run(({ cold, hot, expectObservable }) => {
+    const seen: [number, string][] = [];
+    const closedByUs: string[] = [];
+    scheduler.run(({ cold, hot }) => {
       const connClosed = (conn: string) => {
         if (conn === 'conn8') throw new Error('not a socket');
         return cold('--#', undefined, new Error('watch failed'));
       };
       const event$ = hot<Event>('-ab-----', { a: connected(r7, 'a7', 'conn7'), b: connected(r8, 'a8', 'conn8') });
-      const expected = '         --yx----';
-      expectObservable(connWatchEffect(event$, state$, makeDeps(scheduler, { connClosed }))).toBe(expected, {
-        x: closed(7, 'conn7'),
-        y: closed(8, 'conn8'),
+      const deps = makeDeps(scheduler, { connClosed, closeConn: (c: string) => void closedByUs.push(c) });
+      connWatchEffect(event$, state$, deps).subscribe((a) =>
+        seen.push([scheduler.now(), a.type === 'callbackFailed' ? `callbackFailed ${a.source}` : `${a.type} ${'id' in a ? a.id : ''}`]),
+      );
+    });
+    expect(seen).to.deep.equal([
+      [2, 'callbackFailed connClosed'],
+      [2, 'connClosed 8'],
+      [3, 'callbackFailed connClosed'],
+      [3, 'connClosed 7'],
+    ]);
+    expect(closedByUs).to.deep.equal(['conn8', 'conn7']);
+  });
+
+  it('a watcher that completes without a value counts as closed (nothing more will be said about the conn)', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const event$ = hot<Event>('-c------', { c: connected(r7, 'a7', 'conn7') });
+      expectObservable(connWatchEffect(event$, state$, makeDeps(scheduler, { connClosed: () => cold('--|') }))).toBe('---z----', {
+        z: closed(7, 'conn7'),
       });
     });
   });

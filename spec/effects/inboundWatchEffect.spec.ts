@@ -22,20 +22,28 @@ describe('inboundWatchEffect', () => {
     expect(connClosed.args).to.deep.equal([['in1']]);
   });
 
-  it('a watcher that errors or throws counts as closed', () => {
+  it('a watcher that errors or throws counts as closed: the conn is closed by us and the failure reported', () => {
     const scheduler = testScheduler();
-    scheduler.run(({ cold, hot, expectObservable }) => {
+    const seen: [number, string][] = [];
+    const closedByUs: string[] = [];
+    scheduler.run(({ cold, hot }) => {
       const connClosed = (conn: string) => {
         if (conn === 'in2') throw new Error('not a socket');
         return cold('--#');
       };
       const event$ = hot<Event>('-ab----', { a: accepted('in1', 1), b: accepted('in2', 2) });
-      const expected = '         --yx---';
-      expectObservable(inboundWatchEffect(event$, state$, makeDeps(scheduler, { connClosed }))).toBe(expected, {
-        x: closed(1, 'in1'),
-        y: closed(2, 'in2'),
-      });
+      const deps = makeDeps(scheduler, { connClosed, closeConn: (c: string) => void closedByUs.push(c) });
+      inboundWatchEffect(event$, state$, deps).subscribe((a) =>
+        seen.push([scheduler.now(), a.type === 'inboundClosed' ? `inboundClosed ${a.inboundId}` : a.type]),
+      );
     });
+    expect(seen).to.deep.equal([
+      [2, 'callbackFailed'],
+      [2, 'inboundClosed 2'],
+      [3, 'callbackFailed'],
+      [3, 'inboundClosed 1'],
+    ]);
+    expect(closedByUs).to.deep.equal(['in2', 'in1']);
   });
 
   it('is keyed by inboundId: an inboundClosed (stop) ends that watch only', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { NEVER, Subject, VirtualTimeScheduler, defer, throwError, type Observable } from 'rxjs';
+import { NEVER, Subject, VirtualTimeScheduler, defer, takeWhile, throwError, type Observable } from 'rxjs';
 import { listenEffect } from '../../lib/effects/listenEffect.js';
 import { type Action, type Event, accepted, makeDeps, request, canceled, started, state$, stopped, testScheduler } from './deps.js';
 
@@ -103,4 +103,44 @@ describe('listenEffect', () => {
       expectObservable(listenEffect(event$, state$, makeDeps(scheduler, { listeners: [] }))).toBe('-|');
     });
   });
+
+  it('survives thousands of failures without nesting: 4,000 errors, then a conn still arrives', () => {
+    const scheduler = new VirtualTimeScheduler();
+    let subscriptions = 0;
+    const listener = defer(() => (++subscriptions <= 4_000 ? throwError(() => new Error('EMFILE')) : (['conn'] as never)));
+    const deps = makeDeps(scheduler, { listeners: [listener as never], retryDuration: 1, maxRetryDuration: 1 });
+    const events = new Subject<Event>();
+    let failures = 0;
+    let incoming = 0;
+    listenEffect(events, state$, deps).subscribe((a) => {
+      if (a.type === 'listenerFailed') failures++;
+      if (a.type === 'incoming') incoming++;
+    });
+    events.next(started());
+    scheduler.flush();
+    expect([failures, incoming]).to.deep.equal([4_000, 1]);
+  });
+
+  it('a conn accepted between failures resets the backoff', () => {
+    const scheduler = testScheduler();
+    const times: number[] = [];
+    scheduler.run(({ cold, hot }) => {
+      let n = 0;
+      // each subscription: one conn after 1 frame, then an error after 2 more
+      const listener = defer(() => {
+        n++;
+        return cold('-a-#', { a: `c${n}` });
+      });
+      const deps = makeDeps(scheduler, { listeners: [listener as never], retryDuration: 10, maxRetryDuration: 100 });
+      // The listener fails forever: stop listening after a while, which also stops the clock.
+      listenEffect(hot<Event>('s', { s: started() }), state$, deps)
+        .pipe(takeWhile(() => scheduler.now() < 60))
+        .subscribe((a) => {
+          if (a.type === 'listenerFailed') times.push(scheduler.now());
+        });
+    });
+    // failures at 3, then (10 ms later) 13+3 = 16, 26+3 = 29, …: always 10 ms, never 20, 30
+    expect(times.slice(0, 4)).to.deep.equal([3, 16, 29, 42]);
+  });
 });
+
