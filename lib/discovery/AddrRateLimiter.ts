@@ -1,18 +1,15 @@
 /**
- * Per-peer token buckets for `addr` relay, after Bitcoin Core.
+ * The mutable holder of {@link peerAddresses}' per-peer addr-relay limit.
  *
  * @packageDocumentation
  */
+import { addrRelayLimiter, type AddrRelayLimiter } from '../policy/addrRelayLimiter.js';
+import { PolicyArgumentError } from '../policy/errors.js';
 import { InvalidDiscoveryOptionError } from './errors.js';
-import { bucketFullAt, takeTokens, type TokenBucket, type TokenBucketConfig } from './tokenBucket.js';
-
-/** Addresses a peer may send at once before being limited: 1,000 (Core's `MAX_ADDR_PROCESSING_TOKEN_BUCKET`). */
-export const DEFAULT_ADDR_BURST = 1_000;
-/** Addresses per second a peer regains afterwards: 0.1, one per 10 s (Core's `MAX_ADDR_RATE_PER_SECOND`). */
-export const DEFAULT_ADDR_RATE_PER_SECOND = 0.1;
 
 /**
- * Options of {@link AddrRateLimiter}.
+ * Options of {@link AddrRateLimiter}: those of `addrRelayLimiter` under the
+ * names {@link peerAddresses} has always used.
  *
  * @example
  * ```ts
@@ -20,29 +17,26 @@ export const DEFAULT_ADDR_RATE_PER_SECOND = 0.1;
  * ```
  */
 export interface AddrRateLimiterOptions {
-  /** Bucket capacity: addresses accepted in one go from a peer not heard from lately. Default {@link DEFAULT_ADDR_BURST}. */
-  readonly maxBurst?: number;
-  /** Refill rate, addresses per second. Default {@link DEFAULT_ADDR_RATE_PER_SECOND}. */
-  readonly ratePerSecond?: number;
+  /** Bucket capacity: addresses accepted in one go from a peer not heard from lately, an integer ≥ 0. Default `DEFAULT_ADDR_BURST` (1,000). */
+  readonly maxBurst?: number | undefined;
+  /** Refill rate, addresses per second, a finite number > 0. Default `DEFAULT_ADDR_RATE_PER_SECOND` (0.1). */
+  readonly ratePerSecond?: number | undefined;
 }
 
 /**
- * Bitcoin Core's defence against address flooding: each peer has a token
- * bucket, one token per address it sends; addresses beyond the tokens are
- * dropped. Peers are keyed by text (`String(peerAddress)`).
+ * Bitcoin Core's per-peer addr-relay token bucket — the policy's immutable
+ * {@link AddrRelayLimiter} — held in one mutable object with running totals.
+ * It exists because a stream keeps its limiter from message to message, and
+ * a caller who wants the totals (`size`, `accepted`, `dropped`) needs an
+ * object it can hand to {@link peerAddresses} and read later. The limit
+ * itself (numbers, differences from Core) is documented on
+ * `addrRelayLimiter`. Peers are keyed by text (`String(peerAddress)`).
  *
  * Memory stays bounded: a bucket that is full again equals a fresh one, so
- * {@link AddrRateLimiter.release} forgets it and only peers that sent
- * addresses recently (within `maxBurst / ratePerSecond`, at most ≈ 2.8 h with
- * the defaults, much less for small messages) hold an entry.
+ * {@link AddrRateLimiter.release} forgets it; {@link peerAddresses} calls it
+ * from a timer at {@link AddrRateLimiter.fullAt}.
  *
- * Differences from Core: a new peer's bucket starts **full** (Core starts it
- * at 1 token and adds 1,000 when we send `getaddr`; this class does not see
- * our `getaddr`s), and addresses are taken in message order (Core shuffles
- * first; the sender controls the order either way).
- *
- * Time is passed in by the caller (ms), so the class is deterministic;
- * {@link peerAddresses} drives it from its scheduler.
+ * Time is passed in by the caller (ms), so the class is deterministic.
  *
  * @example
  * ```ts
@@ -53,41 +47,37 @@ export interface AddrRateLimiterOptions {
  * ```
  */
 export class AddrRateLimiter {
-  /** The buckets' shape. */
-  readonly config: TokenBucketConfig;
-  private readonly buckets = new Map<string, TokenBucket>();
-  private acceptedCount = 0;
-  private droppedCount = 0;
+  #limiter: AddrRelayLimiter;
+  #accepted = 0;
+  #dropped = 0;
 
   /**
    * @param options - see {@link AddrRateLimiterOptions}.
-   * @throws {@link InvalidDiscoveryOptionError} for a negative or non-finite `maxBurst`, or a `ratePerSecond` that is not positive and finite.
+   * @throws {@link InvalidDiscoveryOptionError} naming `maxBurst` or `ratePerSecond` when out of range.
    */
-  constructor(options: AddrRateLimiterOptions = {}) {
-    const { maxBurst = DEFAULT_ADDR_BURST, ratePerSecond = DEFAULT_ADDR_RATE_PER_SECOND } = options;
-    if (typeof maxBurst !== 'number' || !Number.isFinite(maxBurst) || maxBurst < 0) {
-      throw new InvalidDiscoveryOptionError('maxBurst', maxBurst, 'a finite number ≥ 0');
+  constructor({ maxBurst, ratePerSecond }: AddrRateLimiterOptions = {}) {
+    try {
+      this.#limiter = addrRelayLimiter({ burst: maxBurst, perSecond: ratePerSecond });
+    } catch (error) {
+      if (!(error instanceof PolicyArgumentError)) throw error;
+      // Discovery's callers catch discovery's error type and know the options by these names.
+      throw new InvalidDiscoveryOptionError(error.argument === 'options.burst' ? 'maxBurst' : 'ratePerSecond', error.value, error.expected);
     }
-    // A rate of 0 would never refill, so buckets could never be released.
-    if (typeof ratePerSecond !== 'number' || !Number.isFinite(ratePerSecond) || ratePerSecond <= 0) {
-      throw new InvalidDiscoveryOptionError('ratePerSecond', ratePerSecond, 'a finite number > 0');
-    }
-    this.config = { capacity: maxBurst, ratePerSecond };
   }
 
   /** Peers currently holding a bucket (ones not yet full again). */
   get size(): number {
-    return this.buckets.size;
+    return this.#limiter.size;
   }
 
   /** Addresses admitted so far, all peers together. */
   get accepted(): number {
-    return this.acceptedCount;
+    return this.#accepted;
   }
 
   /** Addresses dropped so far, all peers together. */
   get dropped(): number {
-    return this.droppedCount;
+    return this.#dropped;
   }
 
   /**
@@ -100,11 +90,11 @@ export class AddrRateLimiter {
    * ```
    */
   admit(peer: string, count: number, now: number): number {
-    const { bucket, granted } = takeTokens(this.buckets.get(peer), count, now, this.config);
-    this.buckets.set(peer, bucket);
-    this.acceptedCount += granted;
-    this.droppedCount += Math.max(0, count - granted);
-    return granted;
+    const { accepted, dropped, next } = this.#limiter.take(peer, count, now);
+    this.#limiter = next;
+    this.#accepted += accepted;
+    this.#dropped += dropped;
+    return accepted;
   }
 
   /**
@@ -117,8 +107,7 @@ export class AddrRateLimiter {
    * ```
    */
   fullAt(peer: string): number | undefined {
-    const bucket = this.buckets.get(peer);
-    return bucket && bucketFullAt(bucket, this.config);
+    return this.#limiter.fullAt(peer);
   }
 
   /**
@@ -133,8 +122,7 @@ export class AddrRateLimiter {
    */
   release(peer: string, now: number): boolean {
     const at = this.fullAt(peer);
-    if (at === undefined || now < at) return false;
-    return this.buckets.delete(peer);
+    return at !== undefined && now >= at && this.forget(peer);
   }
 
   /**
@@ -148,6 +136,9 @@ export class AddrRateLimiter {
    * ```
    */
   forget(peer: string): boolean {
-    return this.buckets.delete(peer);
+    const next = this.#limiter.forget(peer);
+    const had = next !== this.#limiter;
+    this.#limiter = next;
+    return had;
   }
 }

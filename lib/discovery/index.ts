@@ -50,8 +50,9 @@ export { isDnsSeedFailure, type DnsSeedFailure } from './DnsSeedFailure.js';
 export { seedTimestamp, SEED_MAX_AGE_MS, SEED_MIN_AGE_MS } from './seedTimestamp.js';
 export { manualPeers, type ManualPeersConfig, type ManualPeersPlan } from './manualPeers.js';
 export { peerAddresses, type PeerAddressesOptions, type PeerMessage } from './peerAddresses.js';
-export { AddrRateLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND, type AddrRateLimiterOptions } from './AddrRateLimiter.js';
-export { bucketFullAt, fullBucket, takeTokens, tokensAt, type TokenBucket, type TokenBucketConfig } from './tokenBucket.js';
+export { AddrRateLimiter, type AddrRateLimiterOptions } from './AddrRateLimiter.js';
+// The defaults of `peerAddresses`' options, defined once with the limit itself (the token-bucket math is in '../policy/index.js').
+export { DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../policy/addrRelayLimiter.js';
 export { shouldAskForAddresses, DEFAULT_GETADDR_THRESHOLD } from './shouldAskForAddresses.js';
 export { dialableAddress } from './dialableAddress.js';
 export {

@@ -39,7 +39,7 @@ export interface PeerMessage {
  * ```
  */
 export interface PeerAddressesOptions {
-  /** Bucket capacity per peer. Default 1,000 (Core). Not allowed with `limiter`. */
+  /** Bucket capacity per peer, an integer ≥ 0. Default 1,000 (Core). Not allowed with `limiter`. */
   readonly maxBurst?: number;
   /** Refill per peer, addresses per second. Default 0.1 (Core). Not allowed with `limiter`. */
   readonly ratePerSecond?: number;
@@ -93,13 +93,12 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
   if (given !== undefined && (maxBurst !== undefined || ratePerSecond !== undefined)) {
     throw new InvalidDiscoveryOptionError(maxBurst !== undefined ? 'maxBurst' : 'ratePerSecond', maxBurst ?? ratePerSecond, 'absent when a limiter is given (the limiter has its own)');
   }
-  const limiterOptions = { ...(maxBurst !== undefined && { maxBurst }), ...(ratePerSecond !== undefined && { ratePerSecond }) };
   // Construct one now only so that bad options throw at call time, not on subscription.
-  if (given === undefined) new AddrRateLimiter(limiterOptions);
+  if (given === undefined) new AddrRateLimiter({ maxBurst, ratePerSecond });
   const scheduler = options.scheduler ?? asyncScheduler;
 
   return new Observable<AddressAnnouncement>((subscriber) => {
-    const limiter = given ?? new AddrRateLimiter(limiterOptions);
+    const limiter = given ?? new AddrRateLimiter({ maxBurst, ratePerSecond });
     const releaseTimers = new Map<string, Subscription>();
 
     const armRelease = (key: string): void => {

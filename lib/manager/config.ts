@@ -16,7 +16,7 @@ export interface ConnManagerConfig<A, C> {
   readonly dial: DialFunction<A, C>;
   /** Sources of inbound conns, subscribed on `start()` and unsubscribed on `stop()`. Default none. */
   readonly listeners?: readonly ObservableInput<C>[];
-  /** Where automatic outbound requests get their address. Absent = connect mode: only requested connections are made. A string returned directly is taken as the address. */
+  /** Where automatic outbound requests get their address. Absent = connect mode: only requested connections are made. A value that is not an Observable, Promise or iterable (a string, a `SocketAddress`) is taken as the address itself; an array is an iterable, so return `[addr]` for an array-typed address. */
   readonly getNewAddress?: () => ObservableInput<A> | A;
   /** Automatic outbound connections to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
   readonly targetOutbound?: number;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { checkCount, checkNow, checkPositive } from './checks.js';
-import { TokenBuckets } from './TokenBuckets.js';
+import { TokenBucketTable } from './TokenBucketTable.js';
 
 /** Default sustained rate: 5 connections a second per IP, js-libp2p's `inboundConnectionThreshold`. */
 const DEFAULT_PER_SECOND = 5;
@@ -101,9 +101,9 @@ export type AcceptDecision =
  * ```
  */
 export class AcceptRateLimiter {
-  readonly #buckets: TokenBuckets<string>;
+  readonly #buckets: TokenBucketTable<string>;
 
-  private constructor(buckets: TokenBuckets<string>) {
+  private constructor(buckets: TokenBucketTable<string>) {
     this.#buckets = buckets;
     Object.freeze(this);
   }
@@ -124,7 +124,7 @@ export class AcceptRateLimiter {
     checkCount('options.burst', burst, 1);
     const maxTracked = options.maxTracked ?? DEFAULT_MAX_TRACKED_IPS;
     checkCount('options.maxTracked', maxTracked, 1, true);
-    return new AcceptRateLimiter(TokenBuckets.create<string>(1000 / perSecond, burst, maxTracked));
+    return new AcceptRateLimiter(TokenBucketTable.create<string>({ capacity: burst, ratePerSecond: perSecond }, maxTracked));
   }
 
   /**

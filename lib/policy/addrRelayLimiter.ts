@@ -5,12 +5,30 @@
  * @packageDocumentation
  */
 import { checkCount, checkNow, checkPositive } from './checks.js';
-import { TokenBuckets } from './TokenBuckets.js';
+import { TokenBucketTable } from './TokenBucketTable.js';
 
-/** Core's `MAX_ADDR_RATE_PER_SECOND`. */
-const DEFAULT_PER_SECOND = 0.1;
-/** Core's `MAX_ADDR_PROCESSING_TOKEN_BUCKET` (= `MAX_ADDR_TO_SEND`, one full `addr` message). */
-const DEFAULT_BURST = 1000;
+/**
+ * Addresses a peer may send at once before being limited: 1,000, Core's
+ * `MAX_ADDR_PROCESSING_TOKEN_BUCKET` (= `MAX_ADDR_TO_SEND`, one full `addr`
+ * message, so that an honest peer's answer to `getaddr` is never cut).
+ *
+ * @example
+ * ```ts
+ * addrRelayLimiter({ burst: DEFAULT_ADDR_BURST / 10 });
+ * ```
+ */
+export const DEFAULT_ADDR_BURST = 1_000;
+
+/**
+ * Addresses a second a peer's allowance grows by afterwards: 0.1, one every
+ * 10 s, Core's `MAX_ADDR_RATE_PER_SECOND`.
+ *
+ * @example
+ * ```ts
+ * addrRelayLimiter({ perSecond: DEFAULT_ADDR_RATE_PER_SECOND * 2 });
+ * ```
+ */
+export const DEFAULT_ADDR_RATE_PER_SECOND = 0.1;
 
 /**
  * A peer's key: its connection id (or any other stable string or number).
@@ -33,7 +51,11 @@ export type PeerKey = string | number;
 export interface AddrRelayLimiterOptions {
   /** Addresses per second a peer's allowance grows by, a finite number > 0. Default 0.1 (one every 10 s). */
   readonly perSecond?: number | undefined;
-  /** The most addresses a peer may send at once, an integer ≥ 1. Default 1,000. */
+  /**
+   * The most addresses a peer may send at once, an integer ≥ 0. Default 1,000.
+   * 0 drops every address (and tracks no peer), for a caller that wants addr
+   * relay off without a second code path.
+   */
   readonly burst?: number | undefined;
 }
 
@@ -88,9 +110,9 @@ export interface AddrRelayTake {
  * ```
  */
 export class AddrRelayLimiter {
-  readonly #buckets: TokenBuckets<PeerKey>;
+  readonly #buckets: TokenBucketTable<PeerKey>;
 
-  private constructor(buckets: TokenBuckets<PeerKey>) {
+  private constructor(buckets: TokenBucketTable<PeerKey>) {
     this.#buckets = buckets;
     Object.freeze(this);
   }
@@ -105,11 +127,11 @@ export class AddrRelayLimiter {
    * ```
    */
   static create(options: AddrRelayLimiterOptions = {}): AddrRelayLimiter {
-    const perSecond = options.perSecond ?? DEFAULT_PER_SECOND;
+    const perSecond = options.perSecond ?? DEFAULT_ADDR_RATE_PER_SECOND;
     checkPositive('options.perSecond', perSecond);
-    const burst = options.burst ?? DEFAULT_BURST;
-    checkCount('options.burst', burst, 1);
-    return new AddrRelayLimiter(TokenBuckets.create<PeerKey>(1000 / perSecond, burst, Infinity));
+    const burst = options.burst ?? DEFAULT_ADDR_BURST;
+    checkCount('options.burst', burst, 0);
+    return new AddrRelayLimiter(TokenBucketTable.create<PeerKey>({ capacity: burst, ratePerSecond: perSecond }, Infinity));
   }
 
   /**
@@ -163,6 +185,22 @@ export class AddrRelayLimiter {
   available(peer: PeerKey, now: number): number {
     checkNow(now);
     return this.#buckets.available(peer, now);
+  }
+
+  /**
+   * When `peer`'s bucket is full again, in ms. From then on
+   * {@link AddrRelayLimiter.forget | forgetting} the peer changes no answer,
+   * which is what lets a caller that keeps state only while it matters
+   * (discovery's `peerAddresses`) set a timer for it.
+   *
+   * @returns the time (possibly past), or `undefined` if the peer is not tracked.
+   * @example
+   * ```ts
+   * addrRelayLimiter().take(1, 10, 0).next.fullAt(1); // 100_000: ten addresses at one per 10 s
+   * ```
+   */
+  fullAt(peer: PeerKey): number | undefined {
+    return this.#buckets.fullAt(peer);
   }
 
   /**

@@ -10,7 +10,10 @@
  * - {@link acceptRateLimiter}: connections per second per IP;
  * - {@link maxPendingHandshakes}: a cap on handshakes in progress;
  * - {@link addrRelayLimiter}: gossiped addresses per peer (Core's addr-relay
- *   token bucket).
+ *   token bucket);
+ * - {@link takeTokens} and the other {@link TokenBucket} functions: the
+ *   token-bucket arithmetic under both limiters, for a caller that keeps its
+ *   own buckets.
  *
  * @example
  * ```ts
@@ -33,6 +36,8 @@ export type { Admission, InboundLimits } from './admitInbound.js';
 export { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from './acceptRateLimiter.js';
 export type { AcceptDecision, AcceptRateLimiterOptions } from './acceptRateLimiter.js';
 export { maxPendingHandshakes, DEFAULT_MAX_PENDING_HANDSHAKES } from './maxPendingHandshakes.js';
-export { addrRelayLimiter, AddrRelayLimiter } from './addrRelayLimiter.js';
+export { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from './addrRelayLimiter.js';
+export { bucketFullAt, fullBucket, takeTokens, tokensAt } from './tokenBucket.js';
+export type { TokenBucket, TokenBucketConfig } from './tokenBucket.js';
 export type { AddrRelayLimiterOptions, AddrRelayTake, PeerKey } from './addrRelayLimiter.js';
 export { PolicyArgumentError, InvalidEvictionCandidateError, InboundCountsError } from './errors.js';

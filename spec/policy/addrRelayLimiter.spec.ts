@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { addrRelayLimiter, AddrRelayLimiter } from '../../lib/policy/addrRelayLimiter.js';
+import { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../../lib/policy/addrRelayLimiter.js';
 import type { PeerKey } from '../../lib/policy/addrRelayLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 
@@ -18,28 +18,15 @@ function run(limiter: AddrRelayLimiter, steps: ReadonlyArray<[peer: PeerKey, cou
 const SECOND = 1000;
 
 describe('addrRelayLimiter', () => {
-  it('accepts a burst of 1,000 addresses from a new peer and drops the rest', () => {
-    expect(run(addrRelayLimiter(), [[1, 1200, 0], [1, 1, 0]]).out).to.deep.equal([[1000, 200], [0, 1]]);
-  });
-
-  it('accepts a burst spread over several messages', () => {
-    expect(run(addrRelayLimiter(), [[1, 400, 0], [1, 400, 0], [1, 400, 0]]).out).to.deep.equal([[400, 0], [400, 0], [200, 200]]);
-  });
-
-  it('then refills at exactly 0.1 address a second, carrying fractions over', () => {
+  it("defaults to Core's numbers: a burst of 1,000 addresses from a new peer, the rest dropped, then 0.1 address a second", () => {
+    expect([DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND]).to.deep.equal([1_000, 0.1]);
     const { out } = run(addrRelayLimiter(), [
-      [1, 1000, 0],
+      [1, 1200, 0],
+      [1, 1, 0],
       [1, 1, 9_999], // 0.9999 of a token
       [1, 1, 10 * SECOND], // one token
-      [1, 5, 35 * SECOND], // 2.5 tokens: 2 accepted, 0.5 kept
-      [1, 5, 40 * SECOND], // 0.5 + 0.5 = 1
-      [1, 1000, 40 * SECOND + 100 * 10 * SECOND], // 100 tokens
     ]);
-    expect(out).to.deep.equal([[1000, 0], [0, 1], [1, 0], [2, 3], [1, 4], [100, 900]]);
-  });
-
-  it('never refills beyond 1,000', () => {
-    expect(run(addrRelayLimiter(), [[1, 1000, 0], [1, 5000, 365 * 86_400 * SECOND]]).out).to.deep.equal([[1000, 0], [1000, 4000]]);
+    expect(out).to.deep.equal([[1000, 200], [0, 1], [0, 1], [1, 0]]);
   });
 
   it('keeps peers independent', () => {
@@ -57,6 +44,12 @@ describe('addrRelayLimiter', () => {
     expect(run(addrRelayLimiter({ burst: 10, perSecond: 1 }), [[1, 20, 0], [1, 20, 3 * SECOND]]).out).to.deep.equal([[10, 10], [3, 17]]);
   });
 
+  it('with burst 0 drops every address and tracks no peer', () => {
+    const { out, limiter } = run(addrRelayLimiter({ burst: 0 }), [[1, 5, 0], [1, 5, 1e9]]);
+    expect(out).to.deep.equal([[0, 5], [0, 5]]);
+    expect([limiter.size, limiter.fullAt(1)]).to.deep.equal([0, undefined]);
+  });
+
   it('accepts a zero-address message without change', () => {
     const l = addrRelayLimiter();
     const r = l.take(1, 0, 0);
@@ -70,6 +63,13 @@ describe('addrRelayLimiter', () => {
     expect(forgotten.size).to.equal(0);
     expect(forgotten.take(1, 1000, 0).accepted).to.equal(1000);
     expect(forgotten.forget(99)).to.equal(forgotten);
+  });
+
+  it('tells when a peer\'s bucket is full again, and nothing for a peer it does not track', () => {
+    const { limiter } = run(addrRelayLimiter(), [[1, 10, 0], [1, 5, 20 * SECOND]]);
+    expect(limiter.fullAt(1)).to.equal(150 * SECOND); // 13 short at 20 s (15 taken, 2 regained), one back per 10 s
+    expect(limiter.fullAt(2)).to.equal(undefined);
+    expect(limiter.forget(1).fullAt(1)).to.equal(undefined);
   });
 
   it('drops a peer unheard of for two refill windows (2 × 10,000 s)', () => {
@@ -121,7 +121,8 @@ describe('addrRelayLimiter', () => {
   describe('bad arguments', () => {
     const table: ReadonlyArray<[argument: string, make: () => unknown, value: unknown]> = [
       ['options.perSecond', () => addrRelayLimiter({ perSecond: -0.1 }), -0.1],
-      ['options.burst', () => addrRelayLimiter({ burst: 0 }), 0],
+      ['options.burst', () => addrRelayLimiter({ burst: -1 }), -1],
+      ['options.burst', () => addrRelayLimiter({ burst: 2.5 }), 2.5],
       ['count', () => addrRelayLimiter().take(1, -1, 0), -1],
       ['count', () => addrRelayLimiter().take(1, 2.5, 0), 2.5],
       ['now', () => addrRelayLimiter().take(1, 1, NaN), NaN],

@@ -7,6 +7,8 @@ describe('policy/index', () => {
       [
         'AcceptRateLimiter',
         'AddrRelayLimiter',
+        'DEFAULT_ADDR_BURST',
+        'DEFAULT_ADDR_RATE_PER_SECOND',
         'DEFAULT_MAX_INBOUND_PER_GROUP',
         'DEFAULT_MAX_INBOUND_PER_IP',
         'DEFAULT_MAX_PENDING_HANDSHAKES',
@@ -20,11 +22,15 @@ describe('policy/index', () => {
         'acceptRateLimiter',
         'addrRelayLimiter',
         'admitInbound',
+        'bucketFullAt',
+        'fullBucket',
         'defaultKeyedNetGroup',
         'ipKey',
         'keyedNetGroup',
         'maxPendingHandshakes',
         'selectNodeToEvict',
+        'takeTokens',
+        'tokensAt',
       ].sort(),
     );
   });
