@@ -26,6 +26,11 @@ import { isRawMessage, type BitcoinMessage, type TimestampedNetAddress } from '.
 import { NETWORKS, type BitcoinNetwork } from '../protocol/bitcoin/networks.js';
 import type { WireProtocol } from '../protocol/WireProtocol.js';
 import { ProtocolError } from '../protocol/WireProtocol.js';
+import { acceptRateLimiter, type AcceptRateLimiter } from '../policy/acceptRateLimiter.js';
+import { admitInbound } from '../policy/admitInbound.js';
+import { InboundCounts } from '../policy/InboundCounts.js';
+import { maxPendingHandshakes } from '../policy/maxPendingHandshakes.js';
+import { selectNodeToEvict, type EvictionCandidate } from '../policy/selectNodeToEvict.js';
 import { tcpDial } from '../transport/tcpDial.js';
 import { tcpListen } from '../transport/tcpListen.js';
 import { VERSION } from '../version.js';
@@ -57,13 +62,23 @@ export interface NodeConn {
   readonly handshake?: HandshakeResult;
 }
 
+/**
+ * Why an inbound conn was refused before its handshake: a banned host, too many accepts from its
+ * IP in a short time (`rate`), too many conns from its IP or group, too many handshakes in
+ * flight, or every inbound slot (`maxPeers − targetOutbound − permanent`) taken by peers that
+ * eviction protects (`full`).
+ */
+export type RefusalReason = 'banned' | 'rate' | 'perIp' | 'perGroup' | 'pendingHandshakes' | 'full';
+
 /** What a node does with its peers: the `events$` stream. */
 export type NodeEvent =
   | { readonly type: 'peerUp'; readonly peer: PeerInfo }
   | { readonly type: 'peerDown'; readonly peer: PeerInfo; readonly error: unknown }
   | { readonly type: 'handshakeFailed'; readonly direction: 'outbound' | 'inbound'; readonly remote: string; readonly error: unknown }
-  /** An inbound conn closed before its handshake: a banned host, or no room. */
-  | { readonly type: 'refused'; readonly remote: string; readonly reason: 'banned' | 'maxPeers' }
+  /** An inbound conn closed before its handshake (see `RefusalReason`). */
+  | { readonly type: 'refused'; readonly remote: string; readonly reason: RefusalReason }
+  /** An inbound peer closed to make room for a newcomer when every inbound slot was taken (Bitcoin Core's eviction). */
+  | { readonly type: 'evicted'; readonly peer: PeerInfo; readonly for: string }
   /** A discovery source announced addresses: `added` of them were new to the book. */
   | { readonly type: 'addressesLearned'; readonly origin: 'static' | 'dns' | 'manual' | 'peer'; readonly source: string; readonly announced: number; readonly added: number }
   | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
@@ -134,6 +149,14 @@ export class Node {
   /** Every message of every handshaken peer, for the discovery sources (addr). */
   readonly #peerMessages = new Subject<PeerMessage>();
   readonly #manual: ManualPeersPlan;
+  /** Inbound defences: pure policy values, replaced (never mutated) as conns come and go. */
+  #inboundCounts = InboundCounts.empty();
+  #acceptLimiter: AcceptRateLimiter;
+  #pendingHandshakes = 0;
+  readonly #maxInbound: number;
+  /** Handshaken inbound peers (eviction candidates) and every peer's best ping. */
+  readonly #inbound = new Map<string, { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo }>();
+  readonly #minPing = new Map<string, number>();
   readonly #peers = new Map<string, PeerInfo>();
   readonly #nonces = new Set<bigint>();
   readonly #subscriptions = new Subscription();
@@ -168,13 +191,17 @@ export class Node {
     const permanent = this.#manual.permanent.length;
     const maxPeers = options.maxPeers ?? 125;
     const listen = options.listen ?? true;
+    this.#maxInbound = Math.max(0, maxPeers - targetOutbound - permanent);
+    this.#acceptLimiter = acceptRateLimiter({ perSecond: options.acceptRate ?? 5 });
     const dialTimeout = options.dialTimeout ?? 30_000;
     this.manager = new ConnManager<SocketAddress, NodeConn>({
       dial: (addr) => this.#dialPeer(addr, dialTimeout, host),
       listeners: listen ? [this.#acceptPeers(host)] : [],
       ...(this.#manual.connectMode ? {} : { getNewAddress: () => this.#chooseAddress() }),
       targetOutbound,
-      maxInbound: Math.max(0, maxPeers - targetOutbound - permanent),
+      // One slot over the node's limit: a newcomer reaches the node, which then evicts a peer to
+      // make room (Core) or refuses the newcomer.
+      maxInbound: this.#maxInbound + 1,
       retryDuration: options.retryDuration ?? 5_000,
       maxRetryDuration: options.maxRetryDuration ?? 300_000,
       minUptime: options.minUptime ?? 60_000,
@@ -372,6 +399,52 @@ export class Node {
     );
   }
 
+  /** The inbound defences, cheapest first; makes room by eviction when every slot is taken. */
+  #admit(remote: SocketAddress, inboundId: number): RefusalReason | undefined {
+    const o = this.#options;
+    if (this.banList.isBanned(remote.host)) return 'banned';
+    if (this.banList.isWhitelisted(remote.host)) return undefined;
+    const decision = this.#acceptLimiter.check(remote.host, this.#scheduler.now());
+    this.#acceptLimiter = decision.next;
+    if (!decision.allowed) return 'rate';
+    if (maxPendingHandshakes(this.#pendingHandshakes, o.maxPendingHandshakes ?? 64)) return 'pendingHandshakes';
+    const admission = admitInbound(this.#inboundCounts, remote, {
+      maxInbound: Infinity, // the total is handled below, by eviction
+      ...(o.maxInboundPerIp === undefined ? {} : { maxPerIp: o.maxInboundPerIp }),
+      ...(o.maxInboundPerGroup === undefined ? {} : { maxPerGroup: o.maxInboundPerGroup }),
+    });
+    if (!admission.admit) return admission.reason === 'maxInbound' ? 'full' : admission.reason;
+    // The manager admitted this conn into its spare slot: over our limit, someone must go.
+    if (this.manager.state.inbound.size > this.#maxInbound) {
+      const victim = this.#evictionVictim();
+      if (!victim) return 'full';
+      this.#log('evicting %s for %s', victim.info.key, remote);
+      this.#events.next({ type: 'evicted', peer: victim.info, for: `${remote} (in@${inboundId})` });
+      victim.peer.close();
+    }
+    return undefined;
+  }
+
+  #evictionVictim(): { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo } | undefined {
+    const candidates: EvictionCandidate[] = [];
+    const byId = new Map<number, { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo }>();
+    for (const [key, entry] of this.#inbound) {
+      const id = Number(key.slice(3)); // 'in@<id>'
+      byId.set(id, entry);
+      candidates.push({
+        id,
+        addr: entry.info.remote,
+        group: netGroup(entry.info.remote),
+        connectedAt: entry.info.since,
+        minPingMs: this.#minPing.get(key) ?? Infinity,
+        whitelisted: this.banList.isWhitelisted(entry.info.remote.host),
+        outbound: false,
+      });
+    }
+    const victim = selectNodeToEvict(candidates);
+    return victim && byId.get(victim.id);
+  }
+
   #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound'): Observable<HandshakeResult> {
     const nonce = randomBytes(8).readBigUInt64LE();
     return defer(() => {
@@ -402,24 +475,35 @@ export class Node {
     const { peer, socket } = conn;
     const remote = peer.remote;
     const remoteText = remote?.toString() ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    const maxPeers = this.#options.maxPeers ?? 125;
-    const reason = !remote ? 'closed' : this.banList.isBanned(remote.host) ? 'banned' : this.#peers.size >= maxPeers ? 'maxPeers' : undefined;
-    if (reason === 'closed') return peer.close();
+    if (!remote) return peer.close();
+    const reason = this.#admit(remote, inboundId);
     if (reason) {
-      // Refused before the handshake: not one byte of ours reaches a banned host.
+      // Refused before the handshake: not one byte of ours reaches a banned or flooding host.
       this.#refused++;
       this.#log('refused %s: %s', remoteText, reason);
       peer.close();
       this.#events.next({ type: 'refused', remote: remoteText, reason });
       return;
     }
+    this.#inboundCounts = this.#inboundCounts.add(remote);
+    this.#pendingHandshakes++;
+    let shaking = true;
+    const handshakeDone = () => {
+      if (shaking) this.#pendingHandshakes--;
+      shaking = false;
+    };
+    peer.closed$.subscribe(() => {
+      handshakeDone();
+      this.#inboundCounts = this.#inboundCounts.remove(remote);
+    });
     const subscription = this.#handshake(peer, 'inbound').subscribe({
       next: (handshake) => {
+        handshakeDone();
         // Its slot frees itself: the manager watches the peer close.
-        this.#runPeer(conn, handshake, { direction: 'inbound', key: `in@${inboundId}`, remote: remote!, permanent: false }, () => {});
+        this.#runPeer(conn, handshake, { direction: 'inbound', key: `in@${inboundId}`, remote, permanent: false }, () => {});
       },
       error: (error: unknown) => {
-        this.#chargeMisbehaviour(remote!, error);
+        this.#chargeMisbehaviour(remote, error);
         this.#events.next({ type: 'handshakeFailed', direction: 'inbound', remote: remoteText, error });
       },
     });
@@ -445,6 +529,7 @@ export class Node {
       since: this.#scheduler.now(),
     };
     this.#peers.set(meta.key, info);
+    if (meta.direction === 'inbound') this.#inbound.set(meta.key, { peer, info });
     this.#log('peer up %s %s %s', meta.key, meta.remote, handshake.userAgent);
     this.#events.next({ type: 'peerUp', peer: info });
     if (this.#options.misbehave) this.#sendGarbage(socket);
@@ -454,7 +539,7 @@ export class Node {
         pingInterval: this.#options.pingInterval ?? 120_000,
         idleTimeout: this.#options.idleTimeout ?? 300_000,
         scheduler: this.#scheduler,
-      }),
+      }).pipe(tap((sample) => this.#minPing.set(meta.key, Math.min(sample.rtt, this.#minPing.get(meta.key) ?? Infinity)))),
       peer.messages$.pipe(tap((message) => this.#onMessage(peer, meta.remote, message))),
     ).subscribe({
       error: (error: unknown) => {
@@ -471,6 +556,8 @@ export class Node {
       const error = failure ?? closeInfo.error;
       if (error !== undefined) this.#chargeMisbehaviour(meta.remote, error);
       this.#peers.delete(meta.key);
+      this.#inbound.delete(meta.key);
+      this.#minPing.delete(meta.key);
       this.#log('peer down %s', meta.key);
       this.#events.next({ type: 'peerDown', peer: info, error });
       done();

@@ -62,6 +62,14 @@ export interface NodeOptions {
   readonly userAgent?: string;
   /** Block height announced in our version. Default 0. */
   readonly startHeight?: number;
+  /** Inbound conns at most from one IP (loopback counts per address:port). Default 8. */
+  readonly maxInboundPerIp?: number;
+  /** Inbound conns at most from one network group. Default: no cap (eviction already thins crowded groups). */
+  readonly maxInboundPerGroup?: number;
+  /** Accepts per second per IP before more are refused (a token bucket; js-libp2p's default). Default 5. */
+  readonly acceptRate?: number;
+  /** Inbound handshakes in flight at most; more are refused. Default 64. */
+  readonly maxPendingHandshakes?: number;
   /** For demos and tests: after each handshake, send the peer a frame with a bad network magic (each costs the sender 100 ban points). Default false. */
   readonly misbehave?: boolean;
   /** Every timer (manager, handshake, keep-alive). Default `asyncScheduler`. */

@@ -6,17 +6,15 @@
  */
 import { PersistentMap } from '../collections/PersistentMap.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
-import { addressClass, netGroup } from '../net/netGroup.js';
+import { netGroup } from '../net/netGroup.js';
 import { InboundCountsError } from './errors.js';
 
 /**
- * The key an address counts under for the per-IP cap: its host, except for
- * loopback, where it is the whole `host:port`.
+ * The key an address counts under for the per-IP cap: its host (IP), loopback included.
  *
- * Loopback is the exception for the same reason `netGroup` makes it one: many
- * nodes of a local test network share 127.0.0.1, and a per-IP cap would stop
- * them connecting to each other. (Local processes can open sockets at will
- * anyway, so a cap would not stop a local attacker.)
+ * An inbound conn's port is the remote's ephemeral port, so keying by `host:port` would exempt
+ * a host from the cap entirely. Local test networks give each node its own loopback address
+ * (127.0.0.2, 127.0.0.3, … — as the demo does) or raise the cap.
  *
  * @param addr - the peer's address.
  * @returns the per-IP key.
@@ -24,11 +22,11 @@ import { InboundCountsError } from './errors.js';
  * @example
  * ```ts
  * ipKey(SocketAddress.parse('8.8.8.8:50000'));   // '8.8.8.8'
- * ipKey(SocketAddress.parse('127.0.0.1:50000')); // '127.0.0.1:50000'
+ * ipKey(SocketAddress.parse('127.0.0.1:50000')); // '127.0.0.1'
  * ```
  */
 export function ipKey(addr: SocketAddress): string {
-  return addressClass(addr) === 'loopback' ? addr.toString() : addr.host;
+  return addr.host;
 }
 
 /**

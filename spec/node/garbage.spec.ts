@@ -30,7 +30,7 @@ describe('Node under garbage: random and mutated frames from many hosts', functi
   this.timeout(0); // bounded by FRAMES, not by the clock
   it('never crashes, charges every bad frame, and a banned host never reaches the handshake again', async () => {
     const baseline = tcpHandles();
-    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, maxPeers: 10_000, handshakeTimeout: 2_000 });
+    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, maxPeers: 10_000, handshakeTimeout: 2_000, acceptRate: 1e6 });
     const { port } = (await node.start())!;
     const protocol = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
     const version = protocol.encode({

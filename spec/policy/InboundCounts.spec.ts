@@ -33,11 +33,12 @@ describe('InboundCounts', () => {
     expect(counts.perIp(at('8.8.8.8:2'))).to.equal(1);
   });
 
-  it('keys loopback by host and port, so a local test network is not capped per IP', () => {
-    expect(ipKey(at('127.0.0.1:5000'))).to.equal('127.0.0.1:5000');
+  it('keys every address by its host, loopback too (an inbound port is ephemeral: keying by it would exempt the host)', () => {
+    expect(ipKey(at('127.0.0.1:5000'))).to.equal('127.0.0.1');
     expect(ipKey(at('8.8.8.8:5000'))).to.equal('8.8.8.8');
     const counts = InboundCounts.empty().add(at('127.0.0.1:5000')).add(at('127.0.0.1:5001'));
-    expect(counts.perIp(at('127.0.0.1:5000'))).to.equal(1);
+    expect(counts.perIp(at('127.0.0.1:5000'))).to.equal(2);
+    expect(counts.perIp(at('127.0.0.2:5000'))).to.equal(0);
   });
 
   it('is immutable: add and remove return new values and leave the old one alone', () => {

@@ -41,7 +41,7 @@ describe('admitInbound', () => {
     // Precedence: the most specific reason wins, so 'maxInbound' means "fine, but no room".
     { name: 'says perIp before perGroup and maxInbound', state: fromIp('8.8.8.8', 2), addr: '8.8.8.8:9', limits: { maxInbound: 2, maxPerIp: 2, maxPerGroup: 2 }, verdict: { admit: false, reason: 'perIp' } },
     { name: 'says perGroup before maxInbound', state: fromGroup('8.8', 2), addr: '8.8.200.1:1', limits: { maxInbound: 2, maxPerGroup: 2 }, verdict: { admit: false, reason: 'perGroup' } },
-    { name: 'does not cap loopback per IP (each port is its own key)', state: fromIp('127.0.0.1', 20), addr: '127.0.0.1:9', limits: { maxInbound: 100 }, verdict: { admit: true } },
+    { name: 'caps loopback per IP too (the remote port is ephemeral)', state: fromIp('127.0.0.1', 8), addr: '127.0.0.1:9', limits: { maxInbound: 100 }, verdict: { admit: false, reason: 'perIp' } },
   ];
   for (const { name, state, addr, limits, verdict } of table) {
     it(name, () => {
