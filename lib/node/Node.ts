@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { EMPTY, Subject, throwError, timer, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, catchError, ignoreElements, throwError, timer, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
 import { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import { BanList } from '../ban/BanList.js';
@@ -32,6 +32,7 @@ import { InboundCounts } from '../policy/InboundCounts.js';
 import { maxPendingHandshakes } from '../policy/maxPendingHandshakes.js';
 import { selectNodeToEvict, type EvictionCandidate } from '../policy/selectNodeToEvict.js';
 import { tcpDial } from '../transport/tcpDial.js';
+import { loadJsonFile, writeJsonFileAtomic } from '../persist/jsonFile.js';
 import { tcpListen } from '../transport/tcpListen.js';
 import { VERSION } from '../version.js';
 import type { NodeOptions } from './NodeOptions.js';
@@ -82,6 +83,8 @@ export type NodeEvent =
   /** A discovery source announced addresses: `added` of them were new to the book. */
   | { readonly type: 'addressesLearned'; readonly origin: 'static' | 'dns' | 'manual' | 'peer'; readonly source: string; readonly announced: number; readonly added: number }
   | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
+  /** A feeler connection tested an address from the new table (`ok`: it answered the handshake and moved to tried). */
+  | { readonly type: 'feeler'; readonly addr: string; readonly ok: boolean }
   /** A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was charged, making `score`. */
   | { readonly type: 'misbehaving'; readonly remote: string; readonly cost: number; readonly score: number; readonly banned: boolean; readonly reason: string; readonly error: unknown };
 
@@ -108,6 +111,13 @@ export class BannedPeerError extends Error {
 }
 
 const MAX_ADDR_PER_MESSAGE = 1_000;
+/** Core keeps two anchors. */
+const MAX_ANCHORS = 2;
+
+function parseAnchors(raw: unknown): SocketAddress[] {
+  if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) throw new TypeError('anchors file: expected an array of "host:port" strings');
+  return raw.map((text: string) => SocketAddress.parse(text));
+}
 
 /**
  * A Bitcoin P2P node: the hub between the connection manager, the peers, the address book and the
@@ -157,6 +167,8 @@ export class Node {
   /** Handshaken inbound peers (eviction candidates) and every peer's best ping. */
   readonly #inbound = new Map<string, { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo }>();
   readonly #minPing = new Map<string, number>();
+  /** Anchors read at start: tried first by automatic requests (Core's anchors). */
+  #anchors: SocketAddress[] = [];
   readonly #peers = new Map<string, PeerInfo>();
   readonly #nonces = new Set<bigint>();
   readonly #subscriptions = new Subscription();
@@ -261,6 +273,16 @@ export class Node {
       const every = this.#options.saveInterval ?? 600_000;
       this.#subscriptions.add(timer(every, every, this.#scheduler).subscribe(() => void this.#saveBook()));
     }
+    const anchorsFile = this.#options.anchorsFile;
+    if (anchorsFile !== undefined) {
+      const loaded = await loadJsonFile(anchorsFile, parseAnchors);
+      if (loaded.status === 'loaded') this.#anchors = loaded.value.slice(0, MAX_ANCHORS);
+      else if (loaded.status === 'corrupt') this.#log('anchors: %s set aside (%s)', loaded.movedTo, loaded.error.message);
+    }
+    const feelerEvery = this.#options.feelerInterval ?? 120_000;
+    if (!this.#manual.connectMode && Number.isFinite(feelerEvery) && feelerEvery > 0) {
+      this.#subscriptions.add(timer(feelerEvery, feelerEvery, this.#scheduler).pipe(mergeMap(() => this.#feeler())).subscribe());
+    }
     // The five ways to find peers, as one stream into the book: the book itself (loaded above),
     // hard-coded seeds (only into an empty book), DNS seeds, addnode/connect (the manager's
     // permanent requests, below) and addr messages from peers (rate-limited per peer).
@@ -319,7 +341,11 @@ export class Node {
   /** Stops everything: the manager closes every conn, each peer ends, subscriptions are released. Idempotent. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      const anchors = this.#anchorCandidates();
       this.manager.stop();
+      if (this.#options.anchorsFile !== undefined && this.#started) {
+        await writeJsonFileAtomic(this.#options.anchorsFile, anchors.map(String)).catch((e: unknown) => this.#log('saving anchors failed: %O', e));
+      }
       await this.manager.wait();
       this.#subscriptions.unsubscribe();
       await this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e));
@@ -337,16 +363,63 @@ export class Node {
     this.#onListening(address);
   }
 
+  /** Up to two automatic outbound peers, the longest connected first: the anchors to keep. */
+  #anchorCandidates(): SocketAddress[] {
+    const automatic = new Set<number>();
+    for (const entry of this.manager.state.requests.values()) if (entry.automatic) automatic.add(entry.id);
+    return [...this.#peers.values()]
+      .filter((p) => p.direction === 'outbound' && automatic.has(Number(p.key.slice(4))))
+      .sort((a, b) => a.since - b.since)
+      .slice(0, MAX_ANCHORS)
+      .map((p) => p.remote);
+  }
+
+  /**
+   * A feeler (Core): briefly connect to an address from the *new* table; if it completes the
+   * handshake it is promoted to *tried*, then the conn is closed. Tests addresses before we need
+   * them, without taking an outbound slot.
+   */
+  #feeler(): Observable<never> {
+    const info = this.book.select({ newOnly: true });
+    if (!info) return EMPTY;
+    const addr = info.addr;
+    if (this.manager.state.addresses.has(addr.toString()) || this.banList.isBanned(addr.host) || addr.toString() === this.#address?.toString()) return EMPTY;
+    this.book.attempt(addr);
+    const timeout = this.#options.dialTimeout ?? 30_000;
+    return this.#dialPeer(addr, timeout, this.#options.host ?? '127.0.0.1').pipe(
+      map((conn) => {
+        this.book.good(addr);
+        conn.peer.close();
+        this.#events.next({ type: 'feeler', addr: addr.toString(), ok: true });
+      }),
+      catchError(() => {
+        this.#events.next({ type: 'feeler', addr: addr.toString(), ok: false });
+        return EMPTY;
+      }),
+      ignoreElements(),
+    );
+  }
+
   #chooseAddress(): SocketAddress {
     const state = this.manager.state;
     const groupsInUse = new Set<string>();
     for (const entry of state.requests.values()) if (entry.addr) groupsInUse.add(netGroup(entry.addr));
     const own = this.#address?.toString();
+    const unavailable = (a: SocketAddress) => a.toString() === own || state.addresses.has(a.toString()) || this.banList.isBanned(a.host);
+    // Anchors first: the outbound peers we had when we last stopped, so a restart cannot be
+    // steered into a fresh set of attacker-chosen peers (Core's anchors).
+    while (this.#anchors.length > 0) {
+      const anchor = this.#anchors.shift()!;
+      if (!unavailable(anchor) && !groupsInUse.has(netGroup(anchor))) {
+        this.book.attempt(anchor);
+        return anchor;
+      }
+    }
     const addr = selectOutboundAddress({
       pick: () => this.book.select(),
       now: this.#scheduler.now(),
       groupsInUse,
-      isUnavailable: (a) => a.toString() === own || state.addresses.has(a.toString()) || this.banList.isBanned(a.host),
+      isUnavailable: unavailable,
       group: netGroup,
       defaultPort: this.#network.defaultPort,
     });

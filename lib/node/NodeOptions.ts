@@ -32,6 +32,10 @@ export interface NodeOptions {
   readonly dnsServers?: readonly string[];
   /** Where the address book is kept (JSON, atomic writes; a corrupt file is set aside). Default: not kept. */
   readonly addressFile?: string;
+  /** Where the anchors are kept: up to 2 outbound peers saved on stop and dialed first on the next start (Core). Default: none. */
+  readonly anchorsFile?: string;
+  /** ms between feeler connections (a short test of an address from the new table). Default 120,000 (Core); `Infinity` = none. */
+  readonly feelerInterval?: number;
   /** ms between saves of the address book (it is also saved on stop). Default 600,000. */
   readonly saveInterval?: number;
   /** The address book to draw outbound addresses from. Default: a new, empty one. */
