@@ -23,3 +23,4 @@ export * from './backoff/index.js';
 export { PersistentMap } from './collections/PersistentMap.js';
 export { VERSION } from './version.js';
 export { describeEvent } from './model/describeEvent.js';
+export { immediateScheduler } from './schedulers/immediateScheduler.js';

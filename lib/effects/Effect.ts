@@ -1,4 +1,4 @@
-import { catchError, defaultIfEmpty, defer, from, map, take, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { Observable, from, type Subscription, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnReq } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
@@ -61,18 +61,32 @@ export function stageKey<A, C>(event: ConnEvent<A, C>): number | undefined {
  * as `callbackFailed` before `answer`.
  */
 export function whenClosed<A, C>(deps: EffectDeps<A, C>, conn: C, answer: ConnActionInput<A, C>): Observable<ConnActionInput<A, C>> {
-  return defer(() => from(deps.connClosed(conn))).pipe(
-    take(1),
-    defaultIfEmpty(undefined),
-    map(() => answer),
-    catchError((error: unknown) => {
+  // Hand-written rather than an operator chain: one of these lives per connection.
+  return new Observable<ConnActionInput<A, C>>((subscriber) => {
+    let answered = false;
+    const finish = (): void => {
+      if (answered) return;
+      answered = true;
+      subscriber.next(answer);
+      subscriber.complete();
+    };
+    const fail = (error: unknown): void => {
+      if (answered) return;
       try {
         deps.closeConn(conn);
       } catch {
         // Reported below with the watcher's error; the slot is freed either way.
       }
-      const failed: ConnActionInput<A, C> = { type: 'callbackFailed', source: 'connClosed', error };
-      return from([failed, answer]);
-    }),
-  );
+      subscriber.next({ type: 'callbackFailed', source: 'connClosed', error });
+      finish();
+    };
+    let watch: Subscription | undefined;
+    try {
+      watch = from(deps.connClosed(conn)).subscribe({ next: finish, error: fail, complete: finish });
+    } catch (error) {
+      fail(error);
+    }
+    if (answered) watch?.unsubscribe();
+    return watch;
+  });
 }

@@ -1,4 +1,5 @@
-import { asyncScheduler, fromEvent, merge, NEVER, of, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { NEVER, Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { DialRequiredError } from '../model/errors.js';
@@ -40,7 +41,10 @@ export interface ConnManagerConfig<A, C> {
   readonly connClosed?: (conn: C) => ObservableInput<unknown>;
   /** Key for "never two live requests to one address". Default: `String(addr)` (JSON for plain objects). `false` = allow duplicates, as btcd does. */
   readonly addressKey?: ((addr: A) => string) | false;
-  /** Every timer runs on it. Default `asyncScheduler`; a `TestScheduler` gives virtual time. */
+  /**
+   * Every timer runs on it. Default `immediateScheduler` (like `asyncScheduler`, but a 0 delay is
+   * one turn of the event loop, not a 1 ms `setInterval`); a `TestScheduler` gives virtual time.
+   */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -105,7 +109,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
     dialTimeout,
     closeConn: config.closeConn ?? defaultCloseConn,
     connClosed: config.connClosed ?? defaultConnClosed,
-    scheduler: config.scheduler ?? asyncScheduler,
+    scheduler: config.scheduler ?? immediateScheduler,
   };
 }
 
@@ -156,7 +160,24 @@ interface EmitterLike {
 export function defaultConnClosed(conn: unknown): ObservableInput<unknown> {
   const c = conn as EmitterLike | null;
   if (typeof c?.on !== 'function' || (typeof c.off !== 'function' && typeof c.removeListener !== 'function')) return NEVER;
-  if (c.destroyed === true || c.closed === true) return of(undefined);
   const emitter = c as unknown as NodeJS.EventEmitter;
-  return merge(fromEvent(emitter, 'close'), fromEvent(emitter, 'error'));
+  // Hand-written rather than merge(fromEvent, fromEvent): one watcher per live conn, so its
+  // size is the manager's memory per connection.
+  return new Observable<void>((subscriber) => {
+    if (c.destroyed === true || c.closed === true) {
+      subscriber.next();
+      subscriber.complete();
+      return undefined;
+    }
+    const done = (): void => {
+      subscriber.next();
+      subscriber.complete();
+    };
+    emitter.once('close', done);
+    emitter.once('error', done);
+    return () => {
+      emitter.removeListener('close', done);
+      emitter.removeListener('error', done);
+    };
+  });
 }

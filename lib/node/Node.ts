@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
-import { EMPTY, Subject, catchError, ignoreElements, throwError, timer, Subscription, asyncScheduler, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, catchError, ignoreElements, throwError, timer, Subscription, defer, filter, map, merge, mergeMap, of, switchMap, tap, type Observable, type SchedulerLike } from 'rxjs';
 import { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import { BanList } from '../ban/BanList.js';
@@ -35,6 +35,7 @@ import { tcpDial } from '../transport/tcpDial.js';
 import { loadJsonFile, writeJsonFileAtomic } from '../persist/jsonFile.js';
 import { tcpListen } from '../transport/tcpListen.js';
 import { VERSION } from '../version.js';
+import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { NodeOptions } from './NodeOptions.js';
 import { peerDoneCommands } from './peerDone.js';
 
@@ -185,7 +186,7 @@ export class Node {
     this.#options = options;
     this.#network = NETWORKS[options.network ?? 'regtest'];
     this.#protocol = bitcoinProtocol({ magic: this.#network.magic });
-    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.#scheduler = options.scheduler ?? immediateScheduler;
     this.#log = createDebug(`rx-connmgr:node:${options.name ?? options.host ?? '127.0.0.1'}`);
     this.book = options.addressBook ?? new AddressBook();
     // addnode → permanent peers on top of the target; connect → connect mode (only those).

@@ -76,7 +76,7 @@ export interface NodeOptions {
   readonly maxPendingHandshakes?: number;
   /** For demos and tests: after each handshake, send the peer a frame with a bad network magic (each costs the sender 100 ban points). Default false. */
   readonly misbehave?: boolean;
-  /** Every timer (manager, handshake, keep-alive). Default `asyncScheduler`. */
+  /** Every timer (manager, handshake, keep-alive). Default `immediateScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** A name for logs (`rx-connmgr:node:<name>`). Default the listen address. */
   readonly name?: string;

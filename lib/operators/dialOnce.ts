@@ -3,7 +3,11 @@ import { EmptyDialError } from '../model/errors.js';
 
 /** What a dial function receives besides the address. */
 export interface DialContext {
-  /** Aborted when the manager no longer wants this dial (canceled, timed out, stopped). */
+  /**
+   * Aborted when the manager no longer wants this dial (canceled, timed out, stopped). Only dial
+   * functions declared with a second parameter get a live one (creating it costs a few µs per
+   * dial); others get a shared signal that never aborts.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -26,7 +30,8 @@ export type DialFunction<A, C> = (addr: A, context: DialContext) => ObservableIn
  */
 export function dialOnce<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (conn: C) => void): Observable<C> {
   return new Observable<C>((subscriber) => {
-    const controller = new AbortController();
+    // An AbortController costs a few µs: made only for dial functions that take the context.
+    const controller = dial.length >= 2 ? new AbortController() : undefined;
     let settled = false;
     let abandoned = false;
     const closeQuietly = (conn: C) => {
@@ -38,7 +43,7 @@ export function dialOnce<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (co
     };
     let input: ObservableInput<C>;
     try {
-      input = dial(addr, { signal: controller.signal });
+      input = dial(addr, controller ? { signal: controller.signal } : NO_CONTEXT);
     } catch (error) {
       subscriber.error(error);
       return;
@@ -72,13 +77,19 @@ export function dialOnce<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (co
     return () => {
       if (settled) return; // after a success the source runs on, so that extra conns it emits get closed
       abandoned = true;
-      controller.abort();
+      controller?.abort();
       // A promise keeps its callbacks: the flag above makes it close a late conn. For an
       // Observable source, unsubscribing is the cancellation.
       if (!isPromiseLike(input)) source?.unsubscribe();
     };
   });
 }
+
+/**
+ * The context given to a dial declared with fewer than two parameters (it does not read it): a
+ * shared signal that never aborts, so such dials cannot be canceled through it.
+ */
+const NO_CONTEXT: DialContext = Object.freeze({ signal: new AbortController().signal });
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
