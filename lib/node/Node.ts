@@ -529,6 +529,7 @@ export class Node {
         isOwnNonce: (n) => this.#nonces.has(n),
         userAgent: this.#options.userAgent ?? `/rx-connmgr:${VERSION}/`,
         startHeight: this.#options.startHeight ?? 0,
+        services: this.#options.services ?? 0n,
         timeout: this.#options.handshakeTimeout ?? 30_000,
         scheduler: this.#scheduler,
       });

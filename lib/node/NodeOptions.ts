@@ -64,6 +64,12 @@ export interface NodeOptions {
   readonly idleTimeout?: number;
   /** Our user agent. Default `/rx-connmgr:<version>/`. */
   readonly userAgent?: string;
+  /**
+   * Service bits announced in our version. Default `0n` (we serve no blocks). A node that real
+   * nodes should dial must set `1n` (NODE_NETWORK): bcoin and Bitcoin Core drop outbound peers
+   * without it (bcoin: "Peer does not support network services").
+   */
+  readonly services?: bigint;
   /** Block height announced in our version. Default 0. */
   readonly startHeight?: number;
   /** Inbound conns at most from one IP (loopback counts per address:port). Default 8. */
