@@ -1,0 +1,78 @@
+/**
+ * The pure-reducer measurement of scenario 3, run in a fresh process per sample
+ * (`tsx benchmarks/scenarios/reduceChurn.ts '{"sizes":[10,1000,10000],"rounds":5,"cycles":20000}'`
+ * prints `{ "10": ns, … }`): how fast `reduce` is at a given size depends on what the JIT made of
+ * it, which differs from one process to the next (at 10 connections we have seen both ~620 and
+ * ~1,100 ns per event), so the scenario samples several processes instead of trusting one.
+ */
+import { pathToFileURL } from 'node:url';
+import type { ConnManagerState } from '../../lib/model/state.js';
+import { reduce } from '../../lib/reducer/reduce.js';
+import { establishedState } from './establishedState.js';
+
+/** Visits ids in a scattered order (coprime with every size), so no size gets a cache-friendly walk. */
+const STRIDE = 7_919;
+
+/** What one process is asked to measure. */
+export interface ReduceChurnParams {
+  readonly sizes: readonly number[];
+  readonly rounds: number;
+  readonly cycles: number;
+}
+
+interface Built {
+  /** Advanced by every churn, with `attempts`: the two must stay in step. */
+  state: ConnManagerState<string, object>;
+  readonly conns: readonly object[];
+  readonly attempts: number[];
+}
+
+/** A state with `n` established permanent connections, and what the churn needs to drive it. */
+function build(n: number): Built {
+  const addrs = Array.from({ length: n }, (_, i) => `10.0.${(i + 1) >> 8}.${(i + 1) & 255}:8333`);
+  const conns = addrs.map((_, i) => ({ id: i + 1 }));
+  // Index 0 is unused: ids start at 1.
+  return { state: establishedState<object>(addrs, conns), conns: [{}, ...conns], attempts: [0, ...conns.map(() => 1)] };
+}
+
+/** CPU ns per action over `cycles` reconnect cycles of 3 actions: connClosed → retryDue → dialSucceeded. */
+function churn(built: Built, cycles: number): number {
+  const { conns, attempts } = built;
+  const n = conns.length - 1;
+  let s = built.state;
+  let id = 1;
+  const start = process.cpuUsage();
+  for (let k = 0; k < cycles; k++) {
+    id = ((id - 1 + STRIDE) % n) + 1;
+    const conn = conns[id]!;
+    s = reduce(s, { type: 'connClosed', id, conn, at: k });
+    s = reduce(s, { type: 'retryDue', id, attempt: attempts[id]!, at: k });
+    const attempt = ++attempts[id]!;
+    s = reduce(s, { type: 'dialSucceeded', id, attempt, conn, at: k });
+  }
+  const cpu = process.cpuUsage(start);
+  built.state = s;
+  if (s.establishedCount !== n) throw new Error(`churn(${n}): ${s.establishedCount} established at the end`);
+  return ((cpu.user + cpu.system) * 1000) / (cycles * 3);
+}
+
+/**
+ * Best-of-`rounds` CPU ns per event through `reduce` at each size, sizes alternating round by
+ * round after a warm-up. Best, not median: on a shared machine noise only ever adds time.
+ */
+export function measureReduce({ sizes, rounds, cycles }: ReduceChurnParams): Record<number, number> {
+  const built = new Map(sizes.map((n) => [n, build(n)]));
+  for (const n of sizes) churn(built.get(n)!, 10_000);
+  const best: Record<number, number> = Object.fromEntries(sizes.map((n) => [n, Infinity]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < sizes.length; i++) {
+      const n = sizes[(i + round) % sizes.length]!;
+      best[n] = Math.min(best[n]!, churn(built.get(n)!, cycles));
+    }
+  }
+  return best;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.stdout.write(`${JSON.stringify(measureReduce(JSON.parse(process.argv[2] ?? '{}') as ReduceChurnParams))}\n`);
+}

@@ -1,0 +1,195 @@
+import type { SchedulerLike } from 'rxjs';
+import type { BenchManager } from './BenchManager.js';
+import { collectGarbage } from './collectGarbage.js';
+import { startMeasure, type Measurement } from './measure.js';
+
+/** The error of the default storm dial: nobody is there. */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+  constructor(readonly addr: unknown) {
+    super(`${String(addr)} is unreachable`);
+  }
+}
+
+/**
+ * What a storm hands `makeManager`: spread it into a `ConnManager` config (the names match), or
+ * wire it into your own manager.
+ */
+export interface StormIO<A, C> {
+  /** The counted dial; always call this one, so every attempt is seen. */
+  readonly dial: (addr: A) => Promise<C>;
+  /** The next address, round-robin over `addresses`. */
+  readonly getNewAddress: () => A;
+  /** Automatic connections to keep (the storm's `target`). */
+  readonly targetOutbound: number;
+  /** The storm's `scheduler`, when one was given. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Options of {@link runStorm}. */
+export interface StormOptions<A, C> {
+  /** Builds the manager under test, not started. */
+  readonly makeManager: (io: StormIO<A, C>) => BenchManager<A>;
+  /** The unreachable addresses `getNewAddress` hands out, round-robin. */
+  readonly addresses: readonly A[];
+  /** Automatic connections the manager should keep. Default 8. */
+  readonly target?: number;
+  /** Wall ms the storm is measured for, at most. */
+  readonly durationMs: number;
+  /**
+   * Wall ms the storm runs before it is measured. Default: a quarter of `durationMs`, at most
+   * 500 ms. Right after the full GC that precedes it (for the heap figure), allocation-heavy code
+   * runs several times slower for a few hundred ms while V8's young generation regrows; the
+   * steady state is what a long storm costs.
+   */
+  readonly settleMs?: number;
+  /** Dial attempts after which the storm ends early. Default: no limit. */
+  readonly maxAttempts?: number;
+  /** Passed on in `io.scheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * The real dial, wrapped by the counted one. Default: a promise rejected with
+   * `UnreachableError` on the next turn of the event loop (`setImmediate`), the cheapest honest
+   * "connection refused".
+   */
+  readonly dial?: (addr: A) => Promise<C>;
+  /** Period of the progress samples (cumulative attempts against wall and CPU time), ms. Default 50. */
+  readonly sampleEveryMs?: number;
+}
+
+/** One progress sample of a storm. */
+export interface StormSample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly attempts: number;
+}
+
+/** What a storm measured. */
+export interface StormResult {
+  /** Dials started, settling included. */
+  readonly attempts: number;
+  /** Dials that failed while measured (not while settling, before or after). */
+  readonly failures: number;
+  /** Dials that succeeded (0 with the default dial). */
+  readonly successes: number;
+  /** Most dials in flight at once: should never exceed the target. */
+  readonly maxInFlight: number;
+  /** CPU, wall, heap and event-loop figures of the measured part (stop included; the settling before and after excluded). `heapGrowthBytes` runs from before the manager was made to after it stopped. */
+  readonly measurement: Measurement;
+  /** Failed attempts per second of process CPU time. */
+  readonly failuresPerCpuSecond: number;
+  /** CPU µs per failed attempt. */
+  readonly cpuUsPerFailure: number;
+  /** Failed attempts per wall second. */
+  readonly failuresPerWallSecond: number;
+  /** Cumulative attempts every `sampleEveryMs`. */
+  readonly samples: readonly StormSample[];
+}
+
+function defaultDial<A, C>(addr: A): Promise<C> {
+  return new Promise<C>((_, reject) => setImmediate(() => reject(new UnreachableError(addr))));
+}
+
+/**
+ * A retry storm: a manager keeps `target` automatic connections to addresses that all refuse,
+ * so it dials, fails and replaces as fast as it can; after `settleMs` it is measured for
+ * `durationMs` (or until `maxAttempts`). Then it is stopped and its in-flight dials are left to
+ * settle (at most 1 s, outside the measurement). Measures failed attempts per CPU-second, CPU
+ * per attempt, event-loop delay and retained heap growth.
+ *
+ * Real time: use it with real timers (any scheduler but a virtual one).
+ *
+ * @example
+ * const result = await runStorm({
+ *   makeManager: (io) => new ConnManager({ ...io, maxFailedAttempts: Infinity }),
+ *   addresses: Array.from({ length: 10_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}:8333`),
+ *   durationMs: 2_000,
+ * });
+ * console.log(result.failuresPerCpuSecond, result.measurement.eventLoopDelayP99Ms);
+ */
+export async function runStorm<A, C>(options: StormOptions<A, C>): Promise<StormResult> {
+  const { addresses, durationMs } = options;
+  if (addresses.length === 0) throw new RangeError('runStorm: addresses must not be empty');
+  const maxAttempts = options.maxAttempts ?? Infinity;
+  const realDial = options.dial ?? defaultDial<A, C>;
+  let attempts = 0;
+  let failures = 0;
+  let successes = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let next = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const dial = (addr: A): Promise<C> => {
+    attempts++;
+    inFlight++;
+    if (inFlight > maxInFlight) maxInFlight = inFlight;
+    if (attempts >= maxAttempts) finish();
+    return realDial(addr).then(
+      (conn) => {
+        inFlight--;
+        successes++;
+        return conn;
+      },
+      (error: unknown) => {
+        inFlight--;
+        failures++;
+        throw error;
+      },
+    );
+  };
+  const io: StormIO<A, C> = {
+    dial,
+    getNewAddress: () => addresses[next++ % addresses.length]!,
+    targetOutbound: options.target ?? 8,
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  };
+  const manager = options.makeManager(io);
+
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  manager.start();
+  const settleMs = options.settleMs ?? Math.min(500, durationMs / 4);
+  let settled!: NodeJS.Timeout;
+  await Promise.race([finished, new Promise((resolve) => (settled = setTimeout(resolve, settleMs)))]);
+  clearTimeout(settled);
+
+  const samples: StormSample[] = [];
+  const meter = startMeasure({ gc: false });
+  const attemptsBefore = attempts;
+  const failuresBefore = failures;
+  const sample = () => {
+    const { wallMs, cpuUs } = meter.peek();
+    samples.push({ wallMs, cpuMs: cpuUs / 1000, attempts: attempts - attemptsBefore });
+  };
+  sample();
+  const sampler = setInterval(sample, options.sampleEveryMs ?? 50);
+  const deadline = setTimeout(finish, durationMs);
+  await finished;
+  manager.stop();
+  clearInterval(sampler);
+  clearTimeout(deadline);
+  sample();
+  const measured = meter.stop();
+  const failed = failures - failuresBefore;
+
+  // Dials already under way settle after stop; let them, so they do not spill into whatever runs next.
+  const settleBy = Date.now() + 1_000;
+  while (inFlight > 0 && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 1));
+  collectGarbage();
+  const measurement: Measurement = { ...measured, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore };
+
+  const cpuSeconds = measurement.cpuUs / 1e6;
+  return {
+    attempts,
+    failures: failed,
+    successes,
+    maxInFlight,
+    measurement,
+    failuresPerCpuSecond: failed / cpuSeconds,
+    cpuUsPerFailure: failed === 0 ? NaN : measurement.cpuUs / failed,
+    failuresPerWallSecond: failed / (measurement.wallMs / 1000),
+    samples,
+  };
+}
