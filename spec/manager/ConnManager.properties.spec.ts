@@ -155,3 +155,56 @@ describe('ConnManager — 10,000 concurrent connects to overlapping addresses', 
     expect(r.established).to.equal(97);
   });
 });
+
+describe('ConnManager with btcd-style address choice — one outbound per group, on random schedules', function () {
+  this.timeout(0); // bounded by the run count
+  it('never holds two live requests (dialing or established) in one group', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }), // target
+        fc.integer({ min: 1, max: 6 }), // groups
+        fc.array(fc.constantFrom('c', '--c', '#', '-#', '--c--x', '-', 'c-x'), { minLength: 12, maxLength: 12 }),
+        (target, groups, marbles) => {
+          const worst = runManagerTest((t) => {
+            const addrs = marbles.map((m, i) => {
+              const addr = `g${i % groups}-${i}`;
+              t.net.script(addr, m);
+              return addr;
+            });
+            const group = (a: string) => a.split('-')[0]!;
+            let turn = 0;
+            // getNewAddress as the node does it: skip any group with a live request (in flight too).
+            const cm = t.manager({
+              targetOutbound: target,
+              retryDuration: 10,
+              maxFailedAttempts: 3,
+              dialTimeout: 30,
+              getNewAddress: () => {
+                const inUse = new Set([...cm.state.requests.values()].filter((e) => e.addr).map((e) => group(e.addr!)));
+                for (let k = 0; k < addrs.length; k++) {
+                  const a = addrs[(turn + k) % addrs.length]!;
+                  if (!inUse.has(group(a))) {
+                    turn += k + 1;
+                    return a;
+                  }
+                }
+                return [];
+              },
+            });
+            let worst = 0;
+            cm.state$.subscribe((s) => {
+              const perGroup = new Map<string, number>();
+              for (const e of s.requests.values()) if (e.addr) perGroup.set(group(e.addr), (perGroup.get(group(e.addr)) ?? 0) + 1);
+              for (const n of perGroup.values()) worst = Math.max(worst, n);
+            });
+            t.at(0, () => cm.start());
+            t.at(300, () => cm.stop());
+            return () => worst;
+          });
+          expect(worst).to.be.at.most(1);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 100), seed: SEED },
+    );
+  });
+});

@@ -120,6 +120,29 @@ describe('Node (real sockets on loopback)', function () {
     }
   });
 
+  it('a socket reset in the middle of the handshake ends that peer only: no crash, slot freed, nothing charged', async () => {
+    const b = make({ host: '127.0.0.3', targetOutbound: 0 });
+    const bAddr = (await b.start())!;
+    const client = connect({ host: bAddr.host, port: bAddr.port, localAddress: '127.0.0.8' });
+    sockets.push(client);
+    client.on('error', () => {});
+    await new Promise((r) => client.once('connect', r));
+    const failed = next(b.events$, (e) => e.type === 'handshakeFailed');
+    const version = bitcoinProtocol({ magic: NETWORKS.regtest.magic }).encode({
+      command: 'version', protocolVersion: 70016, services: 0n, timestamp: 0n,
+      addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, addrFrom: { services: 0n, ip: new Uint8Array(16), port: 0 },
+      nonce: 9n, userAgent: '/half/', startHeight: 0, relay: false,
+    });
+    client.write(version.subarray(0, 40)); // half a version: the handshake is under way
+    await new Promise((r) => setImmediate(r));
+    client.resetAndDestroy();
+    const event = (await failed) as Extract<NodeEvent, { type: 'handshakeFailed' }>;
+    expect(event.direction).to.equal('inbound');
+    expect(b.banList.scoreOf('127.0.0.8')).to.equal(0);
+    await next(b.manager.state$, (s) => s.inbound.size === 0);
+    expect(b.stats().inbound).to.equal(0);
+  });
+
   it('a listener on a taken port fails start() with AddressInUseError naming the address', async () => {
     const a = make({ host: '127.0.0.2' });
     const addr = (await a.start())!;
