@@ -1,4 +1,4 @@
-import { catchError, defer, first, from, map, of, EmptyError, type ObservableInput, type Observable } from 'rxjs';
+import { Observable, from, type ObservableInput } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoAddressError } from '../model/errors.js';
 import { switchMapByKey } from '../operators/switchMapByKey.js';
@@ -24,17 +24,34 @@ export function addressEffect<A, C>(
       if (event.type !== 'addressRequested') return undefined;
       const id = event.req.id;
       const getNewAddress = deps.getNewAddress;
-      return defer(() => {
-        if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
-        const result = getNewAddress();
-        return isObservableInput(result) ? from(result as ObservableInput<A>) : of(result as A);
-      }).pipe(
-        first(),
-        map((addr): ConnActionInput<A, C> => ({ type: 'addressResolved', id, addr })),
-        catchError((error: unknown) =>
-          of<ConnActionInput<A, C>>({ type: 'addressFailed', id, error: error instanceof EmptyError ? new NoAddressError() : error }),
-        ),
-      );
+      // Hand-written (first value, or a failure for an error or an empty source): once per attempt.
+      return new Observable<ConnActionInput<A, C>>((subscriber) => {
+        let settled = false;
+        const resolved = (addr: A) => {
+          if (settled) return;
+          settled = true;
+          subscriber.next({ type: 'addressResolved', id, addr });
+          subscriber.complete();
+        };
+        const failed = (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          subscriber.next({ type: 'addressFailed', id, error });
+          subscriber.complete();
+        };
+        try {
+          if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
+          const result = getNewAddress();
+          if (!isObservableInput(result)) return resolved(result as A);
+          return from(result as ObservableInput<A>).subscribe({
+            next: resolved,
+            error: failed,
+            complete: () => failed(new NoAddressError()),
+          });
+        } catch (error) {
+          return failed(error);
+        }
+      });
     }),
   );
 }

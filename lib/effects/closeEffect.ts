@@ -1,4 +1,4 @@
-import { mergeMap, EMPTY, of, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -23,22 +23,29 @@ export function connToClose<A, C>(event: ConnEvent<A, C>): C | undefined {
   }
 }
 
-/** Closes the conns the events let go of (`connToClose`); a `closeConn` that throws is reported as `callbackFailed`, never fatal. */
+/**
+ * Closes the conns the events let go of (`connToClose`); a `closeConn` that throws is reported as
+ * `callbackFailed`, never fatal. Written as a plain subscriber: it sees every event, and most
+ * close nothing, so it allocates nothing for them.
+ */
 export function closeEffect<A, C>(
   event$: Observable<ConnEvent<A, C>>,
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(
-    mergeMap((event) => {
-      const conn = connToClose(event);
-      if (conn === undefined) return EMPTY;
-      try {
-        deps.closeConn(conn);
-        return EMPTY;
-      } catch (error) {
-        return of<ConnActionInput<A, C>>({ type: 'callbackFailed', source: 'closeConn', error });
-      }
+  return new Observable<ConnActionInput<A, C>>((subscriber) =>
+    event$.subscribe({
+      next(event) {
+        const conn = connToClose(event);
+        if (conn === undefined) return;
+        try {
+          deps.closeConn(conn);
+        } catch (error) {
+          subscriber.next({ type: 'callbackFailed', source: 'closeConn', error });
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
     }),
   );
 }

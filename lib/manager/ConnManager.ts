@@ -1,6 +1,4 @@
-import {
-  BehaviorSubject, Subject, filter, map, merge, observeOn, queueScheduler, scan, type Observable, type Subscription,
-} from 'rxjs';
+import { BehaviorSubject, Subject, filter, map, merge, scan, type Observable, type Subscription } from 'rxjs';
 import { addressEffect } from '../effects/addressEffect.js';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { connWatchEffect } from '../effects/connWatchEffect.js';
@@ -17,6 +15,7 @@ import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
 import type { ConnEvent, ConnEventOf } from '../model/events.js';
 import { initialState, type ConnManagerState } from '../model/state.js';
 import { reduce } from '../reducer/reduce.js';
+import { trampoline } from '../operators/trampoline.js';
 import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /** The effects a manager runs, in the order they see each event. */
@@ -30,9 +29,9 @@ const EFFECTS = [
  *
  * The whole data flow is one loop: commands and edge results are actions; `scan(reduce)` folds
  * them into `state$` and emits `events$`; effects turn events into dials, timers and closes, whose
- * results are actions again. Actions are trampolined (`queueScheduler`), so a command called from
- * outside a notification has taken effect when it returns, and a storm of synchronous failures
- * never deepens the stack.
+ * results are actions again. Actions are trampolined (`trampoline()`, one queue per manager), so a
+ * command called from outside a notification has taken effect when it returns, and a storm of
+ * synchronous failures never deepens the stack.
  *
  * @example
  * const cm = new ConnManager<string, Socket>({
@@ -90,7 +89,7 @@ export class ConnManager<A, C> {
     this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
     this.#loop = this.#input
       .pipe(
-        observeOn(queueScheduler),
+        trampoline(),
         map((action) => {
           this.#actions.next(action);
           return action;
