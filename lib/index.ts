@@ -19,6 +19,7 @@ export { reduce } from './reducer/reduce.js';
 export * from './effects/index.js';
 export { dialOnce, type DialFunction, type DialContext } from './operators/dialOnce.js';
 export { switchMapByKey } from './operators/switchMapByKey.js';
+export { trampoline } from './operators/trampoline.js';
 export * from './backoff/index.js';
 export { PersistentMap } from './collections/PersistentMap.js';
 export { VERSION } from './version.js';
