@@ -389,7 +389,8 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       const learned = await b.until(`${expected.length} addresses in our book`, () => (node.book.size >= expected.length ? node.book.all() : undefined), 10_000);
       expect(learned.map((info) => info.addr.toString()).sort()).to.deep.equal(expected);
       show('our book', `${node.book.size} entries`);
-      show('log', b.logLines(/Sending \d+ addrs to peer/).join(' | '));
+      // bcoin's log reaches us through a pipe, possibly after its addr message: wait for the line.
+      show('log', await b.waitForLog(/Sending \d+ addrs to peer \(127\.0\.0\.1:/, 10_000));
       expect(b.logLines(/Sending \d+ addrs to peer \(127\.0\.0\.1:/)).to.have.length(1);
       // Nothing left loopback: no dial from bcoin (the launcher logs any it blocks), none from us.
       expect(b.logLines(/\[interop\] blocked/)).to.deep.equal([]);
@@ -413,6 +414,8 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       for (const f of failed) expect(f.type === 'handshakeFailed' && String(f.error)).to.match(/PeerClosedError|ECONNRESET/);
       show('listbanned', await b.rpc('listbanned'));
       show('log', b.logLines(/Ignoring banned peer/).slice(0, 2).join(' | '));
+      // The log comes through a pipe and may trail the refusals we already saw: wait for it.
+      await b.until('3 refusals in bcoin\'s log', () => (b.logLines(/Ignoring banned peer \(127\.0\.0\.1\)/).length >= 3 ? true : undefined), 10_000);
       expect(b.logLines(/Ignoring banned peer \(127\.0\.0\.1\)/).length).to.be.at.least(3);
       expect(node.stats()).to.include({ outbound: 0, pending: 1 });
       const again = next(node.events$, isUp);
