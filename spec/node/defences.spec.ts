@@ -15,7 +15,7 @@ function silent(port: number, localAddress: string, sockets: Socket[]): Promise<
 }
 
 describe('Node inbound defences (real sockets on loopback)', function () {
-  this.timeout(15_000);
+  this.timeout(30_000); // 24 nodes in one spec: generous for a loaded CI machine
   const nodes: Node[] = [];
   const sockets: Socket[] = [];
   let baseline = 0;
