@@ -19,41 +19,44 @@ export function addressEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(
-    switchMapByKey(stageKey, (event) => {
-      if (event.type !== 'addressRequested') return undefined;
-      const id = event.req.id;
-      const getNewAddress = deps.getNewAddress;
-      // Hand-written (first value, or a failure for an error or an empty source): once per attempt.
-      return new Observable<ConnActionInput<A, C>>((subscriber) => {
-        let settled = false;
-        const resolved = (addr: A) => {
-          if (settled) return;
-          settled = true;
-          subscriber.next({ type: 'addressResolved', id, addr });
-          subscriber.complete();
-        };
-        const failed = (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          subscriber.next({ type: 'addressFailed', id, error });
-          subscriber.complete();
-        };
-        try {
-          if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
-          const result = getNewAddress();
-          if (!isObservableInput(result)) return resolved(result as A);
-          return from(result as ObservableInput<A>).subscribe({
-            next: resolved,
-            error: failed,
-            complete: () => failed(new NoAddressError()),
-          });
-        } catch (error) {
-          return failed(error);
-        }
-      });
-    }),
-  );
+  return event$.pipe(switchMapByKey(stageKey, addressStage(deps)));
+}
+
+/** The work `addressEffect` starts for one stage event (a `addressRequested`); undefined for other events. Shared with `requestEffect`. */
+export function addressStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
+  return (event) => {
+    if (event.type !== 'addressRequested') return undefined;
+    const id = event.req.id;
+    const getNewAddress = deps.getNewAddress;
+    // Hand-written (first value, or a failure for an error or an empty source): once per attempt.
+    return new Observable<ConnActionInput<A, C>>((subscriber) => {
+      let settled = false;
+      const resolved = (addr: A) => {
+        if (settled) return;
+        settled = true;
+        subscriber.next({ type: 'addressResolved', id, addr });
+        subscriber.complete();
+      };
+      const failed = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        subscriber.next({ type: 'addressFailed', id, error });
+        subscriber.complete();
+      };
+      try {
+        if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
+        const result = getNewAddress();
+        if (!isObservableInput(result)) return resolved(result as A);
+        return from(result as ObservableInput<A>).subscribe({
+          next: resolved,
+          error: failed,
+          complete: () => failed(new NoAddressError()),
+        });
+      } catch (error) {
+        return failed(error);
+      }
+    });
+  };
 }
 
 /** Whether `value` is something `from()` should subscribe to, rather than an address. Strings are addresses. */

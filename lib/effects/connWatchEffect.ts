@@ -15,12 +15,15 @@ export function connWatchEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(
-    switchMapByKey(stageKey, (event) => {
-      if (event.type !== 'connected') return undefined;
-      const { req, conn } = event;
-      const closed: ConnActionInput<A, C> = { type: 'connClosed', id: req.id, conn };
-      return whenClosed(deps, conn, closed);
-    }),
-  );
+  return event$.pipe(switchMapByKey(stageKey, connWatchStage(deps)));
+}
+
+/** The work `connWatchEffect` starts for one stage event (a `connected`); undefined for other events. Shared with `requestEffect`. */
+export function connWatchStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
+  return (event) => {
+    if (event.type !== 'connected') return undefined;
+    const { req, conn } = event;
+    const closed: ConnActionInput<A, C> = { type: 'connClosed', id: req.id, conn };
+    return whenClosed(deps, conn, closed);
+  };
 }

@@ -19,30 +19,33 @@ export function dialEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
+  return event$.pipe(switchMapByKey(stageKey, dialStage(deps)));
+}
+
+/** The work `dialEffect` starts for one stage event (a `dialing`); undefined for other events. Shared with `requestEffect`. */
+export function dialStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
   const timeout = Math.min(deps.dialTimeout, MAX_TIMER_DELAY);
-  return event$.pipe(
-    switchMapByKey(stageKey, (event) => {
-      if (event.type !== 'dialing') return undefined;
-      const { req, addr, attempt } = event;
-      const id = req.id;
-      return new Observable<ConnActionInput<A, C>>((subscriber) => {
-        const failed = (error: unknown) => {
-          subscriber.next({ type: 'dialFailed', id, attempt, error });
-          subscriber.complete();
-        };
-        const timer = Number.isFinite(deps.dialTimeout)
-          ? deps.scheduler.schedule(() => failed(new DialTimeoutError(addr, deps.dialTimeout)), timeout)
-          : undefined;
-        const dial = dialOnce(deps.dial, addr, deps.closeConn).subscribe({
-          next: (conn) => subscriber.next({ type: 'dialSucceeded', id, attempt, conn }),
-          error: failed,
-          complete: () => subscriber.complete(),
-        });
-        return () => {
-          timer?.unsubscribe();
-          dial.unsubscribe(); // abandons a dial still under way (its late conn gets closed)
-        };
+  return (event) => {
+    if (event.type !== 'dialing') return undefined;
+    const { req, addr, attempt } = event;
+    const id = req.id;
+    return new Observable<ConnActionInput<A, C>>((subscriber) => {
+      const failed = (error: unknown) => {
+        subscriber.next({ type: 'dialFailed', id, attempt, error });
+        subscriber.complete();
+      };
+      const timer = Number.isFinite(deps.dialTimeout)
+        ? deps.scheduler.schedule(() => failed(new DialTimeoutError(addr, deps.dialTimeout)), timeout)
+        : undefined;
+      const dial = dialOnce(deps.dial, addr, deps.closeConn).subscribe({
+        next: (conn) => subscriber.next({ type: 'dialSucceeded', id, attempt, conn }),
+        error: failed,
+        complete: () => subscriber.complete(),
       });
-    }),
-  );
+      return () => {
+        timer?.unsubscribe();
+        dial.unsubscribe(); // abandons a dial still under way (its late conn gets closed)
+      };
+    });
+  };
 }

@@ -1,9 +1,10 @@
 export { type Effect, type EffectDeps, stageKey, MAX_TIMER_DELAY } from './Effect.js';
-export { addressEffect } from './addressEffect.js';
-export { dialEffect } from './dialEffect.js';
-export { retryEffect } from './retryEffect.js';
+export { addressEffect, addressStage } from './addressEffect.js';
+export { dialEffect, dialStage } from './dialEffect.js';
+export { retryEffect, retryStage } from './retryEffect.js';
 export { refillEffect } from './refillEffect.js';
-export { connWatchEffect } from './connWatchEffect.js';
+export { connWatchEffect, connWatchStage } from './connWatchEffect.js';
+export { requestEffect } from './requestEffect.js';
 export { inboundWatchEffect } from './inboundWatchEffect.js';
 export { listenEffect } from './listenEffect.js';
 export { closeEffect, connToClose } from './closeEffect.js';

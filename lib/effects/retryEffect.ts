@@ -15,13 +15,16 @@ export function retryEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(
-    switchMapByKey(stageKey, (event) => {
-      if (event.type !== 'retryScheduled') return undefined;
-      const { req, attempt } = event;
-      return timer(Math.min(event.delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
-        map((): ConnActionInput<A, C> => ({ type: 'retryDue', id: req.id, attempt })),
-      );
-    }),
-  );
+  return event$.pipe(switchMapByKey(stageKey, retryStage(deps)));
+}
+
+/** The work `retryEffect` starts for one stage event (a `retryScheduled`); undefined for other events. Shared with `requestEffect`. */
+export function retryStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
+  return (event) => {
+    if (event.type !== 'retryScheduled') return undefined;
+    const { req, attempt } = event;
+    return timer(Math.min(event.delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
+      map((): ConnActionInput<A, C> => ({ type: 'retryDue', id: req.id, attempt })),
+    );
+  };
 }

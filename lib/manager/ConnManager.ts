@@ -1,13 +1,10 @@
 import { BehaviorSubject, Subject, filter, map, merge, scan, type Observable, type Subscription } from 'rxjs';
-import { addressEffect } from '../effects/addressEffect.js';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
-import { connWatchEffect } from '../effects/connWatchEffect.js';
-import { dialEffect } from '../effects/dialEffect.js';
+import { requestEffect } from '../effects/requestEffect.js';
 import type { EffectDeps } from '../effects/Effect.js';
 import { inboundWatchEffect } from '../effects/inboundWatchEffect.js';
 import { listenEffect } from '../effects/listenEffect.js';
 import { refillEffect } from '../effects/refillEffect.js';
-import { retryEffect } from '../effects/retryEffect.js';
 import type { ConnAction, ConnActionInput } from '../model/actions.js';
 import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqView } from '../model/ConnReq.js';
 import { ConnState } from '../model/ConnState.js';
@@ -19,9 +16,7 @@ import { trampoline } from '../operators/trampoline.js';
 import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /** The effects a manager runs, in the order they see each event. */
-const EFFECTS = [
-  closeEffect, dialEffect, addressEffect, retryEffect, refillEffect, connWatchEffect, inboundWatchEffect, listenEffect,
-] as const;
+const EFFECTS = [closeEffect, requestEffect, refillEffect, inboundWatchEffect, listenEffect] as const;
 
 /**
  * A connection manager: keeps `targetOutbound` automatic outbound connections, reconnects

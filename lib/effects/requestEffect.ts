@@ -1,0 +1,47 @@
+import type { Observable } from 'rxjs';
+import type { ConnActionInput } from '../model/actions.js';
+import type { ConnEvent } from '../model/events.js';
+import type { ConnManagerState } from '../model/state.js';
+import { switchMapByKey } from '../operators/switchMapByKey.js';
+import { addressStage } from './addressEffect.js';
+import { connWatchStage } from './connWatchEffect.js';
+import { dialStage } from './dialEffect.js';
+import { stageKey, type EffectDeps } from './Effect.js';
+import { retryStage } from './retryEffect.js';
+
+/**
+ * The four per-request effects in one lane per request: `addressRequested` → `addressEffect`'s
+ * lookup, `dialing` → `dialEffect`'s dial, `retryScheduled` → `retryEffect`'s timer, `connected`
+ * → `connWatchEffect`'s close watcher. Each stage event ends whatever the previous stage started,
+ * exactly as the four effects do apart (their event types are disjoint); together they cost one
+ * lane lookup and one subscription per stage instead of four. The manager runs this one.
+ *
+ * The four stay exported and specced one by one; `spec/effects/requestEffect.spec.ts` checks the composition.
+ */
+export function requestEffect<A, C>(
+  event$: Observable<ConnEvent<A, C>>,
+  _state$: Observable<ConnManagerState<A, C>>,
+  deps: EffectDeps<A, C>,
+): Observable<ConnActionInput<A, C>> {
+  const address = addressStage(deps);
+  const dial = dialStage(deps);
+  const retry = retryStage(deps);
+  const watch = connWatchStage(deps);
+  return event$.pipe(
+    switchMapByKey(stageKey, (event) => {
+      switch (event.type) {
+        case 'addressRequested':
+          return address(event);
+        case 'dialing':
+          return dial(event);
+        case 'retryScheduled':
+          return retry(event);
+        case 'connected':
+          return watch(event);
+        default:
+          return undefined; // failed, disconnected, canceled: the lane just ends
+      }
+    }),
+  );
+}
+
