@@ -31,7 +31,12 @@ describe('Node under garbage: random and mutated frames from many hosts', functi
   this.timeout(0); // bounded by FRAMES, not by the clock
   it('never crashes, charges every bad frame, and a banned host never reaches the handshake again', async () => {
     const baseline = tcpHandles();
-    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, maxPeers: 10_000, handshakeTimeout: 2_000, acceptRate: 1e6 });
+    // The other inbound defences (rate, per-IP, handshakes in flight) have their own specs: wide
+    // open here, so that every refusal this spec sees is a ban.
+    const node = createNode({
+      host: '127.0.0.3', targetOutbound: 0, maxPeers: 1_000_000, handshakeTimeout: 2_000,
+      acceptRate: 1e6, maxInboundPerIp: 1e6, maxPendingHandshakes: 1e6,
+    });
     const { port } = (await node.start())!;
     const protocol = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
     const version = protocol.encode({
@@ -53,6 +58,10 @@ describe('Node under garbage: random and mutated frames from many hosts', functi
     const bannedAt = new Map<string, number>();
     // Each charge must be exactly the documented ban score of the error that caused it.
     let charged = 0;
+    let refusedForBan = 0;
+    node.events$.subscribe((e) => {
+      if (e.type === 'refused' && e.reason === 'banned') refusedForBan++;
+    });
     let overcharged = 0;
     const last = new Map<string, number>();
     node.events$.subscribe((e) => {
@@ -86,6 +95,7 @@ describe('Node under garbage: random and mutated frames from many hosts', functi
     expect(charged, 'frames charged').to.be.greaterThan(FRAMES / 3);
     expect(overcharged, 'a charge other than the documented ban score').to.equal(0);
     expect(refusedAfterBan).to.be.greaterThan(0);
+    expect(refusedForBan).to.equal(refusedAfterBan);
     expect(stats.refused).to.equal(refusedAfterBan);
     expect(stats.inbound).to.equal(0);
   });
