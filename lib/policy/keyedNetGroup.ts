@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { keyedHash } from '../addr/keyedHash.js';
 import { PolicyArgumentError } from './errors.js';
 
 /** The fewest key bytes {@link keyedNetGroup} accepts: 128 bits cannot be guessed. */
@@ -12,7 +13,8 @@ const MIN_KEY_BYTES = 16;
 
 /**
  * Makes a keyed hash of a candidate's network group: the first four bytes
- * (little-endian) of HMAC-SHA256(key, group), an unsigned 32-bit integer.
+ * (little-endian) of SHA-256 over the key and the framed group name — the
+ * address book's `keyedHash`, an unsigned 32-bit integer.
  *
  * Eviction protects the candidates whose groups rank highest under this hash.
  * The key is what makes that protection useful: without it an attacker could
@@ -39,8 +41,9 @@ export function keyedNetGroup(key: Uint8Array): (candidate: { readonly group: st
   if (!(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES) {
     throw new PolicyArgumentError('key', key, `a Uint8Array of at least ${MIN_KEY_BYTES} bytes`);
   }
-  const secret = Buffer.from(key);
-  return (candidate) => createHmac('sha256', secret).update(candidate.group, 'utf8').digest().readUInt32LE(0);
+  const secret = Uint8Array.from(key);
+  // The address book's keyed hash (SHA-256 of key and framed parts), not a second construction.
+  return (candidate) => keyedHash(secret, candidate.group);
 }
 
 /**
