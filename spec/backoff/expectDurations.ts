@@ -54,3 +54,18 @@ export function reachableObjects(root: object): number {
 export function ids(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
 }
+
+/**
+ * The purity contract every policy keeps: `first()` and `next()` give equal values when called
+ * again, calling `next()` changes nothing, and every step is frozen.
+ */
+export function expectPureBackoff(policy: BackoffPolicy, seed = 3): void {
+  expect(policy.first()).to.deep.equal(policy.first());
+  expect(policy.first(seed)).to.deep.equal(policy.first(seed));
+  const b = policy.first(seed).next().next();
+  const before = b.duration;
+  expect(b.next()).to.deep.equal(b.next());
+  expect(b.next().next()).to.deep.equal(b.next().next());
+  expect(b.duration).to.equal(before);
+  expect(Object.isFrozen(b)).to.equal(true);
+}
