@@ -200,7 +200,11 @@ export class ConnManager<A, C> {
   }
 
   #dispatch(action: ConnActionInput<A, C>): void {
-    this.#input.next({ ...action, at: this.#config.scheduler.now() } as ConnAction<A, C>);
+    // Stamped in place, not copied: every action reaching here is a fresh object made by this
+    // manager or one of its effects for this one dispatch, and a spread per action was ~10 % of a
+    // retry storm's CPU.
+    (action as { at?: number }).at = this.#config.scheduler.now();
+    this.#input.next(action as ConnAction<A, C>);
   }
 
   #finish(req: ConnReq<A>, state: ConnState, retryCount: number): void {

@@ -7,9 +7,47 @@ export type Draft<A, C> = { -readonly [K in keyof ConnManagerState<A, C>]: ConnM
   emitted: ConnEvent<A, C>[];
 };
 
-/** Starts a step from `state` with an empty outbox. */
+/**
+ * Starts a step from `state` with an empty outbox. Written out field by field, not `{ ...state }`:
+ * a literal of fixed shape is several times cheaper than a spread, and this runs on every action.
+ * (A field added to `ConnManagerState` must be added here; `tsc` says so, since all are required.)
+ */
 export function draftOf<A, C>(state: ConnManagerState<A, C>): Draft<A, C> {
-  return { ...state, emitted: [] };
+  return {
+    config: state.config,
+    phase: state.phase,
+    requests: state.requests,
+    addresses: state.addresses,
+    inbound: state.inbound,
+    nextInboundId: state.nextInboundId,
+    failedAttempts: state.failedAttempts,
+    automaticCount: state.automaticCount,
+    refillsPending: state.refillsPending,
+    establishedCount: state.establishedCount,
+    emitted: [],
+  };
+}
+
+/** An entry's working copy, to change a few fields of (the original stays as it was). */
+export type EntryDraft<A, C> = { -readonly [K in keyof OutboundEntry<A, C>]: OutboundEntry<A, C>[K] };
+
+/** A copy of `entry` to edit: a literal of fixed shape, cheaper than a spread (see `draftOf`). */
+export function copyEntry<A, C>(entry: OutboundEntry<A, C>): EntryDraft<A, C> {
+  return {
+    req: entry.req,
+    id: entry.id,
+    addr: entry.addr,
+    addrKey: entry.addrKey,
+    permanent: entry.permanent,
+    automatic: entry.automatic,
+    state: entry.state,
+    stage: entry.stage,
+    attempt: entry.attempt,
+    conn: entry.conn,
+    connectedAt: entry.connectedAt,
+    retryCount: entry.retryCount,
+    backoff: entry.backoff,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { DuplicateAddressError } from '../model/errors.js';
 import type { CancelReason, DisconnectReason } from '../model/events.js';
 import type { ConnManagerState, OutboundEntry } from '../model/state.js';
 import { PersistentMap } from '../collections/PersistentMap.js';
-import { draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
+import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
 
 /**
  * The connection manager's pure reducer: `state = reduce(state, action)`.
@@ -83,10 +83,16 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       const addrKey = d.config.addressKey?.(action.addr);
       const holder = addrKey === undefined ? undefined : d.addresses.get(addrKey);
       if (holder !== undefined) {
-        fail(d, { ...entry, addr: action.addr }, new DuplicateAddressError(action.addr, holder));
+        const withAddr = copyEntry(entry);
+        withAddr.addr = action.addr;
+        fail(d, withAddr, new DuplicateAddressError(action.addr, holder));
         return d;
       }
-      const next: OutboundEntry<A, C> = { ...entry, addr: action.addr, addrKey, stage: 'dial', attempt: entry.attempt + 1 };
+      const next = copyEntry(entry);
+      next.addr = action.addr;
+      next.addrKey = addrKey;
+      next.stage = 'dial';
+      next.attempt = entry.attempt + 1;
       putEntry(d, entry, next);
       d.emitted.push({ type: 'dialing', req: next.req, addr: action.addr, attempt: next.attempt });
       return d;
@@ -106,10 +112,15 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
         return d;
       }
       const resetNow = d.config.minUptime === 0;
-      const next: OutboundEntry<A, C> = {
-        ...entry, state: ConnState.Established, stage: 'established', conn: action.conn, connectedAt: action.at,
-        retryCount: resetNow ? 0 : entry.retryCount, backoff: resetNow ? undefined : entry.backoff,
-      };
+      const next = copyEntry(entry);
+      next.state = ConnState.Established;
+      next.stage = 'established';
+      next.conn = action.conn;
+      next.connectedAt = action.at;
+      if (resetNow) {
+        next.retryCount = 0;
+        next.backoff = undefined;
+      }
       putEntry(d, entry, next);
       d.failedAttempts = 0;
       d.emitted.push({ type: 'connected', req: next.req, addr: next.addr as A, conn: action.conn });
@@ -126,7 +137,10 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
     case 'retryDue': {
       const entry = d.requests.get(action.id);
       if (!entry || entry.stage !== 'retryWait' || entry.attempt !== action.attempt) return state;
-      const next: OutboundEntry<A, C> = { ...entry, state: ConnState.Pending, stage: 'dial', attempt: entry.attempt + 1 };
+      const next = copyEntry(entry);
+      next.state = ConnState.Pending;
+      next.stage = 'dial';
+      next.attempt = entry.attempt + 1;
       putEntry(d, entry, next);
       d.emitted.push({ type: 'dialing', req: next.req, addr: next.addr as A, attempt: next.attempt });
       return d;
@@ -221,9 +235,11 @@ function cancel<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: Cancel
 function fail<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, error: unknown): void {
   if (entry.permanent) {
     const backoff = entry.backoff ? entry.backoff.next() : d.config.backoff.first(entry.id);
-    const next: OutboundEntry<A, C> = {
-      ...entry, state: ConnState.Failing, stage: 'retryWait', retryCount: entry.retryCount + 1, backoff,
-    };
+    const next = copyEntry(entry);
+    next.state = ConnState.Failing;
+    next.stage = 'retryWait';
+    next.retryCount = entry.retryCount + 1;
+    next.backoff = backoff;
     putEntry(d, entry, next);
     d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: true });
     d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
@@ -246,10 +262,13 @@ function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reaso
     const lasted = entry.connectedAt !== undefined && at - entry.connectedAt >= d.config.minUptime;
     const base = lasted ? { retryCount: 0, backoff: undefined } : entry;
     const backoff = base.backoff ? base.backoff.next() : d.config.backoff.first(entry.id);
-    const next: OutboundEntry<A, C> = {
-      ...entry, state: ConnState.Pending, stage: 'retryWait', conn: undefined, connectedAt: undefined,
-      retryCount: base.retryCount + 1, backoff,
-    };
+    const next = copyEntry(entry);
+    next.state = ConnState.Pending;
+    next.stage = 'retryWait';
+    next.conn = undefined;
+    next.connectedAt = undefined;
+    next.retryCount = base.retryCount + 1;
+    next.backoff = backoff;
     putEntry(d, entry, next);
     d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: true });
     d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
