@@ -1,10 +1,10 @@
-import { Observable, from, type ObservableInput } from 'rxjs';
+import { from, type Observable, type ObservableInput, type Subscription } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoAddressError } from '../model/errors.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { stageKey, type EffectDeps } from './Effect.js';
+import { stageKey, type EffectDeps, type StageWork } from './Effect.js';
 
 /**
  * Carries out `addressRequested` events: takes the first value of `getNewAddress()` and answers
@@ -19,43 +19,51 @@ export function addressEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(switchMapByKey(stageKey, addressStage(deps)));
+  return event$.pipe(switchWorkByKey(stageKey, addressStage(deps)));
 }
 
-/** The work `addressEffect` starts for one stage event (a `addressRequested`); undefined for other events. Shared with `requestEffect`. */
-export function addressStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
-  return (event) => {
+/** The work `addressEffect` starts for one stage event (an `addressRequested`); nothing for other events. Shared with `requestEffect`. */
+export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
+  return (event, emit) => {
     if (event.type !== 'addressRequested') return undefined;
     const id = event.req.id;
     const getNewAddress = deps.getNewAddress;
-    // Hand-written (first value, or a failure for an error or an empty source): once per attempt.
-    return new Observable<ConnActionInput<A, C>>((subscriber) => {
-      let settled = false;
-      const resolved = (addr: A) => {
-        if (settled) return;
-        settled = true;
-        subscriber.next({ type: 'addressResolved', id, addr });
-        subscriber.complete();
-      };
-      const failed = (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        subscriber.next({ type: 'addressFailed', id, error });
-        subscriber.complete();
-      };
-      try {
-        if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
-        const result = getNewAddress();
-        if (!isObservableInput(result)) return resolved(result as A);
-        return from(result as ObservableInput<A>).subscribe({
-          next: resolved,
-          error: failed,
-          complete: () => failed(new NoAddressError()),
-        });
-      } catch (error) {
-        return failed(error);
-      }
-    });
+    let result: unknown;
+    try {
+      if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
+      result = getNewAddress();
+    } catch (error) {
+      emit({ type: 'addressFailed', id, error });
+      return undefined;
+    }
+    // The common case — a plain address — answers at once, with nothing to allocate or stop.
+    if (!isObservableInput(result)) {
+      emit({ type: 'addressResolved', id, addr: result as A });
+      return undefined;
+    }
+    // A source: its first value, or a failure for an error or an empty source.
+    let settled = false;
+    const settle = (action: ConnActionInput<A, C>): void => {
+      if (settled) return;
+      settled = true;
+      emit(action);
+      source?.unsubscribe();
+    };
+    let source: Subscription | undefined;
+    try {
+      source = from(result as ObservableInput<A>).subscribe({
+        next: (addr) => settle({ type: 'addressResolved', id, addr }),
+        error: (error: unknown) => settle({ type: 'addressFailed', id, error }),
+        complete: () => settle({ type: 'addressFailed', id, error: new NoAddressError() }),
+      });
+    } catch (error) {
+      settle({ type: 'addressFailed', id, error });
+    }
+    if (settled) {
+      source?.unsubscribe(); // it answered synchronously, before `source` was assigned
+      return undefined;
+    }
+    return source;
   };
 }
 

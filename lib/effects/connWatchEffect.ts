@@ -2,8 +2,9 @@ import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
-import { stageKey, whenClosed, type EffectDeps } from './Effect.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
+import { stageKey, type EffectDeps, type StageWork } from './Effect.js';
+import { watchClosed } from './watchClosed.js';
 
 /**
  * Watches every established outbound conn with `connClosed(conn)`: its first notification (or
@@ -15,15 +16,10 @@ export function connWatchEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(switchMapByKey(stageKey, connWatchStage(deps)));
+  return event$.pipe(switchWorkByKey(stageKey, connWatchStage(deps)));
 }
 
-/** The work `connWatchEffect` starts for one stage event (a `connected`); undefined for other events. Shared with `requestEffect`. */
-export function connWatchStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
-  return (event) => {
-    if (event.type !== 'connected') return undefined;
-    const { req, conn } = event;
-    const closed: ConnActionInput<A, C> = { type: 'connClosed', id: req.id, conn };
-    return whenClosed(deps, conn, closed);
-  };
+/** The work `connWatchEffect` starts for one stage event (a `connected`); nothing for other events. Shared with `requestEffect`. */
+export function connWatchStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
+  return (event, emit) => (event.type === 'connected' ? watchClosed(deps, event.conn, event.req.id, false, emit) : undefined);
 }

@@ -1,51 +1,96 @@
-import { Observable } from 'rxjs';
+import type { Observable, Unsubscribable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import { DialTimeoutError } from '../model/errors.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { dialOnce } from '../operators/dialOnce.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
-import { MAX_TIMER_DELAY, stageKey, type EffectDeps } from './Effect.js';
+import { startDial, type DialObserver } from '../operators/dialOnce.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
+import { TimeoutList, type Expirable } from '../schedulers/TimeoutList.js';
+import { MAX_TIMER_DELAY, stageKey, type EffectDeps, type StageWork } from './Effect.js';
 
 /**
  * Carries out `dialing` events: calls `dial` (at most `dialTimeout` ms) and answers
  * `dialSucceeded` or `dialFailed`. The dial is abandoned as soon as its request moves on
  * (canceled, removed, stopped) or times out; a conn that arrives after that is closed, never
- * leaked. One hand-written Observable per dial rather than an operator chain: this runs once per
- * attempt, and a retry storm is made of attempts.
+ * leaked.
  */
 export function dialEffect<A, C>(
   event$: Observable<ConnEvent<A, C>>,
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(switchMapByKey(stageKey, dialStage(deps)));
+  return event$.pipe(switchWorkByKey(stageKey, dialStage(deps)));
 }
 
-/** The work `dialEffect` starts for one stage event (a `dialing`); undefined for other events. Shared with `requestEffect`. */
-export function dialStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
-  const timeout = Math.min(deps.dialTimeout, MAX_TIMER_DELAY);
-  return (event) => {
+/**
+ * The work `dialEffect` starts for one stage event (a `dialing`); nothing for other events.
+ * Shared with `requestEffect`. Every dial of one stage function shares one timer for its
+ * timeouts (they all last `dialTimeout`: see `TimeoutList`).
+ */
+export function dialStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
+  const timeouts = Number.isFinite(deps.dialTimeout) ? new TimeoutList(deps.scheduler, Math.min(deps.dialTimeout, MAX_TIMER_DELAY)) : undefined;
+  return (event, emit) => {
     if (event.type !== 'dialing') return undefined;
-    const { req, addr, attempt } = event;
-    const id = req.id;
-    return new Observable<ConnActionInput<A, C>>((subscriber) => {
-      const failed = (error: unknown) => {
-        subscriber.next({ type: 'dialFailed', id, attempt, error });
-        subscriber.complete();
-      };
-      const timer = Number.isFinite(deps.dialTimeout)
-        ? deps.scheduler.schedule(() => failed(new DialTimeoutError(addr, deps.dialTimeout)), timeout)
-        : undefined;
-      const dial = dialOnce(deps.dial, addr, deps.closeConn).subscribe({
-        next: (conn) => subscriber.next({ type: 'dialSucceeded', id, attempt, conn }),
-        error: failed,
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        timer?.unsubscribe();
-        dial.unsubscribe(); // abandons a dial still under way (its late conn gets closed)
-      };
-    });
+    const attempt = new DialAttempt(deps, event.req.id, event.attempt, event.addr, emit, timeouts);
+    return attempt.start();
   };
+}
+
+/**
+ * One dial attempt: the dial under way, its timeout (it is its own `TimeoutList` node), and the
+ * answer. One object per attempt rather than an Observable, a subscriber and a timer: a retry
+ * storm is made of attempts.
+ */
+class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
+  timeoutPrev: Expirable | undefined = undefined;
+  timeoutNext: Expirable | undefined = undefined;
+  timeoutDeadline = NaN;
+  #call: Unsubscribable | undefined = undefined;
+  #over = false;
+
+  constructor(
+    private readonly deps: EffectDeps<A, C>,
+    private readonly id: number,
+    private readonly attempt: number,
+    private readonly addr: A,
+    private readonly emit: (action: ConnActionInput<A, C>) => void,
+    private readonly timeouts: TimeoutList | undefined,
+  ) {}
+
+  /** Dials; returns itself while the dial is under way, nothing once it has settled. */
+  start(): Unsubscribable | undefined {
+    this.timeouts?.add(this);
+    this.#call = startDial(this.deps.dial, this.addr, this.deps.closeConn, this);
+    return this.#over ? undefined : this;
+  }
+
+  dialed(conn: C): void {
+    if (!this.#settle()) return;
+    this.emit({ type: 'dialSucceeded', id: this.id, attempt: this.attempt, conn });
+  }
+
+  dialFailed(error: unknown): void {
+    if (!this.#settle()) return;
+    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error });
+  }
+
+  expire(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#call?.unsubscribe(); // abandons the dial (its late conn gets closed)
+    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error: new DialTimeoutError(this.addr, this.deps.dialTimeout) });
+  }
+
+  /** The request moved on (canceled, removed, stopped): abandon the dial. */
+  unsubscribe(): void {
+    if (!this.#settle()) return;
+    this.#call?.unsubscribe();
+  }
+
+  #settle(): boolean {
+    if (this.#over) return false;
+    this.#over = true;
+    this.timeouts?.remove(this);
+    return true;
+  }
 }

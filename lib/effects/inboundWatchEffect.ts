@@ -2,8 +2,9 @@ import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
-import { whenClosed, type EffectDeps } from './Effect.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
+import type { EffectDeps } from './Effect.js';
+import { watchClosed } from './watchClosed.js';
 
 /** Watches every admitted inbound conn with `connClosed(conn)` and answers `inboundClosed`, which frees its slot. */
 export function inboundWatchEffect<A, C>(
@@ -12,14 +13,9 @@ export function inboundWatchEffect<A, C>(
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
   return event$.pipe(
-    switchMapByKey(
+    switchWorkByKey(
       (event) => (event.type === 'accepted' || event.type === 'inboundClosed' ? event.inboundId : undefined),
-      (event) => {
-        if (event.type !== 'accepted') return undefined;
-        const { inboundId, conn } = event;
-        const closed: ConnActionInput<A, C> = { type: 'inboundClosed', inboundId, conn };
-        return whenClosed(deps, conn, closed);
-      },
+      (event, emit) => (event.type === 'accepted' ? watchClosed(deps, event.conn, event.inboundId, true, emit) : undefined),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import { filter, mergeMap, range, timer, map, type Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -8,19 +8,53 @@ import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
  * makes that many automatic requests. Going through the scheduler even for 0 is what keeps a
  * storm of instantly failing dials from growing the stack or starving I/O.
+ *
+ * Every 0-delay refill asked for before the next turn shares one scheduled action — in a storm
+ * that is one per turn of the event loop rather than one per failure. A refill asked for while
+ * that action runs waits for the turn after, so a storm still yields between rounds. Positive
+ * delays (the throttle) get a timer each.
  */
 export function refillEffect<A, C>(
   event$: Observable<ConnEvent<A, C>>,
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(
-    filter((event): event is Extract<ConnEvent<A, C>, { type: 'refillScheduled' }> => event.type === 'refillScheduled'),
-    mergeMap(({ count, delay }) =>
-      timer(Math.min(delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
-        mergeMap(() => range(count)),
-        map((): ConnActionInput<A, C> => ({ type: 'newConnReq', req: deps.newRequest(), refill: true })),
-      ),
-    ),
-  );
+  return new Observable<ConnActionInput<A, C>>((subscriber) => {
+    const make = (count: number): void => {
+      for (let i = 0; i < count && !subscriber.closed; i++) subscriber.next({ type: 'newConnReq', req: deps.newRequest(), refill: true });
+    };
+    let nextTurn = 0;
+    let nextTurnAction: Subscription | undefined;
+    const runNextTurn = (): void => {
+      const count = nextTurn;
+      nextTurn = 0;
+      nextTurnAction = undefined;
+      make(count);
+    };
+    const delayed = new Set<Subscription>();
+    const events = event$.subscribe({
+      next(event) {
+        if (event.type !== 'refillScheduled') return;
+        const { count, delay } = event;
+        if (delay <= 0) {
+          nextTurn += count;
+          nextTurnAction ??= deps.scheduler.schedule(runNextTurn, 0);
+          return;
+        }
+        const timer: Subscription = deps.scheduler.schedule(() => {
+          delayed.delete(timer);
+          make(count);
+        }, Math.min(delay, MAX_TIMER_DELAY));
+        if (!timer.closed) delayed.add(timer);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      events.unsubscribe();
+      nextTurnAction?.unsubscribe();
+      for (const timer of delayed) timer.unsubscribe();
+      delayed.clear();
+    };
+  });
 }

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import { addressStage } from './addressEffect.js';
 import { connWatchStage } from './connWatchEffect.js';
 import { dialStage } from './dialEffect.js';
@@ -14,7 +14,7 @@ import { retryStage } from './retryEffect.js';
  * lookup, `dialing` → `dialEffect`'s dial, `retryScheduled` → `retryEffect`'s timer, `connected`
  * → `connWatchEffect`'s close watcher. Each stage event ends whatever the previous stage started,
  * exactly as the four effects do apart (their event types are disjoint); together they cost one
- * lane lookup and one subscription per stage instead of four. The manager runs this one.
+ * lane lookup per stage instead of four. The manager runs this one.
  *
  * The four stay exported and specced one by one; `spec/effects/requestEffect.spec.ts` checks the composition.
  */
@@ -28,16 +28,16 @@ export function requestEffect<A, C>(
   const retry = retryStage(deps);
   const watch = connWatchStage(deps);
   return event$.pipe(
-    switchMapByKey(stageKey, (event) => {
+    switchWorkByKey(stageKey, (event, emit) => {
       switch (event.type) {
         case 'addressRequested':
-          return address(event);
+          return address(event, emit);
         case 'dialing':
-          return dial(event);
+          return dial(event, emit);
         case 'retryScheduled':
-          return retry(event);
+          return retry(event, emit);
         case 'connected':
-          return watch(event);
+          return watch(event, emit);
         default:
           return undefined; // failed, disconnected, canceled: the lane just ends
       }

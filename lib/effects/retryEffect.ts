@@ -1,9 +1,9 @@
-import { map, timer, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
-import { switchMapByKey } from '../operators/switchMapByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
-import { MAX_TIMER_DELAY, stageKey, type EffectDeps } from './Effect.js';
+import { switchWorkByKey } from '../operators/switchWorkByKey.js';
+import { MAX_TIMER_DELAY, stageKey, type EffectDeps, type StageWork } from './Effect.js';
 
 /**
  * Carries out `retryScheduled` events: waits the delay on the scheduler, then answers `retryDue`.
@@ -15,16 +15,16 @@ export function retryEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(switchMapByKey(stageKey, retryStage(deps)));
+  return event$.pipe(switchWorkByKey(stageKey, retryStage(deps)));
 }
 
-/** The work `retryEffect` starts for one stage event (a `retryScheduled`); undefined for other events. Shared with `requestEffect`. */
-export function retryStage<A, C>(deps: EffectDeps<A, C>): (event: ConnEvent<A, C>) => Observable<ConnActionInput<A, C>> | undefined {
-  return (event) => {
+/** The work `retryEffect` starts for one stage event (a `retryScheduled`); nothing for other events. Shared with `requestEffect`. */
+export function retryStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
+  return (event, emit) => {
     if (event.type !== 'retryScheduled') return undefined;
-    const { req, attempt } = event;
-    return timer(Math.min(event.delay, MAX_TIMER_DELAY), deps.scheduler).pipe(
-      map((): ConnActionInput<A, C> => ({ type: 'retryDue', id: req.id, attempt })),
-    );
+    const id = event.req.id;
+    const attempt = event.attempt;
+    // The scheduler's own subscription is the lane's handle: nothing else to allocate.
+    return deps.scheduler.schedule(() => emit({ type: 'retryDue', id, attempt }), Math.min(event.delay, MAX_TIMER_DELAY));
   };
 }

@@ -1,4 +1,5 @@
-import { NEVER, Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { ObservableInput, SchedulerLike } from 'rxjs';
+import { defaultConnClosed } from '../effects/emitterClosed.js';
 import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
@@ -144,40 +145,4 @@ export function defaultCloseConn(conn: unknown): void {
   else if (typeof c?.end === 'function') c.end();
 }
 
-interface EmitterLike {
-  on: (...args: unknown[]) => unknown;
-  off?: (...args: unknown[]) => unknown;
-  removeListener?: (...args: unknown[]) => unknown;
-  destroyed?: boolean;
-  closed?: boolean;
-}
-
-/**
- * The `'close'` or `'error'` event of an EventEmitter conn (at once if it is already destroyed);
- * never for other values. Listening to `'error'` matters: a socket error with no listener would
- * crash the process.
- */
-export function defaultConnClosed(conn: unknown): ObservableInput<unknown> {
-  const c = conn as EmitterLike | null;
-  if (typeof c?.on !== 'function' || (typeof c.off !== 'function' && typeof c.removeListener !== 'function')) return NEVER;
-  const emitter = c as unknown as NodeJS.EventEmitter;
-  // Hand-written rather than merge(fromEvent, fromEvent): one watcher per live conn, so its
-  // size is the manager's memory per connection.
-  return new Observable<void>((subscriber) => {
-    if (c.destroyed === true || c.closed === true) {
-      subscriber.next();
-      subscriber.complete();
-      return undefined;
-    }
-    const done = (): void => {
-      subscriber.next();
-      subscriber.complete();
-    };
-    emitter.once('close', done);
-    emitter.once('error', done);
-    return () => {
-      emitter.removeListener('close', done);
-      emitter.removeListener('error', done);
-    };
-  });
-}
+export { defaultConnClosed };

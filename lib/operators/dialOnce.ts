@@ -1,4 +1,4 @@
-import { Observable, from, type ObservableInput, type Subscription } from 'rxjs';
+import { Observable, config, from, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
 import { EmptyDialError } from '../model/errors.js';
 
 /** What a dial function receives besides the address. */
@@ -13,6 +13,93 @@ export interface DialContext {
 
 /** A user's dial function: any ObservableInput of a connection (Observable, Promise, …). */
 export type DialFunction<A, C> = (addr: A, context: DialContext) => ObservableInput<C>;
+
+/** Where {@link startDial} reports: exactly one of the two, at most once. */
+export interface DialObserver<C> {
+  /** The dial produced its conn. */
+  dialed(conn: C): void;
+  /** The dial threw, rejected, errored or completed empty (`EmptyDialError`). */
+  dialFailed(error: unknown): void;
+}
+
+/**
+ * One dial, callback-shaped: calls `dial(addr, context)` now and reports to `observer` once.
+ * The rules are {@link dialOnce}'s (it is built on this); the returned handle abandons the dial
+ * while it is under way and does nothing after the result. The manager uses this form directly:
+ * it starts one per attempt, and an Observable with its subscriber per attempt is measurable in
+ * a retry storm.
+ */
+export function startDial<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (conn: C) => void, observer: DialObserver<C>): Unsubscribable {
+  return new DialCall(dial, addr, closeConn, observer);
+}
+
+/** The state of one dial: whether it has settled, or been abandoned, and what to cancel. */
+class DialCall<A, C> implements Unsubscribable {
+  #settled = false;
+  #abandoned = false;
+  readonly #controller: AbortController | undefined;
+  readonly #input: ObservableInput<C> | undefined;
+  #source: Subscription | undefined;
+
+  constructor(
+    dial: DialFunction<A, C>,
+    private readonly addr: A,
+    private readonly closeConn: (conn: C) => void,
+    private readonly observer: DialObserver<C>,
+  ) {
+    // An AbortController costs a few µs: made only for dial functions that take the context.
+    this.#controller = dial.length >= 2 ? new AbortController() : undefined;
+    let input: ObservableInput<C>;
+    try {
+      input = dial(addr, this.#controller ? { signal: this.#controller.signal } : NO_CONTEXT);
+    } catch (error) {
+      this.#settled = true;
+      observer.dialFailed(error);
+      return;
+    }
+    this.#input = input;
+    if (isPromiseLike(input)) {
+      // `.then` directly rather than `from()`: no Observable and subscriber per dial. A handler
+      // must not throw into the derived promise (an unhandled rejection ends the process).
+      input.then(
+        (conn) => guard(() => this.#next(conn)),
+        (error: unknown) => guard(() => this.#error(error)),
+      );
+      return;
+    }
+    try {
+      this.#source = from(input).subscribe({
+        next: (conn) => this.#next(conn),
+        error: (error: unknown) => this.#error(error),
+        complete: () => this.#error(undefined, true),
+      });
+    } catch (error) {
+      // `from` throws for values that are not ObservableInput (e.g. a dial returning undefined).
+      this.#error(error);
+    }
+  }
+
+  unsubscribe(): void {
+    if (this.#settled || this.#abandoned) return; // after a success the source runs on, so that extra conns it emits get closed
+    this.#abandoned = true;
+    this.#controller?.abort();
+    // A promise keeps its callbacks: the flag above makes it close a late conn. For an
+    // Observable source, unsubscribing is the cancellation.
+    this.#source?.unsubscribe();
+  }
+
+  #next(conn: C): void {
+    if (this.#settled || this.#abandoned) return closeQuietly(this.closeConn, conn);
+    this.#settled = true;
+    this.observer.dialed(conn);
+  }
+
+  #error(error: unknown, empty = false): void {
+    if (this.#settled || this.#abandoned) return;
+    this.#settled = true;
+    this.observer.dialFailed(empty ? new EmptyDialError(this.addr) : error);
+  }
+}
 
 /**
  * One dial as a cold Observable that emits the connection once and completes, and never leaks one:
@@ -30,59 +117,36 @@ export type DialFunction<A, C> = (addr: A, context: DialContext) => ObservableIn
  */
 export function dialOnce<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (conn: C) => void): Observable<C> {
   return new Observable<C>((subscriber) => {
-    // An AbortController costs a few µs: made only for dial functions that take the context.
-    const controller = dial.length >= 2 ? new AbortController() : undefined;
-    let settled = false;
-    let abandoned = false;
-    const closeQuietly = (conn: C) => {
-      try {
-        closeConn(conn);
-      } catch {
-        // The conn is unwanted either way; a failing close must not resurrect it.
-      }
-    };
-    let input: ObservableInput<C>;
-    try {
-      input = dial(addr, controller ? { signal: controller.signal } : NO_CONTEXT);
-    } catch (error) {
-      subscriber.error(error);
-      return;
-    }
-    let source: Subscription | undefined;
-    try {
-      source = from(input).subscribe({
-        next(conn) {
-          if (settled || abandoned) return closeQuietly(conn);
-          settled = true;
-          subscriber.next(conn);
-          subscriber.complete();
-        },
-        error(error) {
-          if (settled || abandoned) return;
-          settled = true;
-          subscriber.error(error);
-        },
-        complete() {
-          if (settled || abandoned) return;
-          settled = true;
-          subscriber.error(new EmptyDialError(addr));
-        },
-      });
-    } catch (error) {
-      // `from` throws for values that are not ObservableInput (e.g. a dial returning undefined).
-      settled = true;
-      subscriber.error(error);
-      return;
-    }
-    return () => {
-      if (settled) return; // after a success the source runs on, so that extra conns it emits get closed
-      abandoned = true;
-      controller?.abort();
-      // A promise keeps its callbacks: the flag above makes it close a late conn. For an
-      // Observable source, unsubscribing is the cancellation.
-      if (!isPromiseLike(input)) source?.unsubscribe();
-    };
+    const call = startDial(dial, addr, closeConn, {
+      dialed(conn) {
+        subscriber.next(conn);
+        subscriber.complete();
+      },
+      dialFailed: (error) => subscriber.error(error),
+    });
+    return () => call.unsubscribe();
   });
+}
+
+function closeQuietly<C>(closeConn: (conn: C) => void, conn: C): void {
+  try {
+    closeConn(conn);
+  } catch {
+    // The conn is unwanted either way; a failing close must not resurrect it.
+  }
+}
+
+/** Runs `f`; an exception goes where RxJS reports its unhandled errors, never into a promise chain. */
+function guard(f: () => void): void {
+  try {
+    f();
+  } catch (error) {
+    if (config.onUnhandledError) config.onUnhandledError(error);
+    else
+      setTimeout(() => {
+        throw error;
+      });
+  }
 }
 
 /**
