@@ -1,7 +1,7 @@
 import { BehaviorSubject, Subject, filter, map, merge, scan, type Observable, type Subscription } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
-import type { EffectDeps } from '../effects/Effect.js';
+import type { Effect, EffectDeps } from '../effects/Effect.js';
 import { inboundWatchEffect } from '../effects/inboundWatchEffect.js';
 import { listenEffect } from '../effects/listenEffect.js';
 import { refillEffect } from '../effects/refillEffect.js';
@@ -9,14 +9,25 @@ import type { ConnAction, ConnActionInput } from '../model/actions.js';
 import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqView } from '../model/ConnReq.js';
 import { ConnState } from '../model/ConnState.js';
 import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
-import type { ConnEvent, ConnEventOf } from '../model/events.js';
+import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
 import { initialState, type ConnManagerState } from '../model/state.js';
 import { reduce } from '../reducer/reduce.js';
 import { trampoline } from '../operators/trampoline.js';
 import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
-/** The effects a manager runs, in the order they see each event. */
-const EFFECTS = [closeEffect, requestEffect, refillEffect, inboundWatchEffect, listenEffect] as const;
+/**
+ * The effects a manager runs, each with the event types it reads, in the order they see an
+ * event. Each effect is handed only its types (routed by the manager), not every event: most
+ * events concern one effect, and a delivery through an RxJS subscriber per effect per event was
+ * a measurable share of a retry storm. An effect's listed types are all it needs to see.
+ */
+const EFFECTS: readonly { readonly effect: Effect<unknown, unknown>; readonly types: readonly ConnEventType[] }[] = [
+  { effect: closeEffect, types: ['disconnected', 'inboundClosed', 'rejected', 'discarded'] },
+  { effect: requestEffect, types: ['addressRequested', 'dialing', 'connected', 'failed', 'retryScheduled', 'disconnected', 'canceled'] },
+  { effect: refillEffect, types: ['refillScheduled'] },
+  { effect: inboundWatchEffect, types: ['accepted', 'inboundClosed'] },
+  { effect: listenEffect, types: ['started'] },
+];
 
 /**
  * A connection manager: keeps `targetOutbound` automatic outbound connections, reconnects
@@ -59,6 +70,8 @@ export class ConnManager<A, C> {
   readonly #input = new Subject<ConnAction<A, C>>();
   readonly #actions = new Subject<ConnAction<A, C>>();
   readonly #events = new Subject<ConnEvent<A, C>>();
+  /** Event type → the inputs of the effects that read it (see `EFFECTS`). */
+  readonly #routes = new Map<ConnEventType, Subject<ConnEvent<A, C>>[]>();
   readonly #stateSubject: BehaviorSubject<ConnManagerState<A, C>>;
   readonly #view: ConnReqView;
   readonly #loop: Subscription;
@@ -121,7 +134,16 @@ export class ConnManager<A, C> {
       newRequest: () => this.#newRequest(),
     };
     const state$ = this.#stateSubject.asObservable();
-    this.#effects = merge(...EFFECTS.map((effect) => effect<A, C>(this.#events, state$, deps))).subscribe({
+    const inputs = EFFECTS.map(({ effect, types }) => {
+      const input = new Subject<ConnEvent<A, C>>();
+      for (const type of types) {
+        const routed = this.#routes.get(type);
+        if (routed === undefined) this.#routes.set(type, [input]);
+        else routed.push(input);
+      }
+      return (effect as unknown as Effect<A, C>)(input, state$, deps);
+    });
+    this.#effects = merge(...inputs).subscribe({
       next: (action) => this.#dispatch(action),
       error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'effect', error }),
     });
@@ -232,13 +254,18 @@ export class ConnManager<A, C> {
       }
     }
     this.#stateSubject.next(state);
-    for (const event of state.emitted) this.#events.next(event);
+    for (const event of state.emitted) {
+      this.#events.next(event);
+      const routed = this.#routes.get(event.type);
+      if (routed !== undefined) for (const input of routed) input.next(event);
+    }
     if (state.phase === 'stopped') this.#teardown();
   }
 
   #teardown(): void {
     this.#effects?.unsubscribe();
     this.#effects = undefined;
+    this.#routes.clear();
     this.#events.complete();
     this.#actions.complete();
     this.#stateSubject.complete();
