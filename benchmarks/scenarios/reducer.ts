@@ -4,6 +4,7 @@
  * CPU cost of a whole reconnect cycle (a peer hangs up, is re-dialed, is connected again) at the
  * same sizes.
  */
+import { extname } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,7 +28,7 @@ const execFileAsync = promisify(execFile);
 
 /** One sample of `reduce` costs, measured in a fresh process (see `reduceChurn.ts` for why). */
 async function reduceInFreshProcess(params: ReduceChurnParams): Promise<Record<number, number>> {
-  const script = fileURLToPath(new URL('./reduceChurn.ts', import.meta.url));
+  const script = fileURLToPath(new URL(`./reduceChurn${extname(import.meta.url)}`, import.meta.url)) // .js when compiled (npm run bench);
   const { stdout } = await execFileAsync(process.execPath, [...process.execArgv, script, JSON.stringify(params)], { timeout: 120_000 });
   return JSON.parse(stdout) as Record<number, number>;
 }

@@ -5,6 +5,7 @@
  * - inbound burst: 5,000 connections at once against `maxInbound` 117 → every excess one closed,
  *   the event-loop delay meanwhile, and no socket left behind (`process.getActiveResourcesInfo()`).
  */
+import { extname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -181,8 +182,8 @@ class Clients {
   }
 
   static async start(): Promise<Clients> {
-    const child = fork(fileURLToPath(new URL('./burstClients.ts', import.meta.url)), [], {
-      execArgv: process.execArgv, // the TypeScript loader
+    const child = fork(fileURLToPath(new URL(`./burstClients${extname(import.meta.url)}`, import.meta.url)), [], {
+      execArgv: process.execArgv, // tsx's loader, when run from TypeScript
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const clients = new Clients(child);
