@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler } from 'rxjs';
+import { Subject, VirtualTimeScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
 import type { ConnReq } from '../../lib/model/ConnReq.js';
@@ -94,5 +94,137 @@ describe('refillEffect', () => {
     expect(delays).to.deep.equal([MAX_TIMER_DELAY, 5]);
     virtual.flush();
     expect(made).to.have.length(2);
+  });
+});
+
+describe('refillEffect batching', () => {
+  const newConnReq = (req: ConnReq<string>): Action => ({ type: 'newConnReq', req, refill: true });
+  const requestIds = (actions: Action[]) => actions.map((a) => (a.type === 'newConnReq' ? a.req.id : `not a request: ${a.type}`));
+
+  it('two 0-delay refills asked for in the same frame share one scheduled action, and make all their requests in order', () => {
+    const { scheduler, delays, virtual } = recordingScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(2, 0));
+    events.next(refillScheduled(3, 0));
+    expect(delays).to.deep.equal([0]);
+    expect(virtual.actions).to.have.length(1);
+    expect(seen).to.deep.equal([]);
+    virtual.flush();
+    expect(requestIds(seen)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(seen.every((a) => a.type === 'newConnReq' && a.refill === true)).to.equal(true);
+  });
+
+  it('two 0-delay refills in one marble frame come out together in that frame', () => {
+    const scheduler = testScheduler();
+    const { newRequest } = requestFactory(1);
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-(ab)-', { a: refillScheduled(1, 0), b: refillScheduled(2, 0) });
+      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe('-(xyz)-', {
+        x: newConnReq(request(1)),
+        y: newConnReq(request(2)),
+        z: newConnReq(request(3)),
+      });
+    });
+  });
+
+  it('a 0-delay refill asked for while the batch runs waits for a second scheduled action', () => {
+    const { scheduler: recording, delays, virtual } = recordingScheduler();
+    // Tags each scheduled action with its number, so an emission tells which action made it.
+    let scheduledCount = 0;
+    let running = -1;
+    function schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
+      const number = scheduledCount++;
+      return recording.schedule(
+        function (this: SchedulerAction<T>, s?: T) {
+          running = number;
+          work.call(this, s);
+        },
+        delay,
+        state,
+      );
+    }
+    const scheduler: SchedulerLike = { now: () => recording.now(), schedule };
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: [id: number | string, action: number][] = [];
+    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => {
+      seen.push([requestIds([a])[0]!, running]);
+      if (seen.length === 1) events.next(refillScheduled(1, 0)); // reacts to the first request with another refill
+    });
+    events.next(refillScheduled(2, 0));
+    virtual.flush();
+    expect(delays).to.deep.equal([0, 0]);
+    expect(seen).to.deep.equal([
+      [1, 0],
+      [2, 0],
+      [3, 1], // made by the second action, after the whole first batch
+    ]);
+  });
+
+  it('a 0-delay refill after the batch ran is scheduled anew', () => {
+    const { scheduler, delays, virtual } = recordingScheduler();
+    const { newRequest, made } = requestFactory(1);
+    const events = new Subject<Event>();
+    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe();
+    events.next(refillScheduled(1, 0));
+    virtual.flush();
+    events.next(refillScheduled(1, 0));
+    expect(delays).to.deep.equal([0, 0]);
+    virtual.flush();
+    expect(made.map((r) => r.id)).to.deep.equal([1, 2]);
+  });
+
+  it('positive delays each get their own timer, even when equal', () => {
+    const { scheduler, delays, virtual } = recordingScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: [id: number | string, at: number][] = [];
+    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => seen.push([requestIds([a])[0]!, virtual.now()]));
+    events.next(refillScheduled(1, 5));
+    events.next(refillScheduled(2, 5));
+    events.next(refillScheduled(1, 0));
+    events.next(refillScheduled(1, 3));
+    expect(delays).to.deep.equal([5, 5, 0, 3]);
+    expect(virtual.actions).to.have.length(4);
+    virtual.flush();
+    expect(seen).to.deep.equal([
+      [1, 0],
+      [2, 3],
+      [3, 5],
+      [4, 5],
+      [5, 5],
+    ]);
+  });
+
+  it('unsubscribing cancels the pending batch and the delayed timers: no request is made after', () => {
+    const { scheduler, virtual } = recordingScheduler();
+    const { newRequest, made } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    const subscription = refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(2, 0));
+    events.next(refillScheduled(1, 0));
+    events.next(refillScheduled(1, 4));
+    events.next(refillScheduled(3, 9));
+    expect(virtual.actions).to.have.length(3);
+    subscription.unsubscribe();
+    expect(virtual.actions).to.have.length(0);
+    expect(events.observed).to.equal(false);
+    virtual.flush();
+    expect(made).to.deep.equal([]);
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('unsubscribing during a batch stops it: no further request is made', () => {
+    const { scheduler, virtual } = recordingScheduler();
+    const { newRequest, made } = requestFactory(1);
+    const events = new Subject<Event>();
+    const subscription = refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe(() => subscription.unsubscribe());
+    events.next(refillScheduled(3, 0));
+    virtual.flush();
+    expect(made.map((r) => r.id)).to.deep.equal([1]);
   });
 });

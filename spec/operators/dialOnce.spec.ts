@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { NEVER, Observable, of, throwError } from 'rxjs';
+import { EMPTY, NEVER, Observable, config, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { EmptyDialError } from '../../lib/model/errors.js';
-import { dialOnce } from '../../lib/operators/dialOnce.js';
+import { dialOnce, startDial, type DialObserver } from '../../lib/operators/dialOnce.js';
 
 const testScheduler = () =>
   new TestScheduler((actual, expected) => {
@@ -68,5 +68,217 @@ describe('dialOnce', () => {
     const hanging = new Observable<string>(() => () => (tornDown = true));
     dialOnce(() => hanging, 'a', () => {}).subscribe().unsubscribe();
     expect(tornDown).to.equal(true);
+  });
+});
+
+describe('startDial', () => {
+  /** An observer that records what it is told, in order. */
+  function recorder<C>(): { observer: DialObserver<C>; reports: unknown[][] } {
+    const reports: unknown[][] = [];
+    return {
+      reports,
+      observer: {
+        dialed: (conn) => reports.push(['dialed', conn]),
+        dialFailed: (error) => reports.push(['dialFailed', error]),
+      },
+    };
+  }
+
+  /** A promise with its resolve and reject at hand. */
+  function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+    let resolve!: (value: T) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  }
+
+  /** Lets pending promise callbacks, and the checks for unhandled rejections, run. */
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('reports `dialed` once when a promise dial resolves, and not before', async () => {
+    const { observer, reports } = recorder<string>();
+    const d = deferred<string>();
+    const closed: string[] = [];
+    startDial(() => d.promise, 'addr', (c: string) => closed.push(c), observer);
+    expect(reports).to.deep.equal([]);
+    d.resolve('conn');
+    await turn();
+    expect(reports).to.deep.equal([['dialed', 'conn']]);
+    expect(closed).to.deep.equal([]);
+  });
+
+  it('reports `dialFailed` with the reason when a promise dial rejects', async () => {
+    const { observer, reports } = recorder<string>();
+    const d = deferred<string>();
+    const refused = new Error('ECONNREFUSED');
+    startDial(() => d.promise, 'addr', () => {}, observer);
+    d.reject(refused);
+    await turn();
+    expect(reports).to.have.length(1);
+    expect(reports[0]?.[0]).to.equal('dialFailed');
+    expect(reports[0]?.[1]).to.equal(refused);
+  });
+
+  it('reports nothing when unsubscribed before the promise resolves, and closes the late conn', async () => {
+    const { observer, reports } = recorder<string>();
+    const d = deferred<string>();
+    const closed: string[] = [];
+    const call = startDial(() => d.promise, 'addr', (c: string) => closed.push(c), observer);
+    call.unsubscribe();
+    d.resolve('late');
+    await turn();
+    expect(reports).to.deep.equal([]);
+    expect(closed).to.deep.equal(['late']);
+  });
+
+  it('reports nothing when unsubscribed before the promise rejects', async () => {
+    const { observer, reports } = recorder<string>();
+    const d = deferred<string>();
+    const call = startDial(() => d.promise, 'addr', () => {}, observer);
+    call.unsubscribe();
+    d.reject(new Error('too late'));
+    await turn();
+    expect(reports).to.deep.equal([]);
+  });
+
+  it('aborts the signal of a dial that takes the context when unsubscribed while under way', () => {
+    const { observer } = recorder<string>();
+    let signal: AbortSignal | undefined;
+    const call = startDial((_addr: string, context) => ((signal = context.signal), NEVER), 'addr', () => {}, observer);
+    expect(signal?.aborted).to.equal(false);
+    call.unsubscribe();
+    expect(signal?.aborted).to.equal(true);
+  });
+
+  it('reports `dialed` synchronously for an Observable dial that emits at once', () => {
+    const { observer, reports } = recorder<string>();
+    const closed: string[] = [];
+    startDial(() => of('a', 'b'), 'addr', (c: string) => closed.push(c), observer);
+    expect(reports).to.deep.equal([['dialed', 'a']]);
+    expect(closed).to.deep.equal(['b']);
+  });
+
+  it('reports `dialFailed` with an EmptyDialError for an Observable dial that completes empty', () => {
+    const { observer, reports } = recorder<string>();
+    startDial(() => EMPTY, 'addr-1', () => {}, observer);
+    expect(reports).to.have.length(1);
+    expect(reports[0]?.[0]).to.equal('dialFailed');
+    const error = reports[0]?.[1];
+    expect(error).to.be.instanceOf(EmptyDialError);
+    expect((error as EmptyDialError).addr).to.equal('addr-1');
+  });
+
+  it('reports `dialFailed` synchronously for a dial that throws', () => {
+    const { observer, reports } = recorder<string>();
+    const boom = new Error('boom');
+    startDial(
+      () => {
+        throw boom;
+      },
+      'addr',
+      () => {},
+      observer,
+    );
+    expect(reports).to.deep.equal([['dialFailed', boom]]);
+  });
+
+  it('reports `dialed` when an Observable dial emits, in virtual time, and keeps it subscribed until it completes', () => {
+    const scheduler = testScheduler();
+    const reports: unknown[] = [];
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const dial$ = cold('---c|');
+      startDial(() => dial$, 'addr', () => {}, {
+        dialed: (conn) => reports.push(['dialed', conn, scheduler.now()]),
+        dialFailed: (error) => reports.push(['dialFailed', error, scheduler.now()]),
+      });
+      expectSubscriptions(dial$.subscriptions).toBe('^---!');
+    });
+    expect(reports).to.deep.equal([['dialed', 'c', 3]]);
+  });
+
+  it('unsubscribing after the result does nothing: the dial runs on and its extra conns are closed, its signal not aborted', () => {
+    const scheduler = testScheduler();
+    const reports: unknown[] = [];
+    const closed: string[] = [];
+    let signal: AbortSignal | undefined;
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const dial$ = cold('-a---b|');
+      const call = startDial((_addr: string, context) => ((signal = context.signal), dial$), 'addr', (c: string) => closed.push(c), {
+        dialed: (conn) => reports.push(['dialed', conn]),
+        dialFailed: (error) => reports.push(['dialFailed', error]),
+      });
+      scheduler.schedule(() => call.unsubscribe(), 2);
+      expectSubscriptions(dial$.subscriptions).toBe('^-----!');
+    });
+    expect(reports).to.deep.equal([['dialed', 'a']]);
+    expect(closed).to.deep.equal(['b']);
+    expect(signal?.aborted).to.equal(false);
+  });
+
+  it('unsubscribing an Observable dial under way tears it down then, and reports nothing', () => {
+    const scheduler = testScheduler();
+    const reports: unknown[] = [];
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const dial$ = cold('-----c|');
+      const call = startDial(() => dial$, 'addr', () => {}, {
+        dialed: (conn) => reports.push(['dialed', conn]),
+        dialFailed: (error) => reports.push(['dialFailed', error]),
+      });
+      scheduler.schedule(() => call.unsubscribe(), 2);
+      expectSubscriptions(dial$.subscriptions).toBe('^-!');
+    });
+    expect(reports).to.deep.equal([]);
+  });
+
+  describe('an observer that throws', () => {
+    let savedOnUnhandledError: typeof config.onUnhandledError;
+    const unhandledRejections: unknown[] = [];
+    const onRejection = (reason: unknown) => unhandledRejections.push(reason);
+
+    beforeEach(() => {
+      savedOnUnhandledError = config.onUnhandledError;
+      unhandledRejections.length = 0;
+      process.on('unhandledRejection', onRejection);
+    });
+
+    afterEach(() => {
+      config.onUnhandledError = savedOnUnhandledError;
+      process.off('unhandledRejection', onRejection);
+    });
+
+    it('sends an exception from `dialed` on a promise result to config.onUnhandledError, not to an unhandled rejection', async () => {
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push(error);
+      const oops = new Error('observer bug');
+      startDial(() => Promise.resolve('conn'), 'addr', () => {}, {
+        dialed: () => {
+          throw oops;
+        },
+        dialFailed: () => {},
+      });
+      await turn();
+      await turn();
+      expect(reported).to.deep.equal([oops]);
+      expect(unhandledRejections).to.deep.equal([]);
+    });
+
+    it('sends an exception from `dialFailed` on a rejection to config.onUnhandledError, not to an unhandled rejection', async () => {
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push(error);
+      const oops = new Error('observer bug');
+      startDial(() => Promise.reject(new Error('refused')), 'addr', () => {}, {
+        dialed: () => {},
+        dialFailed: () => {
+          throw oops;
+        },
+      });
+      await turn();
+      await turn();
+      expect(reported).to.deep.equal([oops]);
+      expect(unhandledRejections).to.deep.equal([]);
+    });
   });
 });
