@@ -52,8 +52,11 @@ class EmitterCloseWatch implements Unsubscribable {
   #stop(): boolean {
     if (!this.#watching) return false;
     this.#watching = false;
-    this.emitter.removeListener('close', this.#done);
-    this.emitter.removeListener('error', this.#done);
+    // `off` is an alias of `removeListener` on Node's emitters; other emitters may have only one.
+    const emitter = this.emitter as EmitterLike;
+    const remove = typeof emitter.removeListener === 'function' ? emitter.removeListener : emitter.off!;
+    remove.call(emitter, 'close', this.#done);
+    remove.call(emitter, 'error', this.#done);
     return true;
   }
 }

@@ -1,8 +1,11 @@
-import { Observable, type Subscription } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
+
+/** Marks the next-turn action while it is being scheduled. */
+const ARMING = new Subscription();
 
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
@@ -38,14 +41,22 @@ export function refillEffect<A, C>(
         const { count, delay } = event;
         if (delay <= 0) {
           nextTurn += count;
-          nextTurnAction ??= deps.scheduler.schedule(runNextTurn, 0);
+          if (nextTurnAction !== undefined) return;
+          // A scheduler may run the action inside schedule() (queueScheduler does): then it has
+          // already run and cleared the slot, and the finished action must not be kept.
+          nextTurnAction = ARMING;
+          const action = deps.scheduler.schedule(runNextTurn, 0);
+          if (nextTurnAction === ARMING) nextTurnAction = action;
           return;
         }
-        const timer: Subscription = deps.scheduler.schedule(() => {
-          delayed.delete(timer);
+        let fired = false;
+        let timer: Subscription | undefined;
+        timer = deps.scheduler.schedule(() => {
+          fired = true;
+          if (timer !== undefined) delayed.delete(timer);
           make(count);
         }, Math.min(delay, MAX_TIMER_DELAY));
-        if (!timer.closed) delayed.add(timer);
+        if (!fired) delayed.add(timer);
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),

@@ -50,7 +50,11 @@ export function switchWorkByKey<T, K, R>(keyOf: (value: T) => K | undefined, wor
             subscriber.error(error);
             return;
           }
-          if (running !== undefined) lanes.set(key, running);
+          if (running === undefined) return;
+          // A value for the same key fed back while the work ran (its emit reached a subscriber
+          // that pushed into the source) has already started newer work: this one is superseded.
+          if (lanes.has(key)) running.unsubscribe();
+          else lanes.set(key, running);
         },
         error: (error) => subscriber.error(error),
         complete: () => subscriber.complete(),

@@ -172,3 +172,45 @@ describe('defaultConnClosed', () => {
     });
   });
 });
+
+describe('watchEmitterClose with an emitter that has `off` but no `removeListener`', () => {
+  /** An emitter-like conn with only `on` and `off`: the guard accepts it, so stopping must work. */
+  function offOnlyConn() {
+    const listeners = new Map<string, Set<() => void>>();
+    return {
+      listeners,
+      on(event: string, f: () => void) {
+        (listeners.get(event) ?? listeners.set(event, new Set()).get(event)!).add(f);
+      },
+      off(event: string, f: () => void) {
+        listeners.get(event)?.delete(f);
+      },
+      fire(event: string) {
+        for (const f of [...(listeners.get(event) ?? [])]) f();
+      },
+    };
+  }
+
+  it('unsubscribes through `off`', () => {
+    const conn = offOnlyConn();
+    let calls = 0;
+    const watch = watchEmitterClose(conn, () => calls++);
+    expect(watch).to.not.equal(undefined);
+    watch!.unsubscribe();
+    expect(conn.listeners.get('close')?.size).to.equal(0);
+    expect(conn.listeners.get('error')?.size).to.equal(0);
+    conn.fire('close');
+    expect(calls).to.equal(0);
+  });
+
+  it('fires once on close and removes both listeners through `off`', () => {
+    const conn = offOnlyConn();
+    let calls = 0;
+    watchEmitterClose(conn, () => calls++);
+    conn.fire('close');
+    conn.fire('error');
+    expect(calls).to.equal(1);
+    expect(conn.listeners.get('close')?.size).to.equal(0);
+    expect(conn.listeners.get('error')?.size).to.equal(0);
+  });
+});

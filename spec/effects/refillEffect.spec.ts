@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
 import type { ConnReq } from '../../lib/model/ConnReq.js';
@@ -226,5 +226,20 @@ describe('refillEffect batching', () => {
     events.next(refillScheduled(3, 0));
     virtual.flush();
     expect(made.map((r) => r.id)).to.deep.equal([1]);
+  });
+});
+
+describe('refillEffect on a scheduler that runs due actions inside schedule()', () => {
+  it('runs every 0-delay refill (queueScheduler runs a 0 ms action at once)', () => {
+    const { newRequest, made } = requestFactory(1);
+    const events = new Subject<Event>();
+    const actions: Action[] = [];
+    refillEffect(events, state$, makeDeps(queueScheduler, { newRequest })).subscribe((a) => {
+      actions.push(a);
+    });
+    events.next(refillScheduled(1, 0));
+    events.next(refillScheduled(2, 0));
+    expect(made.map((r) => r.id)).to.deep.equal([1, 2, 3]);
+    expect(actions.map((a) => a.type)).to.deep.equal(['newConnReq', 'newConnReq', 'newConnReq']);
   });
 });

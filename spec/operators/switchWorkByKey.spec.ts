@@ -190,3 +190,28 @@ describe('switchWorkByKey', () => {
     expect(log.slice(4).sort()).to.deep.equal(['stop a2', 'stop b1']);
   });
 });
+
+describe('switchWorkByKey with synchronous feedback', () => {
+  it('a value for the same key fed back while the work emits stops the superseded work, and the newer one stays live', () => {
+    const log: string[] = [];
+    const source = new Subject<string>();
+    const subscription = source
+      .pipe(
+        switchWorkByKey<string, string, string>(
+          (v) => v[0],
+          (v, emit) => {
+            log.push(`start ${v}`);
+            emit(v);
+            return { unsubscribe: () => log.push(`stop ${v}`) };
+          },
+        ),
+      )
+      .subscribe((r) => {
+        if (r === 'a1') source.next('a2');
+      });
+    source.next('a1');
+    log.push('unsubscribe');
+    subscription.unsubscribe();
+    expect(log).to.deep.equal(['start a1', 'start a2', 'stop a1', 'unsubscribe', 'stop a2']);
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { VirtualTimeScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { TimeoutList, type Expirable } from '../../lib/schedulers/TimeoutList.js';
 
 /** A list node named `name` whose expiry logs `name@<scheduler time>` (and runs `onExpire`, if any). */
@@ -321,3 +321,16 @@ function steppingClock(): { clock: SchedulerLike; virtual: VirtualTimeScheduler;
   }
   return { clock: { now: () => virtual.now() + offset, schedule }, virtual, setOffset: (o) => (offset = o) };
 }
+
+describe('TimeoutList on a scheduler that runs due actions inside schedule()', () => {
+  it('keeps expiring items (queueScheduler runs a 0 ms action at once)', () => {
+    const list = new TimeoutList(queueScheduler, 0);
+    const log: string[] = [];
+    const node = (name: string): Expirable => ({ expire: () => log.push(name), timeoutPrev: undefined, timeoutNext: undefined, timeoutDeadline: NaN });
+    list.add(node('a'));
+    list.add(node('b'));
+    list.add(node('c'));
+    expect(log).to.deep.equal(['a', 'b', 'c']);
+    expect(list.size).to.equal(0);
+  });
+});
