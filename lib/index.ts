@@ -17,11 +17,13 @@ export {
 } from './model/errors.js';
 export { reduce } from './reducer/reduce.js';
 export * from './effects/index.js';
-export { dialOnce, type DialFunction, type DialContext } from './operators/dialOnce.js';
+export { dialOnce, startDial, type DialFunction, type DialContext, type DialObserver } from './operators/dialOnce.js';
 export { switchMapByKey } from './operators/switchMapByKey.js';
+export { switchWorkByKey, type KeyedWork } from './operators/switchWorkByKey.js';
 export { trampoline } from './operators/trampoline.js';
 export * from './backoff/index.js';
 export { PersistentMap } from './collections/PersistentMap.js';
 export { VERSION } from './version.js';
 export { describeEvent } from './model/describeEvent.js';
 export { immediateScheduler } from './schedulers/immediateScheduler.js';
+export { TimeoutList, type Expirable } from './schedulers/TimeoutList.js';

@@ -1,12 +1,13 @@
 /**
  * The pure-reducer measurement of scenario 3, run in a fresh process per sample
  * (`tsx benchmarks/scenarios/reduceChurn.ts '{"sizes":[10,1000,10000],"rounds":5,"cycles":20000}'`
- * prints `{ "10": ns, … }`): how fast `reduce` is at a given size depends on what the JIT made of
+ * prints `{ "reduce": { "10": ns, … }, "map": { … } }`): how fast `reduce` is at a given size depends on what the JIT made of
  * it, which differs from one process to the next (at 10 connections we have seen both ~620 and
  * ~1,100 ns per event), so the scenario samples several processes instead of trusting one.
  */
 import { pathToFileURL } from 'node:url';
-import type { ConnManagerState } from '../../lib/model/state.js';
+import type { ConnManagerState, OutboundEntry } from '../../lib/model/state.js';
+import { copyEntry } from '../../lib/reducer/Draft.js';
 import { reduce } from '../../lib/reducer/reduce.js';
 import { establishedState } from './establishedState.js';
 
@@ -57,20 +58,55 @@ function churn(built: Built, cycles: number): number {
 }
 
 /**
- * Best-of-`rounds` CPU ns per event through `reduce` at each size, sizes alternating round by
- * round after a warm-up. Best, not median: on a shared machine noise only ever adds time.
+ * The same churn on a mutable native `Map` of the same entries: each event reads the entry,
+ * writes a changed copy back — what a manager without snapshots would do. The floor that memory
+ * latency alone sets for "touch one of n entries, scattered".
  */
-export function measureReduce({ sizes, rounds, cycles }: ReduceChurnParams): Record<number, number> {
+function mapChurn(built: Built, cycles: number): number {
+  const map = new Map<number, OutboundEntry<string, object>>(built.state.requests);
+  const n = map.size;
+  let id = 1;
+  const start = process.cpuUsage();
+  for (let k = 0; k < cycles * 3; k++) {
+    id = ((id - 1 + STRIDE) % n) + 1;
+    const e = map.get(id)!;
+    const next = copyEntry(e);
+    next.attempt = e.attempt + 1;
+    next.connectedAt = k;
+    map.set(id, next);
+  }
+  const cpu = process.cpuUsage(start);
+  if (map.size !== n) throw new Error(`mapChurn(${n}): size changed`);
+  return ((cpu.user + cpu.system) * 1000) / (cycles * 3);
+}
+
+/** Best-of-rounds ns per event, for `reduce` and for the mutable-Map floor, by size. */
+export interface ReduceChurnResult {
+  readonly reduce: Record<number, number>;
+  readonly map: Record<number, number>;
+}
+
+/**
+ * Best-of-`rounds` CPU ns per event through `reduce` (and through a mutable Map, see `mapChurn`)
+ * at each size, sizes alternating round by round after a warm-up. Best, not median: on a shared
+ * machine noise only ever adds time.
+ */
+export function measureReduce({ sizes, rounds, cycles }: ReduceChurnParams): ReduceChurnResult {
   const built = new Map(sizes.map((n) => [n, build(n)]));
-  for (const n of sizes) churn(built.get(n)!, 10_000);
+  for (const n of sizes) {
+    churn(built.get(n)!, 10_000);
+    mapChurn(built.get(n)!, 10_000);
+  }
   const best: Record<number, number> = Object.fromEntries(sizes.map((n) => [n, Infinity]));
+  const bestMap: Record<number, number> = Object.fromEntries(sizes.map((n) => [n, Infinity]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < sizes.length; i++) {
       const n = sizes[(i + round) % sizes.length]!;
       best[n] = Math.min(best[n]!, churn(built.get(n)!, cycles));
+      bestMap[n] = Math.min(bestMap[n]!, mapChurn(built.get(n)!, cycles));
     }
   }
-  return best;
+  return { reduce: best, map: bestMap };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,4 +1,6 @@
-export { type Effect, type EffectDeps, stageKey, MAX_TIMER_DELAY } from './Effect.js';
+export { type Effect, type EffectDeps, type StageWork, stageKey, MAX_TIMER_DELAY } from './Effect.js';
+export { watchClosed } from './watchClosed.js';
+export { watchEmitterClose } from './emitterClosed.js';
 export { addressEffect, addressStage } from './addressEffect.js';
 export { dialEffect, dialStage } from './dialEffect.js';
 export { retryEffect, retryStage } from './retryEffect.js';
