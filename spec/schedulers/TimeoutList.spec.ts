@@ -15,6 +15,12 @@ function item(name: string, log: string[], clock: SchedulerLike, onExpire?: () =
   };
 }
 
+/** A virtual clock, a list of timeouts `delay` long on it, and the log its items write to. */
+function setup(delay: number): { vts: VirtualTimeScheduler; list: TimeoutList; log: string[] } {
+  const vts = new VirtualTimeScheduler();
+  return { vts, list: new TimeoutList(vts, delay), log: [] };
+}
+
 /** Runs `f` at virtual time `at` (relative to now) on `vts`. */
 function at(vts: VirtualTimeScheduler, time: number, f: () => void): void {
   vts.schedule(f, time);
@@ -22,9 +28,7 @@ function at(vts: VirtualTimeScheduler, time: number, f: () => void): void {
 
 describe('TimeoutList', () => {
   it('expires an item exactly `delay` after it was added', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     at(vts, 7, () => list.add(a));
     vts.flush();
@@ -34,9 +38,7 @@ describe('TimeoutList', () => {
   });
 
   it('expires items added at different times in order, each at its own deadline', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     list.add(item('a', log, vts));
     at(vts, 3, () => list.add(item('b', log, vts)));
     at(vts, 4, () => list.add(item('c', log, vts)));
@@ -47,9 +49,7 @@ describe('TimeoutList', () => {
   });
 
   it('one scheduled action serves every waiting item', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     list.add(item('a', log, vts));
     list.add(item('b', log, vts));
     list.add(item('c', log, vts));
@@ -57,9 +57,7 @@ describe('TimeoutList', () => {
   });
 
   it('an item removed before its deadline never expires', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     const b = item('b', log, vts);
     list.add(a);
@@ -71,9 +69,7 @@ describe('TimeoutList', () => {
   });
 
   it('after the head is removed early, the next item expires at its own later deadline, not early and not late', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     list.add(a);
     at(vts, 4, () => list.add(item('b', log, vts)));
@@ -84,9 +80,7 @@ describe('TimeoutList', () => {
   });
 
   it('removing an item from the middle or the tail keeps the others in order', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const items = ['a', 'b', 'c', 'd', 'e'].map((n) => item(n, log, vts));
     items.forEach((it, i) => at(vts, i, () => list.add(it)));
     at(vts, 5, () => {
@@ -99,9 +93,7 @@ describe('TimeoutList', () => {
   });
 
   it('cancels its scheduled action once the list is empty', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     const b = item('b', log, vts);
     list.add(a);
@@ -129,9 +121,7 @@ describe('TimeoutList', () => {
   });
 
   it('re-arms after the list was emptied and then used again', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     list.add(a);
     at(vts, 3, () => list.remove(a));
@@ -141,9 +131,7 @@ describe('TimeoutList', () => {
   });
 
   it('ignores add() of an item already listed', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     list.add(a);
     at(vts, 5, () => {
@@ -169,9 +157,7 @@ describe('TimeoutList', () => {
   });
 
   it('gives an item added by expire() its full delay', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const b = item('b', log, vts);
     list.add(item('a', log, vts, () => list.add(b)));
     vts.flush();
@@ -179,9 +165,7 @@ describe('TimeoutList', () => {
   });
 
   it('an item that re-adds itself from expire() expires again one delay later each time', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     let rounds = 0;
     const a: Expirable = item('a', log, vts, () => {
       if (++rounds < 3) list.add(a);
@@ -192,9 +176,7 @@ describe('TimeoutList', () => {
   });
 
   it('expire() may remove another item that was due in the same firing', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const b = item('b', log, vts);
     const c = item('c', log, vts);
     list.add(item('a', log, vts, () => list.remove(b)));
@@ -206,9 +188,7 @@ describe('TimeoutList', () => {
   });
 
   it('counts the items waiting', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     const b = item('b', log, vts);
     const c = item('c', log, vts);
@@ -228,9 +208,7 @@ describe('TimeoutList', () => {
   });
 
   it('remove() of an item not in the list does nothing', () => {
-    const vts = new VirtualTimeScheduler();
-    const list = new TimeoutList(vts, 10);
-    const log: string[] = [];
+    const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     const b = item('b', log, vts);
     const never = item('never', log, vts);
