@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { Backoff, BackoffPolicy } from '../../lib/backoff/Backoff.js';
 
 /** The first `count` steps starting at `first`, checking that `attempt` counts 1, 2, 3… on the way. */
@@ -68,4 +69,28 @@ export function expectPureBackoff(policy: BackoffPolicy, seed = 3): void {
   expect(b.next().next()).to.deep.equal(b.next().next());
   expect(b.duration).to.equal(before);
   expect(Object.isFrozen(b)).to.equal(true);
+}
+
+/** Asserts that a step holds no chain of its predecessors: 10,000 `next()`s later, as many objects are reachable as from the first. */
+export function expectNoChain(first: Backoff): void {
+  expect(reachableObjects(nth(first, 10_000))).to.equal(reachableObjects(first));
+}
+
+/**
+ * Asserts that a jittered policy made without a seed draws it from `Math.random()` once, in the
+ * factory (`first()` and `next()` never call it), and then behaves exactly like the policy made
+ * with that seed (`random × 2³²`).
+ */
+export function expectSeedDrawnOnce(make: (seed?: number) => BackoffPolicy, random: number): void {
+  const stub = sinon.stub(Math, 'random').returns(random);
+  try {
+    const policy = make();
+    expect(stub.callCount).to.equal(1);
+    const got = durations(policy.first(), 10).concat(durations(policy.first(4), 10));
+    expect(stub.callCount, 'first()/next() must not call Math.random').to.equal(1);
+    const seeded = make(random * 2 ** 32);
+    expect(got).to.deep.equal(durations(seeded.first(), 10).concat(durations(seeded.first(4), 10)));
+  } finally {
+    stub.restore();
+  }
 }
