@@ -1,4 +1,4 @@
-import { NEVER, Observable, type ObservableInput, type Unsubscribable } from 'rxjs';
+import { Observable, type ObservableInput, type Unsubscribable } from 'rxjs';
 
 interface EmitterLike {
   on: (...args: unknown[]) => unknown;
@@ -67,8 +67,7 @@ class EmitterCloseWatch implements Unsubscribable {
  * manager calls directly when this default is in use.
  */
 export function defaultConnClosed(conn: unknown): ObservableInput<unknown> {
-  const c = conn as EmitterLike | null;
-  if (typeof c?.on !== 'function' || (typeof c.off !== 'function' && typeof c.removeListener !== 'function')) return NEVER;
+  // For a non-emitter watchEmitterClose watches nothing, and this never emits (like NEVER).
   return new Observable<void>((subscriber) =>
     watchEmitterClose(conn, () => {
       subscriber.next();

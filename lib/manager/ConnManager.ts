@@ -74,7 +74,6 @@ export class ConnManager<A, C> {
   readonly #routes = new Map<ConnEventType, Subject<ConnEvent<A, C>>[]>();
   readonly #stateSubject: BehaviorSubject<ConnManagerState<A, C>>;
   readonly #view: ConnReqView;
-  readonly #loop: Subscription;
   #state: ConnManagerState<A, C>;
   #effects: Subscription | undefined;
   #phase: 'idle' | 'running' | 'stopped' = 'idle';
@@ -95,7 +94,8 @@ export class ConnManager<A, C> {
     this.accepted$ = this.events$.pipe(filter((e): e is ConnEventOf<'accepted', A, C> => e.type === 'accepted'));
     this.connected$ = this.events$.pipe(filter((e): e is ConnEventOf<'connected', A, C> => e.type === 'connected'));
     this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
-    this.#loop = this.#input
+    // Never unsubscribed: results that arrive after stop still go through it (their conns get closed).
+    this.#input
       .pipe(
         trampoline(),
         map((action) => {

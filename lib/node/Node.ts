@@ -6,7 +6,6 @@ import { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import { BanList } from '../ban/BanList.js';
 import type { BanEvent } from '../ban/BanEvent.js';
-import { normalizeHost } from '../ban/normalizeHost.js';
 import { ConnManager } from '../manager/ConnManager.js';
 import type { ConnEventOf } from '../model/events.js';
 import { SocketAddress } from '../net/SocketAddress.js';

@@ -38,7 +38,6 @@ class DialCall<A, C> implements Unsubscribable {
   #settled = false;
   #abandoned = false;
   readonly #controller: AbortController | undefined;
-  readonly #input: ObservableInput<C> | undefined;
   #source: Subscription | undefined;
 
   constructor(
@@ -57,7 +56,6 @@ class DialCall<A, C> implements Unsubscribable {
       observer.dialFailed(error);
       return;
     }
-    this.#input = input;
     if (isPromiseLike(input)) {
       // `.then` directly rather than `from()`: no Observable and subscriber per dial. A handler
       // must not throw into the derived promise (an unhandled rejection ends the process).
