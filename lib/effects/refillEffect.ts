@@ -1,11 +1,9 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
+import { schedulePending } from '../schedulers/schedulePending.js';
 import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
-
-/** Marks the next-turn action while it is being scheduled. */
-const ARMING = new Subscription();
 
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
@@ -42,21 +40,21 @@ export function refillEffect<A, C>(
         if (delay <= 0) {
           nextTurn += count;
           if (nextTurnAction !== undefined) return;
-          // A scheduler may run the action inside schedule() (queueScheduler does): then it has
-          // already run and cleared the slot, and the finished action must not be kept.
-          nextTurnAction = ARMING;
-          const action = deps.scheduler.schedule(runNextTurn, 0);
-          if (nextTurnAction === ARMING) nextTurnAction = action;
+          // Undefined when the scheduler ran the batch at once (then nothing is pending).
+          const action = schedulePending(deps.scheduler, runNextTurn, 0);
+          if (action !== undefined) nextTurnAction = action;
           return;
         }
-        let fired = false;
-        let timer: Subscription | undefined;
-        timer = deps.scheduler.schedule(() => {
-          fired = true;
-          if (timer !== undefined) delayed.delete(timer);
-          make(count);
-        }, Math.min(delay, MAX_TIMER_DELAY));
-        if (!fired) delayed.add(timer);
+        let timer: Subscription | undefined = undefined;
+        timer = schedulePending(
+          deps.scheduler,
+          () => {
+            if (timer !== undefined) delayed.delete(timer);
+            make(count);
+          },
+          Math.min(delay, MAX_TIMER_DELAY),
+        );
+        if (timer !== undefined) delayed.add(timer);
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),

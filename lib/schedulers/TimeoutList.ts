@@ -1,7 +1,5 @@
-import { Subscription, type SchedulerLike } from 'rxjs';
-
-/** Marks a timer being scheduled (see `TimeoutList#arm`). */
-const ARMING = new Subscription();
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { schedulePending } from './schedulePending.js';
 
 /**
  * Something a {@link TimeoutList} can time out. The object is its own list node (the three
@@ -95,12 +93,9 @@ export class TimeoutList {
   #arm(now: number): void {
     const head = this.#head;
     if (head === undefined) return;
-    // A scheduler may run a due action inside schedule() (queueScheduler does for 0 ms): then
-    // #fire has already run and cleared (or re-armed) the timer, and the returned, finished
-    // action must not be kept as the live one.
-    this.#timer = ARMING;
-    const timer = this.scheduler.schedule(() => this.#fire(), Math.max(0, head.timeoutDeadline - now));
-    if (this.#timer === ARMING) this.#timer = timer;
+    // Undefined when the scheduler ran #fire at once: it has done its own bookkeeping then.
+    const timer = schedulePending(this.scheduler, () => this.#fire(), Math.max(0, head.timeoutDeadline - now));
+    if (timer !== undefined) this.#timer = timer;
   }
 
   #fire(): void {
