@@ -8,7 +8,10 @@
  * ```
  */
 export interface BanEntry {
-  /** The banned host, normalized (see `normalizeHost`): IP without port. */
+  /**
+   * The banned host, normalized (see `normalizeHost`): IP without port — or, for a subnet ban
+   * (`BanList.banSubnet`), the subnet's canonical CIDR text, e.g. `'10.0.0.0/8'`.
+   */
   readonly host: string;
   /** First millisecond at which the ban no longer applies (exclusive end). */
   readonly until: number;

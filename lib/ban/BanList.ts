@@ -40,6 +40,8 @@ export interface BanListOptions {
  *   host (and clears its score). Scores that decay to 0 are forgotten, so memory tracks only hosts
  *   that misbehaved recently or persistently.
  * - Whitelisted hosts are never banned and never scored.
+ * - Subnets (`banSubnet('10.0.0.0/8')`, IPv4 or IPv6) are banned like hosts — same expiry, same
+ *   events and file, keyed by their CIDR text — and ban every non-whitelisted host inside them.
  *
  * @example
  * ```ts
@@ -61,7 +63,10 @@ export class BanList {
   readonly #threshold: number;
   readonly #whitelist: readonly Cidr[];
   readonly #file: string | undefined;
+  /** Every ban by key: a normalized host (`'10.0.0.1'`) or a subnet's CIDR text (`'10.0.0.0/8'`). */
   readonly #bans = new Map<string, BanEntry>();
+  /** The banned subnets (keys of `#bans` with a `/`), parsed, for matching hosts against them. */
+  readonly #subnets = new Map<string, Cidr>();
   readonly #scores = new Map<string, DynamicBanScore>();
   #pruneAt = MIN_PRUNE_SIZE;
   #saving: Promise<void> = Promise.resolve();
@@ -115,6 +120,78 @@ export class BanList {
   }
 
   /**
+   * Bans every host of `subnet` (CIDR text, IPv4 or IPv6, or a bare address) for `duration` ms
+   * (default `banDuration`), replacing a ban this exact subnet already has. A full-length prefix
+   * (`/32`, `/128`) is a host ban, the same as {@link ban}. Hosts of the subnet that are whitelisted
+   * stay unbanned. Returns the entry (its `host` is the canonical CIDR text, e.g. `'10.0.0.0/8'`),
+   * or `undefined` if the subnet is a single whitelisted host. Throws `InvalidCidrError` for bad
+   * text, `RangeError` for a bad duration.
+   *
+   * @example
+   * ```ts
+   * bans.banSubnet('2001:db8::/32', 'spam', 7 * 24 * 60 * 60 * 1000);
+   * bans.isBanned('2001:db8::77'); // true
+   * ```
+   */
+  banSubnet(subnet: string, reason = '', duration: number = this.#banDuration): BanEntry | undefined {
+    checkDuration('duration', duration);
+    const cidr = parseCidr(subnet);
+    if (isSingleHost(cidr)) return this.ban(cidr.network, reason, duration);
+    this.#subnets.set(cidr.text, cidr);
+    return this.#impose(cidr.text, reason, duration, undefined);
+  }
+
+  /**
+   * Lifts the ban on exactly `subnet` (not on a wider or narrower one). Returns `true` if an active
+   * ban was lifted (emitting `'unbanned'`), `false` otherwise. Throws `InvalidCidrError`.
+   *
+   * @example
+   * ```ts
+   * bans.unbanSubnet('10.0.0.0/8');
+   * ```
+   */
+  unbanSubnet(subnet: string): boolean {
+    const cidr = parseCidr(subnet);
+    if (isSingleHost(cidr)) return this.unban(cidr.network);
+    if (this.#active(cidr.text) === undefined) return false;
+    this.#bans.delete(cidr.text);
+    this.#subnets.delete(cidr.text);
+    this.#events.next({ type: 'unbanned', host: cidr.text });
+    return true;
+  }
+
+  /**
+   * The active ban of exactly `subnet` (a host ban for a full-length prefix), if any — unlike
+   * {@link get}, which finds whatever ban covers a host. Throws `InvalidCidrError`.
+   *
+   * @example
+   * ```ts
+   * if (bans.getSubnet('10.0.0.0/8')) throw new Error('already banned');
+   * ```
+   */
+  getSubnet(subnet: string): BanEntry | undefined {
+    const cidr = parseCidr(subnet);
+    return this.#active(isSingleHost(cidr) ? cidr.network : cidr.text);
+  }
+
+  /**
+   * Lifts every active ban, hosts and subnets (Core's `clearbanned`), emitting `'unbanned'` for each.
+   * Misbehaviour scores are kept. Returns how many bans were lifted.
+   *
+   * @example
+   * ```ts
+   * bans.clear(); // 3
+   * ```
+   */
+  clear(): number {
+    const lifted = this.entries();
+    this.#bans.clear();
+    this.#subnets.clear();
+    for (const entry of lifted) this.#events.next({ type: 'unbanned', host: entry.host });
+    return lifted.length;
+  }
+
+  /**
    * Whether `host` is banned right now (`now < until`).
    *
    * @example
@@ -123,7 +200,7 @@ export class BanList {
    * ```
    */
   isBanned(host: string): boolean {
-    return this.#active(this.#key(host)) !== undefined;
+    return this.get(host) !== undefined;
   }
 
   /**
@@ -139,7 +216,8 @@ export class BanList {
   }
 
   /**
-   * The active ban of `host`, if any.
+   * The active ban that applies to `host`: its own, else that of a banned subnet holding it (unless
+   * the host is whitelisted), if any.
    *
    * @example
    * ```ts
@@ -147,7 +225,17 @@ export class BanList {
    * ```
    */
   get(host: string): BanEntry | undefined {
-    return this.#active(this.#key(host));
+    const bytes = hostToBytes(host);
+    const own = this.#active(formatIp(bytes));
+    if (own !== undefined || this.#subnets.size === 0 || this.#whitelisted(bytes)) return own;
+    const key = formatIp(bytes);
+    for (const [text, cidr] of [...this.#subnets]) {
+      if (cidrContains(cidr, key)) {
+        const entry = this.#active(text);
+        if (entry !== undefined) return entry;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -276,9 +364,14 @@ export class BanList {
     }
     const now = this.#now();
     for (const entry of result.value.bans) {
-      if (entry.until <= now || this.#whitelisted(hostToBytes(entry.host))) continue;
+      if (entry.until <= now) continue;
+      const subnet = entry.host.includes('/') ? parseCidr(entry.host) : undefined;
+      if (subnet === undefined && this.#whitelisted(hostToBytes(entry.host))) continue;
       const current = this.#bans.get(entry.host);
-      if (current === undefined || current.until < entry.until) this.#bans.set(entry.host, entry);
+      if (current === undefined || current.until < entry.until) {
+        this.#bans.set(entry.host, entry);
+        if (subnet !== undefined) this.#subnets.set(entry.host, subnet);
+      }
     }
     return {};
   }
@@ -330,6 +423,7 @@ export class BanList {
     if (entry === undefined) return undefined;
     if (this.#now() < entry.until) return entry;
     this.#bans.delete(key);
+    this.#subnets.delete(key);
     this.#events.next({ type: 'expired', host: key, until: entry.until });
     return undefined;
   }
@@ -349,6 +443,11 @@ export class BanList {
     );
     return entry;
   }
+}
+
+/** A prefix as long as the address: the network is one host. */
+function isSingleHost(cidr: Cidr): boolean {
+  return cidr.prefix === cidr.bytes.length * 8;
 }
 
 function checkDuration(name: string, value: number): void {

@@ -1,5 +1,6 @@
 import type { BanEntry } from './BanEntry.js';
 import { normalizeHost } from './normalizeHost.js';
+import { parseCidr } from './cidr.js';
 
 /** The version written into ban files; files of any other version are treated as corrupt. */
 export const BAN_FILE_VERSION = 1;
@@ -59,9 +60,9 @@ export function parseBanFile(raw: unknown): BanFile {
       if (typeof host !== 'string') throw new BanFileFormatError(`${at}.host`, host, 'an IP address string');
       let normalized: string;
       try {
-        normalized = normalizeHost(host);
+        normalized = normalizeBanKey(host);
       } catch {
-        throw new BanFileFormatError(`${at}.host`, host, 'an IP address string');
+        throw new BanFileFormatError(`${at}.host`, host, 'an IP address or CIDR subnet string');
       }
       if (!isTime(since)) throw new BanFileFormatError(`${at}.since`, since, 'a finite number (ms)');
       if (!isTime(until)) throw new BanFileFormatError(`${at}.until`, until, 'a finite number (ms)');
@@ -84,6 +85,16 @@ export function toBanFile(entries: Iterable<BanEntry>): BanFile {
     version: BAN_FILE_VERSION,
     bans: Array.from(entries, ({ host, since, until, reason }) => ({ host, since, until, reason })),
   };
+}
+
+/**
+ * A host's normalized spelling, or a subnet's canonical CIDR text (a full-length prefix is the bare
+ * host). Files written before subnet bans hold only hosts, so they read the same as ever.
+ */
+function normalizeBanKey(text: string): string {
+  if (!text.includes('/')) return normalizeHost(text);
+  const cidr = parseCidr(text);
+  return cidr.prefix === cidr.bytes.length * 8 ? cidr.network : cidr.text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

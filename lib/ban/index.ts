@@ -1,5 +1,6 @@
 /**
- * Misbehaviour scoring and host bans, after btcd: {@link DynamicBanScore}, {@link BanList}, and the
+ * Misbehaviour scoring and host and subnet bans, after btcd and Core: {@link DynamicBanScore}, {@link BanList},
+ * discouragement ({@link Discouragement}), per-network permissions ({@link permissionsFor}), and the
  * IP/CIDR helpers they rest on.
  * @module
  */
@@ -16,3 +17,13 @@ export { parseIp, formatIp, unmapIpv4 } from '../net/ipAddress.js';
 export { InvalidHostError, InvalidCidrError } from './errors.js';
 export { parseBanFile, toBanFile, BanFileFormatError, BAN_FILE_VERSION } from './banFile.js';
 export type { BanFile } from './banFile.js';
+export { RollingBloomFilter } from './RollingBloomFilter.js';
+export type { RollingBloomFilterOptions } from './RollingBloomFilter.js';
+export { Discouragement } from './Discouragement.js';
+export type { DiscouragementOptions } from './Discouragement.js';
+export { selectDiscouragedToEvict } from './selectDiscouragedToEvict.js';
+export type { DiscouragedCandidate } from './selectDiscouragedToEvict.js';
+export { parsePermissions, permissionsFor, InvalidPermissionError, NO_PERMISSIONS, PERMISSION_FLAGS } from './permissions.js';
+export type { PermissionFlag, PermissionRule, PermissionTable } from './permissions.js';
+export { mayAutoBan } from './mayAutoBan.js';
+export type { AutoBanSubject } from './mayAutoBan.js';
