@@ -27,3 +27,4 @@ export { parsePermissions, permissionsFor, InvalidPermissionError, NO_PERMISSION
 export type { PermissionFlag, PermissionRule, PermissionTable } from './permissions.js';
 export { mayAutoBan } from './mayAutoBan.js';
 export type { AutoBanSubject } from './mayAutoBan.js';
+export { hostOfAddress } from './hostOfAddress.js';

@@ -1,6 +1,7 @@
 import { cidrContains, parseCidr, type Cidr } from './cidr.js';
 import { hostToBytes } from './normalizeHost.js';
 import { formatIp } from '../net/ipAddress.js';
+import { hostOfAddress } from './hostOfAddress.js';
 
 /**
  * What a peer from a trusted network may do, after Bitcoin Core's `-whitelist` permission flags:
@@ -99,19 +100,10 @@ export function parsePermissions(rules: readonly string[]): PermissionTable {
  * ```
  */
 export function permissionsFor(table: PermissionTable, address: string): readonly PermissionFlag[] {
-  const host = formatIp(hostToBytes(stripPort(address)));
+  const host = formatIp(hostToBytes(hostOfAddress(address)));
   const granted = new Set<PermissionFlag>();
   for (const rule of table.rules) {
     if (cidrContains(rule.network, host)) rule.flags.forEach((f) => granted.add(f));
   }
   return PERMISSION_FLAGS.filter((f) => granted.has(f));
-}
-
-/** `1.2.3.4:8333` → `1.2.3.4`, `[::1]:8333` → `::1`; anything else unchanged. */
-function stripPort(address: string): string {
-  if (typeof address !== 'string') return address;
-  const v6 = /^\[([^\]]+)\]:\d+$/.exec(address);
-  if (v6) return v6[1]!;
-  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address);
-  return v4 ? v4[1]! : address;
 }

@@ -1,5 +1,6 @@
 import { cidrContains, parseCidr } from '../ban/cidr.js';
 import type { BanEntry } from '../ban/BanEntry.js';
+import { hostOfAddress } from '../ban/hostOfAddress.js';
 import { VERSION } from '../version.js';
 import { readParams, type ParamSpec } from './readParams.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
@@ -34,16 +35,8 @@ function networkOf(host: string): 'ipv4' | 'ipv6' {
   return host.includes(':') ? 'ipv6' : 'ipv4';
 }
 
-/** `host` of `host:port` / `[v6]:port`. */
-function hostOf(addr: string): string {
-  const v6 = /^\[([^\]]+)\]:\d+$/.exec(addr);
-  if (v6) return v6[1]!;
-  const colon = addr.lastIndexOf(':');
-  return colon > 0 && addr.indexOf(':') === colon ? addr.slice(0, colon) : addr;
-}
-
 function peerInfo(p: RpcPeer, now: number): Record<string, unknown> {
-  const host = hostOf(p.addr);
+  const host = hostOfAddress(p.addr);
   return {
     id: p.id,
     addr: p.addr,
@@ -217,7 +210,7 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
         }
         // Core drops the peers the new ban covers.
         const disconnect = node.disconnect?.bind(node);
-        if (disconnect) for (const p of node.peers()) if (cidrContains(subnet, hostOf(p.addr))) disconnect(p.id);
+        if (disconnect) for (const p of node.peers()) if (cidrContains(subnet, hostOfAddress(p.addr))) disconnect(p.id);
         return null;
       },
     },
