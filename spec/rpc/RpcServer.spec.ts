@@ -29,6 +29,17 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
 
+  /** A raw TCP client of the server, connected; `closed` resolves with all it received once the server hangs up. */
+  async function rawClient(port: number): Promise<{ socket: Socket; closed: Promise<string> }> {
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, closed };
+  }
+
   async function serve(options: Partial<RpcServerOptions> = {}) {
     const fake = fakeRpcNode([peer(1, '10.0.0.1:8333')]);
     const server = new RpcServer({ node: fake.node, auth: AUTH, ...options });
@@ -118,12 +129,7 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
 
   it('slowloris: a client trickling headers is cut off by headersTimeout', async () => {
     const { port } = await serve({ headersTimeout: 300, requestTimeout: 600, idleTimeout: 5_000 });
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    let received = '';
-    socket.on('data', (d: Buffer) => (received += d.toString()));
-    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const { socket, closed } = await rawClient(port);
     socket.write('POST / HTTP/1.1\r\nHost: x\r\n');
     let trickles = 0;
     const timer = setInterval(() => {
@@ -131,10 +137,50 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
       if (++trickles > 100 || socket.destroyed) return clearInterval(timer);
       socket.write(`X-${trickles}: y\r\n`);
     }, 100);
-    await closed;
+    const received = await closed;
     clearInterval(timer);
     expect(received).to.match(/^HTTP\/1\.1 408/);
     expect(trickles).to.be.below(100);
+  });
+
+  it('slow body: a client trickling its body is cut off by requestTimeout, and no method runs', async () => {
+    const { port, calls } = await serve({ headersTimeout: 200, requestTimeout: 400, idleTimeout: 5_000 });
+    const { socket, closed } = await rawClient(port);
+    const body = JSON.stringify({ method: 'addnode', params: ['10.0.0.9:1', 'add'], id: 1 });
+    socket.write(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(CREDS).toString('base64')}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    let sent = 0;
+    const timer = setInterval(() => {
+      // One byte per 50 ms, never the whole body (it would take seconds): bounded by its length.
+      if (socket.destroyed || sent >= body.length - 1) return clearInterval(timer);
+      socket.write(body[sent++]!);
+    }, 50);
+    const received = await closed;
+    clearInterval(timer);
+    expect(received).to.match(/^HTTP\/1\.1 408/);
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('connections over maxConnections are dropped at once; the ones within are served', async () => {
+    const { port } = await serve({ maxConnections: 4 });
+    const opened = Array.from({ length: 8 }, () => connect(port, '127.0.0.1'));
+    sockets.push(...opened);
+    const closed = new Set<Socket>();
+    await new Promise<void>((resolve) => {
+      for (const socket of opened) socket.on('close', () => closed.add(socket).size === 4 && resolve());
+    });
+    const admitted = opened.filter((socket) => !closed.has(socket));
+    expect(admitted).to.have.length(4);
+    // Each admitted one still gets an answer (401: no credentials) on its own connection.
+    const answers = await Promise.all(
+      admitted.map(
+        (socket) =>
+          new Promise<string>((resolve) => {
+            socket.once('data', (d: Buffer) => resolve(d.toString().split('\r\n')[0]!));
+            socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+          }),
+      ),
+    );
+    expect(answers).to.deep.equal(Array(4).fill('HTTP/1.1 401 Unauthorized'));
   });
 
   it('an idle connection that sends nothing is closed by idleTimeout', async () => {
