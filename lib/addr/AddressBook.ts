@@ -17,7 +17,8 @@ import {
   type AddressBookJson,
 } from './addressBookJson.js';
 import { InvalidBookKeyError, MissingBookFileError } from './errors.js';
-import { MAX_FUTURE_MS, isBad } from './isBad.js';
+import { clampTimestamp } from './clampTimestamp.js';
+import { isBad } from './isBad.js';
 import { OccupiedPositions } from './OccupiedPositions.js';
 import {
   BUCKET_SIZE,
@@ -345,10 +346,12 @@ export class AddressBook {
   /**
    * Records addresses that `source` told us about.
    *
-   * Unroutable addresses are dropped. A known address only gains the new
-   * service bits and a newer timestamp (never one more than 10 minutes in the
-   * future, so gossip cannot make a good entry look bad); its table and source
-   * do not change. An unknown address goes to its slot in the new table; if
+   * Unroutable addresses are dropped. Timestamps are first made plausible by
+   * {@link clampTimestamp}, as Core does: one more than 10 minutes in the
+   * future (or before 1973) becomes now − 5 days, so gossip can neither make
+   * its addresses look fresher than honest ones nor make a good entry look
+   * bad. A known address only gains the new service bits and a newer
+   * timestamp; its table and source do not change. An unknown address goes to its slot in the new table; if
    * that slot is taken, the occupant is replaced only if it {@link isBad},
    * otherwise the newcomer is dropped.
    *
@@ -364,13 +367,15 @@ export class AddressBook {
     const now = this.now();
     const sourceGroup = this.group(source);
     let added = 0;
-    for (const { addr, services = 0n, timestamp = now } of addrs) {
+    for (const announcement of addrs) {
+      const { addr, services = 0n } = announcement;
       if (!isRoutable(addr)) continue;
+      const timestamp = clampTimestamp(announcement.timestamp ?? now, now);
       const id = addr.toString();
       const known = this.entries.get(id);
       if (known) {
         known.services |= services;
-        if (timestamp > known.timestamp && timestamp <= now + MAX_FUTURE_MS) known.timestamp = timestamp;
+        if (timestamp > known.timestamp) known.timestamp = timestamp;
         continue;
       }
       const entry: Entry = {
