@@ -56,6 +56,7 @@ export { AddrRateLimiter, type AddrRateLimiterOptions } from './AddrRateLimiter.
 // The defaults of `peerAddresses`' options, defined once with the limit itself (the token-bucket math is in '../policy/index.js').
 export { DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../policy/addrRelayLimiter.js';
 export { shouldAskForAddresses, DEFAULT_GETADDR_THRESHOLD } from './shouldAskForAddresses.js';
+export { addrV2Announcements, type AddrV2Split } from './addrV2Announcements.js';
 export {
   addrAnswer, getaddrVerdict, MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE,
   type AddrAnswerOptions, type GetaddrConnection, type GetaddrVerdict,
