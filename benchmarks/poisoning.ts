@@ -29,6 +29,8 @@ import { selectOutboundAddress } from '../lib/addr/selectOutboundAddress.js';
 import { SocketAddress } from '../lib/net/SocketAddress.js';
 import { netGroup, netGroupWith } from '../lib/net/netGroup.js';
 import { addrSourceLimiter, type AddrSourceLimiter } from '../lib/policy/addrSourceLimiter.js';
+// The soak's mulberry32, so that both benchmarks draw the same reproducible sequences.
+import { prng as seeded } from './soak/messages.js';
 
 const KEY = new Uint8Array(32).fill(7);
 const NOW = 1_700_000_000_000;
@@ -41,18 +43,6 @@ const PER_MESSAGE = 1_000;
 const OUTBOUND = 8;
 /** Restarts simulated: each draws {@link OUTBOUND} peers afresh. */
 const ROUNDS = 100;
-
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Public unicast first octets (no private, loopback, test or multicast ranges). */
 const FIRST_OCTETS = Array.from({ length: 223 }, (_, i) => i + 1).filter((a) => ![10, 100, 127, 169, 172, 192, 198, 203].includes(a));

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatIp, parseIp } from '../net/ipAddress.js';
-import { InvalidOverlayAddressError } from './errors.js';
+import { InvalidAddressError } from '../net/InvalidAddressError.js';
 
 /**
  * The overlay networks the book holds: BIP155's TorV3 (id 4), I2P (5) and CJDNS (6).
@@ -106,7 +106,7 @@ export class OverlayAddress {
   /**
    * An address from its BIP155 form, e.g. an `addrv2` entry's `network`, `addr` and `port`.
    *
-   * @throws InvalidOverlayAddressError when the length is not the network's (32, 32, 16), a CJDNS
+   * @throws InvalidAddressError when the length is not the network's (32, 32, 16), a CJDNS
    *   address is outside fc00::/8, or the port is not an integer 0–65535.
    * @example
    * ```ts
@@ -115,12 +115,12 @@ export class OverlayAddress {
    */
   static fromBytes(network: OverlayNetwork, bytes: Uint8Array, port: number): OverlayAddress {
     const length = Object.hasOwn(LENGTH, network) ? LENGTH[network] : undefined;
-    if (length === undefined) throw new InvalidOverlayAddressError(String(network), 'not an overlay network (torv3, i2p, cjdns)');
+    if (length === undefined) throw new InvalidAddressError(String(network), 'not an overlay network (torv3, i2p, cjdns)');
     if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
-      throw new InvalidOverlayAddressError(`${network} address`, `must be ${length} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
+      throw new InvalidAddressError(`${network} address`, `must be ${length} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
     }
-    if (network === 'cjdns' && bytes[0] !== 0xfc) throw new InvalidOverlayAddressError(formatIp(bytes), 'a CJDNS address is in fc00::/8');
-    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new InvalidOverlayAddressError(String(port), 'the port must be an integer 0–65535');
+    if (network === 'cjdns' && bytes[0] !== 0xfc) throw new InvalidAddressError(formatIp(bytes), 'a CJDNS address is in fc00::/8');
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new InvalidAddressError(String(port), 'the port must be an integer 0–65535');
     return new OverlayAddress(network, bytes, port);
   }
 
@@ -131,33 +131,33 @@ export class OverlayAddress {
    *
    * @param text - the address text.
    * @param network - required for CJDNS; for the others it is inferred from the name.
-   * @throws InvalidOverlayAddressError naming the text and what is wrong with it.
+   * @throws InvalidAddressError naming the text and what is wrong with it.
    * @example
    * ```ts
    * OverlayAddress.parse('[fc00::1]:8333', 'cjdns').network; // 'cjdns'
    * ```
    */
   static parse(text: string, network?: OverlayNetwork): OverlayAddress {
-    if (typeof text !== 'string') throw new InvalidOverlayAddressError(String(text), 'not a string');
+    if (typeof text !== 'string') throw new InvalidAddressError(String(text), 'not a string');
     const match = /^(?:\[([0-9a-f:]+)\]|([a-z2-7]+)\.(onion|b32\.i2p)):(\d{1,5})$/.exec(text);
-    if (match === null) throw new InvalidOverlayAddressError(text, 'expected <name>.onion:port, <name>.b32.i2p:port or [fc..]:port (lower case)');
+    if (match === null) throw new InvalidAddressError(text, 'expected <name>.onion:port, <name>.b32.i2p:port or [fc..]:port (lower case)');
     const [, ip, name, suffix, portText] = match;
     const port = Number(portText);
     if (ip !== undefined) {
       const bytes = parseIp(ip);
-      if (network !== 'cjdns' || bytes === undefined || bytes.length !== 16) throw new InvalidOverlayAddressError(text, 'an IPv6 literal is an overlay address only as CJDNS');
+      if (network !== 'cjdns' || bytes === undefined || bytes.length !== 16) throw new InvalidAddressError(text, 'an IPv6 literal is an overlay address only as CJDNS');
       return OverlayAddress.fromBytes('cjdns', bytes, port);
     }
     const decoded = unbase32(name ?? '');
     if (suffix === 'b32.i2p') {
-      if (decoded === undefined || (name ?? '').length !== 52) throw new InvalidOverlayAddressError(text, 'an I2P name is 52 base32 characters');
+      if (decoded === undefined || (name ?? '').length !== 52) throw new InvalidAddressError(text, 'an I2P name is 52 base32 characters');
       return OverlayAddress.fromBytes('i2p', decoded, port);
     }
-    if (decoded === undefined || decoded.length !== 35) throw new InvalidOverlayAddressError(text, 'a Tor v3 name is 56 base32 characters');
+    if (decoded === undefined || decoded.length !== 35) throw new InvalidAddressError(text, 'a Tor v3 name is 56 base32 characters');
     const pubkey = decoded.subarray(0, 32);
     const checksum = torChecksum(pubkey);
     if (decoded[34] !== TORV3_VERSION || decoded[32] !== checksum[0] || decoded[33] !== checksum[1]) {
-      throw new InvalidOverlayAddressError(text, 'bad Tor v3 checksum or version');
+      throw new InvalidAddressError(text, 'bad Tor v3 checksum or version');
     }
     return OverlayAddress.fromBytes('torv3', pubkey, port);
   }

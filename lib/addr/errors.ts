@@ -99,27 +99,3 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
 }
-
-/**
- * Thrown by `OverlayAddress.fromBytes` and `OverlayAddress.parse` for an
- * address that is not a valid Tor v3, I2P or CJDNS address.
- *
- * @example
- * ```ts
- * try { OverlayAddress.parse('abc.onion:8333'); }
- * catch (e) { if (e instanceof InvalidOverlayAddressError) console.log(e.input); } // 'abc.onion:8333'
- * ```
- */
-export class InvalidOverlayAddressError extends Error {
-  override readonly name = 'InvalidOverlayAddressError';
-  /**
-   * @param input - the offending text or value.
-   * @param reason - why it was rejected.
-   */
-  constructor(
-    readonly input: string,
-    readonly reason: string,
-  ) {
-    super(`invalid overlay address ${JSON.stringify(input)}: ${reason}`);
-  }
-}

@@ -31,7 +31,7 @@ export {
   type ParsedAddressBook,
   type ParsedEntry,
 } from './addressBookJson.js';
-export { AddressBookFormatError, InvalidBookKeyError, InvalidOverlayAddressError, MissingBookFileError, NoAddressError } from './errors.js';
+export { AddressBookFormatError, InvalidBookKeyError, MissingBookFileError, NoAddressError } from './errors.js';
 export { BAD_GRACE_MS, HORIZON_MS, MAX_FAILURES, MAX_FUTURE_MS, MAX_RETRIES, MIN_FAIL_MS, isBad } from './isBad.js';
 export { IMPLAUSIBLE_TIMESTAMP_AGE_MS, MIN_PLAUSIBLE_TIMESTAMP_MS, clampTimestamp } from './clampTimestamp.js';
 export { keyedHash, type HashPart } from './keyedHash.js';

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import type { AddressAnnouncement, OverlayAnnouncement } from '../addr/AddressBook.js';
-import { InvalidOverlayAddressError } from '../addr/errors.js';
 import { OverlayAddress } from '../addr/OverlayAddress.js';
 import { InvalidAddressError } from '../net/InvalidAddressError.js';
 import { SocketAddress } from '../net/SocketAddress.js';
@@ -58,7 +57,7 @@ export function addrV2Announcements(addresses: readonly AddrV2Address[]): AddrV2
         overlay.push({ addr: OverlayAddress.fromBytes(network, addr, port), ...facts });
       }
     } catch (error) {
-      if (!(error instanceof InvalidAddressError || error instanceof InvalidOverlayAddressError)) throw error;
+      if (!(error instanceof InvalidAddressError)) throw error;
       invalid += 1;
     }
   }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { PersistentMap } from '../collections/PersistentMap.js';
-import { DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from './addrRelayLimiter.js';
-import { checkCount, checkNow, checkPositive } from './checks.js';
+import { addrBucketConfig, type AddrRelayLimiterOptions, type AddrTake } from './addrRelayLimiter.js';
+import { checkCount, checkNow } from './checks.js';
 import { PolicyArgumentError } from './errors.js';
 import { takeTokens, tokensAt, type TokenBucket, type TokenBucketConfig } from './tokenBucket.js';
 
@@ -36,18 +36,16 @@ export const DEFAULT_INITIAL_ADDR_TOKENS = 1;
 export const DEFAULT_MAX_ADDR_SOURCE_GROUPS = 4_096;
 
 /**
- * Options of {@link addrSourceLimiter}.
+ * Options of {@link addrSourceLimiter}: those of `addrRelayLimiter` (`perSecond`,
+ * default 0.1; `burst`, default 1,000, here also what one `getaddr` we send
+ * grants) and two of its own.
  *
  * @example
  * ```ts
  * const options: AddrSourceLimiterOptions = { perSecond: 0.1, burst: 1_000, initialTokens: 1, maxGroups: 4_096 }; // the defaults
  * ```
  */
-export interface AddrSourceLimiterOptions {
-  /** Addresses per second a group's allowance grows by, a finite number > 0. @default 0.1 */
-  readonly perSecond?: number | undefined;
-  /** The most tokens a group holds, an integer ≥ 0; also what one `getaddr` we send grants. @default 1000 */
-  readonly burst?: number | undefined;
+export interface AddrSourceLimiterOptions extends AddrRelayLimiterOptions {
   /** Tokens of a group not tracked (new, or forgotten), an integer in [0, burst]. @default 1 */
   readonly initialTokens?: number | undefined;
   /** Groups tracked at once, an integer ≥ 2. @default 4096 */
@@ -55,21 +53,14 @@ export interface AddrSourceLimiterOptions {
 }
 
 /**
- * The answer of {@link AddrSourceLimiter.take}.
+ * The answer of {@link AddrSourceLimiter.take}; see `AddrTake`.
  *
  * @example
  * ```ts
- * const { accepted, dropped, next } = limiter.take(group(peer.addr), addrs.length, now);
+ * const { accepted, dropped, next }: AddrSourceTake = limiter.take(group(peer.addr), addrs.length, now);
  * ```
  */
-export interface AddrSourceTake {
-  /** Addresses to process, from the front of the message. */
-  readonly accepted: number;
-  /** Addresses to ignore (`count − accepted`). */
-  readonly dropped: number;
-  /** The limiter after this call. */
-  readonly next: AddrSourceLimiter;
-}
+export type AddrSourceTake = AddrTake<AddrSourceLimiter>;
 
 interface Config extends TokenBucketConfig {
   readonly initialTokens: number;
@@ -139,10 +130,7 @@ export class AddrSourceLimiter {
    * ```
    */
   static create(options: AddrSourceLimiterOptions = {}): AddrSourceLimiter {
-    const ratePerSecond = options.perSecond ?? DEFAULT_ADDR_RATE_PER_SECOND;
-    checkPositive('options.perSecond', ratePerSecond);
-    const capacity = options.burst ?? DEFAULT_ADDR_BURST;
-    checkCount('options.burst', capacity, 0);
+    const { capacity, ratePerSecond } = addrBucketConfig(options);
     const initialTokens = options.initialTokens ?? Math.min(DEFAULT_INITIAL_ADDR_TOKENS, capacity);
     checkCount('options.initialTokens', initialTokens, 0);
     if (initialTokens > capacity) throw new PolicyArgumentError('options.initialTokens', initialTokens, `an integer ≤ burst (${capacity})`);

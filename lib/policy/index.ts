@@ -45,5 +45,5 @@ export {
 export type { AddrSourceLimiterOptions, AddrSourceTake } from './addrSourceLimiter.js';
 export { bucketFullAt, fullBucket, takeTokens, tokensAt } from './tokenBucket.js';
 export type { TokenBucket, TokenBucketConfig } from './tokenBucket.js';
-export type { AddrRelayLimiterOptions, AddrRelayTake, PeerKey } from './addrRelayLimiter.js';
+export type { AddrRelayLimiterOptions, AddrRelayTake, AddrTake, PeerKey } from './addrRelayLimiter.js';
 export { PolicyArgumentError, InvalidEvictionCandidateError, InboundCountsError } from './errors.js';

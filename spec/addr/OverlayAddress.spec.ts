@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { InvalidOverlayAddressError } from '../../lib/addr/errors.js';
+import { InvalidAddressError } from '../../lib/net/InvalidAddressError.js';
 import { OverlayAddress, overlayGroup } from '../../lib/addr/OverlayAddress.js';
 
 // Real onion services' names (the Tor Project's and DuckDuckGo's): their checksums are Tor's, not ours.
@@ -26,7 +26,7 @@ describe('OverlayAddress', () => {
     it('refuses a name with a wrong checksum or version, the wrong length, or upper case', () => {
       const flipped = `${TORPROJECT.slice(0, 10)}${TORPROJECT[10] === 'a' ? 'b' : 'a'}${TORPROJECT.slice(11)}`;
       for (const bad of [flipped, TORPROJECT.replace('wid.onion', 'wia.onion'), 'abc.onion', TORPROJECT.toUpperCase()]) {
-        expect(() => OverlayAddress.parse(`${bad}:8333`)).to.throw(InvalidOverlayAddressError, bad.slice(0, 10));
+        expect(() => OverlayAddress.parse(`${bad}:8333`)).to.throw(InvalidAddressError, bad.slice(0, 10));
       }
     });
   });
@@ -40,13 +40,13 @@ describe('OverlayAddress', () => {
     });
 
     it('refuses an I2P name whose spare bits are not zero (two spellings of one hash)', () => {
-      expect(() => OverlayAddress.parse(`${I2P_PROJECT.replace('dq.b32', 'dr.b32')}:0`)).to.throw(InvalidOverlayAddressError);
+      expect(() => OverlayAddress.parse(`${I2P_PROJECT.replace('dq.b32', 'dr.b32')}:0`)).to.throw(InvalidAddressError);
     });
 
     it('reads CJDNS only when asked for (it looks like IPv6), and only inside fc00::/8', () => {
       expect(OverlayAddress.parse('[fc00::1]:8333', 'cjdns')).to.include({ network: 'cjdns', host: 'fc00::1', port: 8333 });
-      expect(() => OverlayAddress.parse('[fc00::1]:8333')).to.throw(InvalidOverlayAddressError);
-      expect(() => OverlayAddress.parse('[fd00::1]:8333', 'cjdns')).to.throw(InvalidOverlayAddressError, 'fc00::/8');
+      expect(() => OverlayAddress.parse('[fc00::1]:8333')).to.throw(InvalidAddressError);
+      expect(() => OverlayAddress.parse('[fd00::1]:8333', 'cjdns')).to.throw(InvalidAddressError, 'fc00::/8');
     });
   });
 
@@ -66,9 +66,9 @@ describe('OverlayAddress', () => {
   });
 
   it('refuses bytes of the wrong length or a bad port, naming the problem', () => {
-    expect(() => OverlayAddress.fromBytes('torv3', new Uint8Array(31), 1)).to.throw(InvalidOverlayAddressError, 'must be 32 bytes');
-    expect(() => OverlayAddress.fromBytes('i2p', new Uint8Array(32), 65536)).to.throw(InvalidOverlayAddressError, '65536');
-    expect(() => OverlayAddress.fromBytes('torv2' as never, new Uint8Array(10), 1)).to.throw(InvalidOverlayAddressError, 'torv2');
+    expect(() => OverlayAddress.fromBytes('torv3', new Uint8Array(31), 1)).to.throw(InvalidAddressError, 'must be 32 bytes');
+    expect(() => OverlayAddress.fromBytes('i2p', new Uint8Array(32), 65536)).to.throw(InvalidAddressError, '65536');
+    expect(() => OverlayAddress.fromBytes('torv2' as never, new Uint8Array(10), 1)).to.throw(InvalidAddressError, 'torv2');
   });
 
   it('keys each network apart from the others and from IP (18-byte) keys', () => {
