@@ -27,11 +27,41 @@ export interface AddrV2Split {
 }
 
 /**
- * Converts `addrv2` entries for the book: IPv4 and IPv6 entries become
- * socket addresses, TorV3, I2P and CJDNS ones {@link OverlayAddress}es;
- * timestamps go from seconds to milliseconds (the book clamps implausible
- * ones). Order is kept within each list, so a rate limit that keeps "the
- * first n" of a message can be applied before or after.
+ * One `addrv2` entry converted for the book: `{ ip }` for an IPv4 or IPv6
+ * entry, `{ overlay }` for TorV3, I2P and CJDNS; `undefined` when it is not
+ * an address at all (a bad length, port or network). The timestamp goes from
+ * seconds to milliseconds (the book clamps implausible ones).
+ *
+ * @param entry - one entry of a decoded `addrv2`.
+ * @returns the announcement, tagged by kind, or `undefined`.
+ * @example
+ * ```ts
+ * addrV2Announcement({ timestamp: 1, services: 1n, network: 'ipv4', addr: Uint8Array.of(1, 2, 3, 4), port: 8333 });
+ * // { ip: { addr: 1.2.3.4:8333, services: 1n, timestamp: 1000 } }
+ * ```
+ */
+export function addrV2Announcement(
+  entry: AddrV2Address,
+): { readonly ip: AddressAnnouncement } | { readonly overlay: OverlayAnnouncement } | undefined {
+  const { network, addr, port, services, timestamp } = entry;
+  const facts = { services, timestamp: timestamp * 1000 };
+  try {
+    if (network === 'ipv4' || network === 'ipv6') {
+      if (!(addr instanceof Uint8Array) || addr.length !== (network === 'ipv4' ? 4 : 16)) return undefined;
+      const bytes16 = network === 'ipv4' ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...addr) : addr;
+      return { ip: { addr: SocketAddress.fromBytes16(bytes16, port), ...facts } };
+    }
+    return { overlay: { addr: OverlayAddress.fromBytes(network, addr, port), ...facts } };
+  } catch (error) {
+    if (error instanceof InvalidAddressError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Converts `addrv2` entries for the book with {@link addrV2Announcement}:
+ * IPv4 and IPv6 entries become socket addresses, TorV3, I2P and CJDNS ones
+ * {@link OverlayAddress}es. Order is kept within each list.
  *
  * @param addresses - the `addresses` of a decoded `addrv2`.
  * @returns see {@link AddrV2Split}.
@@ -46,20 +76,11 @@ export function addrV2Announcements(addresses: readonly AddrV2Address[]): AddrV2
   const ip: AddressAnnouncement[] = [];
   const overlay: OverlayAnnouncement[] = [];
   let invalid = 0;
-  for (const { network, addr, port, services, timestamp } of addresses) {
-    const facts = { services, timestamp: timestamp * 1000 };
-    try {
-      if (network === 'ipv4' || network === 'ipv6') {
-        const bytes16 = network === 'ipv4' ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...addr) : addr;
-        if (addr.length !== (network === 'ipv4' ? 4 : 16)) throw new InvalidAddressError(`${network} of ${addr.length} bytes`, 'wrong length');
-        ip.push({ addr: SocketAddress.fromBytes16(bytes16, port), ...facts });
-      } else {
-        overlay.push({ addr: OverlayAddress.fromBytes(network, addr, port), ...facts });
-      }
-    } catch (error) {
-      if (!(error instanceof InvalidAddressError)) throw error;
-      invalid += 1;
-    }
+  for (const entry of addresses) {
+    const converted = addrV2Announcement(entry);
+    if (converted === undefined) invalid += 1;
+    else if ('ip' in converted) ip.push(converted.ip);
+    else overlay.push(converted.overlay);
   }
   return { ip, overlay, invalid };
 }
