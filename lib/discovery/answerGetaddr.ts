@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
-import type { AddrInfo } from '../addr/AddrInfo.js';
+import type { AddrInfo, BookAddress } from '../addr/AddrInfo.js';
 import { isBad } from '../addr/isBad.js';
+import { OverlayAddress } from '../addr/OverlayAddress.js';
+import type { AddrMessage, AddrV2Address, Addrv2Message, TimestampedNetAddress } from '../protocol/bitcoin/messages.js';
 import { InvalidDiscoveryOptionError } from './errors.js';
 
 /** At most this share of the book goes into one answer, in percent: 23, Core's `MAX_PCT_ADDR_TO_SEND`. */
@@ -103,10 +105,10 @@ export interface AddrAnswerOptions {
  * @throws InvalidDiscoveryOptionError naming `maxPercent` or `maxAddresses` when out of range.
  * @example
  * ```ts
- * addrAnswer(book.all(), { now, random }).length; // ≤ min(1000, 23 % of book.size)
+ * addrAnswer([...book.all(), ...book.overlayEntries()], { now, random }).length; // ≤ min(1000, 23 % of them)
  * ```
  */
-export function addrAnswer(entries: readonly AddrInfo[], options: AddrAnswerOptions): AddrInfo[] {
+export function addrAnswer<A extends BookAddress = BookAddress>(entries: readonly AddrInfo<A>[], options: AddrAnswerOptions): AddrInfo<A>[] {
   const { now, random, maxPercent = MAX_GETADDR_ANSWER_PERCENT, maxAddresses = MAX_GETADDR_ANSWER_SIZE } = options;
   if (typeof maxPercent !== 'number' || !(maxPercent >= 0 && maxPercent <= 100)) {
     throw new InvalidDiscoveryOptionError('maxPercent', maxPercent, 'a number in [0, 100]');
@@ -116,14 +118,57 @@ export function addrAnswer(entries: readonly AddrInfo[], options: AddrAnswerOpti
   }
   const count = Math.min(maxAddresses, Math.floor((maxPercent * entries.length) / 100));
   const pool = entries.slice();
-  const chosen: AddrInfo[] = [];
+  const chosen: AddrInfo<A>[] = [];
   for (let i = 0; i < count; i += 1) {
     // Clamped: a `random` returning 1 (out of contract) must not read past the pool.
     const j = Math.min(pool.length - 1, i + Math.floor(random() * (pool.length - i)));
-    const picked = pool[j] as AddrInfo;
-    pool[j] = pool[i] as AddrInfo;
+    const picked = pool[j] as AddrInfo<A>;
+    pool[j] = pool[i] as AddrInfo<A>;
     pool[i] = picked;
     if (!isBad(picked, now)) chosen.push(picked);
   }
   return chosen;
+}
+
+/**
+ * Book entries as the message that carries them: an `addrv2` (BIP155) for a
+ * peer that sent `sendaddrv2`, with IP and overlay entries; otherwise an
+ * `addr`, with the IP entries only — overlay addresses do not fit its 16
+ * bytes, and BIP155 says to leave them out for such peers. Timestamps go from
+ * ms to s, never later than `now` (a peer learns nothing from our clock
+ * being ahead). At most 1,000 entries (one message), the first ones.
+ *
+ * @param entries - e.g. the result of {@link addrAnswer}.
+ * @param options - `addrv2`: whether the peer sent `sendaddrv2`; `now`: the clock, ms.
+ * @returns the message to send (possibly with no addresses: then do not send it).
+ * @example
+ * ```ts
+ * const message = addrMessageOf(addrAnswer(entries, { now, random }), { addrv2: peer.sentSendaddrv2, now });
+ * if (message.addresses.length > 0) peer.send(message);
+ * ```
+ */
+export function addrMessageOf(
+  entries: readonly AddrInfo<BookAddress>[],
+  options: { readonly addrv2: boolean; readonly now: number },
+): AddrMessage | Addrv2Message {
+  const seconds = (info: AddrInfo<BookAddress>): number => Math.max(0, Math.min(Math.floor(options.now / 1000), Math.floor(info.timestamp / 1000)));
+  const first = entries.slice(0, MAX_GETADDR_ANSWER_SIZE);
+  if (!options.addrv2) {
+    const addresses = first.flatMap((info): TimestampedNetAddress[] => {
+      const { addr } = info;
+      if (addr instanceof OverlayAddress) return [];
+      return [{ timestamp: seconds(info), services: info.services, ip: addr.toBytes16(), port: addr.port }];
+    });
+    return { command: 'addr', addresses };
+  }
+  const addresses = first.map((info): AddrV2Address => {
+    const { addr } = info;
+    const timestamp = seconds(info);
+    if (addr instanceof OverlayAddress) return { timestamp, services: info.services, network: addr.network, addr: addr.bytes, port: addr.port };
+    const bytes = addr.toBytes16();
+    return addr.family === 4
+      ? { timestamp, services: info.services, network: 'ipv4', addr: bytes.slice(12), port: addr.port }
+      : { timestamp, services: info.services, network: 'ipv6', addr: bytes, port: addr.port };
+  });
+  return { command: 'addrv2', addresses };
 }

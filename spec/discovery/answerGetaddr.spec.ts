@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { AddrInfo } from '../../lib/addr/AddrInfo.js';
+import type { BookAddress } from '../../lib/addr/AddrInfo.js';
+import { OverlayAddress } from '../../lib/addr/OverlayAddress.js';
+import { addrV2Announcements } from '../../lib/discovery/addrV2Announcements.js';
 import {
-  MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE, addrAnswer, getaddrVerdict,
+  MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE, addrAnswer, addrMessageOf, getaddrVerdict,
 } from '../../lib/discovery/answerGetaddr.js';
+import { decodePayload } from '../../lib/protocol/bitcoin/decodePayload.js';
+import { encodePayload } from '../../lib/protocol/bitcoin/encodePayload.js';
 import { InvalidDiscoveryOptionError } from '../../lib/discovery/errors.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { seeded } from '../addr/helpers.js';
@@ -82,6 +87,37 @@ describe('answerGetaddr', () => {
     it('rejects an out-of-range share or size with a typed error naming it', () => {
       expect(() => addrAnswer([], { now: NOW, random: Math.random, maxPercent: 101 })).to.throw(InvalidDiscoveryOptionError, 'maxPercent');
       expect(() => addrAnswer([], { now: NOW, random: Math.random, maxAddresses: -1 })).to.throw(InvalidDiscoveryOptionError, 'maxAddresses');
+    });
+  });
+
+  describe('addrMessageOf', () => {
+    const ONION = OverlayAddress.parse('2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion:8333');
+    const mixed: AddrInfo<BookAddress>[] = [
+      { ...entries(1)[0] as AddrInfo, timestamp: NOW - 3_600_500 },
+      { ...entries(1)[0] as AddrInfo, addr: ONION },
+      { ...entries(1)[0] as AddrInfo, addr: SocketAddress.parse('[2a01:4f8::1]:8333'), timestamp: NOW + 9 * 60_000 },
+    ];
+
+    it('leaves overlay entries out of an addr (v1), with timestamps in s never after now', () => {
+      const message = addrMessageOf(mixed, { addrv2: false, now: NOW });
+      expect(message.command).to.equal('addr');
+      expect(message.addresses.map((a) => a.timestamp)).to.deep.equal([Math.floor((NOW - 3_600_500) / 1000), NOW / 1000]);
+      expect(message.addresses).to.have.length(2);
+    });
+
+    it('carries every network in an addrv2, which decodes back to the same addresses', () => {
+      const message = addrMessageOf(mixed, { addrv2: true, now: NOW });
+      expect(message.command).to.equal('addrv2');
+      const decoded = decodePayload('addrv2', encodePayload(message));
+      if (decoded.command !== 'addrv2' || 'payload' in decoded) expect.fail('not an addrv2');
+      expect(decoded.addresses.map((a) => a.network)).to.deep.equal(['ipv4', 'torv3', 'ipv6']);
+      const { ip, overlay } = addrV2Announcements(decoded.addresses);
+      expect([...ip, ...overlay].map((a) => a.addr.toString()).sort()).to.deep.equal(mixed.map((info) => info.addr.toString()).sort());
+    });
+
+    it('puts at most 1,000 entries in one message', () => {
+      expect(addrMessageOf(entries(1500), { addrv2: true, now: NOW }).addresses).to.have.length(1000);
+      expect(addrMessageOf(entries(1500), { addrv2: false, now: NOW }).addresses).to.have.length(1000);
     });
   });
 });
