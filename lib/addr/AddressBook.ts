@@ -203,8 +203,12 @@ function idOf(addr: BookAddress): string {
   return addr instanceof OverlayAddress ? `${addr.network}:${addr.toString()}` : addr.toString();
 }
 
-/** The snapshot of an entry known to hold an address of type `A` (the callers check its kind). */
-function snapshot<A extends BookAddress = BookAddress>(entry: Entry): AddrInfo<A> {
+/**
+ * The snapshot of an entry; `A` narrows the address type for a caller that
+ * has checked the entry's kind. `NoInfer` keeps `A` from being guessed from
+ * the context, which would narrow unchecked.
+ */
+function snapshot<A extends BookAddress = BookAddress>(entry: Entry): AddrInfo<NoInfer<A>> {
   return {
     addr: entry.addr as A,
     services: entry.services,
@@ -548,10 +552,10 @@ export class AddressBook {
    * book.resolveCollisions((old) => probed.has(String(old.addr)));
    * ```
    */
-  resolveCollisions(isReachable: (occupant: AddrInfo) => boolean): CollisionResolution {
-    const promoted: AddrInfo[] = [];
-    const evicted: AddrInfo[] = [];
-    const kept: AddrInfo[] = [];
+  resolveCollisions(isReachable: (occupant: AddrInfo<BookAddress>) => boolean): CollisionResolution {
+    const promoted: AddrInfo<BookAddress>[] = [];
+    const evicted: AddrInfo<BookAddress>[] = [];
+    const kept: AddrInfo<BookAddress>[] = [];
     const ids = [...this.collisions];
     this.collisions.clear();
     const now = this.now();
