@@ -19,10 +19,11 @@ export const NODE_NETWORK_LIMITED = 1024n;
 export const NODE_P2P_V2 = 2048n;
 
 /**
- * The services Core requires of an automatic outbound peer (`SeenLocal` aside): full chain or
- * limited chain, with witness — `NODE_NETWORK | NODE_WITNESS` or `NODE_NETWORK_LIMITED |
- * NODE_WITNESS`. A node that claims neither is never picked by Core's or bcoin's automatic
- * outbound, which is the honest choice for a node that serves no blocks.
+ * Whether Core's automatic outbound would take a peer with these services (Core's
+ * `HasAllDesirableServiceFlags`): `NODE_NETWORK | NODE_WITNESS`, or `NODE_NETWORK_LIMITED |
+ * NODE_WITNESS` (which Core accepts only once its own initial block download is done). A node that
+ * claims neither is not picked by Core's or bcoin's automatic outbound — the honest choice for a
+ * node that serves no blocks.
  *
  * @example
  * ```ts
