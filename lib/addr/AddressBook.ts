@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { isRoutable, netGroup } from '../net/netGroup.js';
 import { loadJsonFile, writeJsonFileAtomic } from '../persist/jsonFile.js';
-import type { AddrInfo } from './AddrInfo.js';
+import type { AddrInfo, BookAddress } from './AddrInfo.js';
+import { BookTable, type AddressKind } from './BookTable.js';
 import {
   ADDRESS_BOOK_JSON_VERSION,
   parseAddressBookJson,
@@ -17,8 +18,9 @@ import {
   type AddressBookJson,
 } from './addressBookJson.js';
 import { InvalidBookKeyError, MissingBookFileError } from './errors.js';
-import { MAX_FUTURE_MS, isBad } from './isBad.js';
-import { OccupiedPositions } from './OccupiedPositions.js';
+import { clampTimestamp } from './clampTimestamp.js';
+import { isBad } from './isBad.js';
+import { OverlayAddress, overlayGroup, type OverlayNetwork } from './OverlayAddress.js';
 import {
   BUCKET_SIZE,
   NEW_BUCKET_COUNT,
@@ -85,6 +87,23 @@ export interface AddressAnnouncement {
 }
 
 /**
+ * One overlay address (Tor v3, I2P, CJDNS) as announced to the book, e.g.
+ * from an `addrv2` entry.
+ *
+ * @example
+ * ```ts
+ * const a: OverlayAnnouncement = { addr: OverlayAddress.fromBytes('torv3', entry.addr, entry.port), services: entry.services };
+ * ```
+ */
+export interface OverlayAnnouncement {
+  readonly addr: OverlayAddress;
+  /** Service bits. Default `0n`. */
+  readonly services?: bigint;
+  /** When the address was last seen alive, ms. Default: the book's `now()`. */
+  readonly timestamp?: number;
+}
+
+/**
  * What {@link AddressBook.good} did:
  * `'tried'` — the address is (now or already) in the tried table;
  * `'collision'` — its tried slot is taken: it stays in the new table and, unless
@@ -111,8 +130,8 @@ export type GoodResult = 'tried' | 'collision' | 'unknown';
  * ```
  */
 export interface PendingCollision {
-  readonly newcomer: AddrInfo;
-  readonly occupant: AddrInfo;
+  readonly newcomer: AddrInfo<BookAddress>;
+  readonly occupant: AddrInfo<BookAddress>;
 }
 
 /**
@@ -128,14 +147,14 @@ export interface PendingCollision {
  * ```
  */
 export interface CollisionResolution {
-  readonly promoted: readonly AddrInfo[];
-  readonly evicted: readonly AddrInfo[];
-  readonly kept: readonly AddrInfo[];
+  readonly promoted: readonly AddrInfo<BookAddress>[];
+  readonly evicted: readonly AddrInfo<BookAddress>[];
+  readonly kept: readonly AddrInfo<BookAddress>[];
 }
 
 /**
  * The result of {@link AddressBook.load}:
- * `'loaded'` with the number of entries now in the book (entries that could
+ * `'loaded'` with the number of entries now in the book, IP and overlay (entries that could
  * not be placed are counted in `dropped`); `'missing'` when there is no file;
  * `'corrupt'` when the file could not be used (bad JSON, wrong `version`, a
  * malformed field) — it was moved aside to `movedTo` and `warning` says so.
@@ -153,7 +172,8 @@ export type AddressBookLoadResult =
 
 /** The mutable record behind an {@link AddrInfo}. */
 interface Entry {
-  readonly addr: SocketAddress;
+  readonly addr: BookAddress;
+  readonly kind: AddressKind;
   readonly id: string;
   readonly addrKey: Uint8Array;
   readonly group: string;
@@ -169,19 +189,28 @@ interface Entry {
   position: number;
 }
 
-/** One table: a slot array and the index of its occupied slots. */
-interface Slots {
-  readonly entries: (Entry | undefined)[];
-  readonly occupied: OccupiedPositions;
-}
+type Slots = BookTable<Entry>;
 
 function emptySlots(buckets: number): Slots {
-  return { entries: new Array<Entry | undefined>(buckets * BUCKET_SIZE).fill(undefined), occupied: new OccupiedPositions(buckets * BUCKET_SIZE) };
+  return new BookTable<Entry>(buckets * BUCKET_SIZE);
 }
 
-function snapshot(entry: Entry): AddrInfo {
+const IP: readonly AddressKind[] = ['ip'];
+const OVERLAY_NETWORKS: readonly OverlayNetwork[] = ['torv3', 'i2p', 'cjdns'];
+
+/** The book's key for an address: its text, prefixed by the network for overlay ones. */
+function idOf(addr: BookAddress): string {
+  return addr instanceof OverlayAddress ? `${addr.network}:${addr.toString()}` : addr.toString();
+}
+
+/**
+ * The snapshot of an entry; `A` narrows the address type for a caller that
+ * has checked the entry's kind. `NoInfer` keeps `A` from being guessed from
+ * the context, which would narrow unchecked.
+ */
+function snapshot<A extends BookAddress = BookAddress>(entry: Entry): AddrInfo<NoInfer<A>> {
   return {
-    addr: entry.addr,
+    addr: entry.addr as A,
     services: entry.services,
     timestamp: entry.timestamp,
     source: entry.source,
@@ -215,6 +244,13 @@ function snapshot(entry: Entry): AddrInfo {
  *   if the occupant {@link isBad}; otherwise the newcomer is dropped.
  * - Failed attempts are always counted (Core skips counting while it has had
  *   no success since the last attempt, to spare addresses when we are offline).
+ *
+ * Overlay addresses (Tor v3, I2P, CJDNS, from `addrv2`) share the tables
+ * with IP ones, as in Core, so they compete for the same buckets under the
+ * same bounds; they are added with {@link addOverlay}, listed by
+ * {@link overlayEntries} and drawn only by {@link selectOverlay}, for a
+ * caller that has a proxy for their network. `size`, `all()` and `select()`
+ * are about IP addresses, the ones the node dials.
  *
  * @example
  * ```ts
@@ -255,19 +291,24 @@ export class AddressBook {
     this.options = rest;
   }
 
-  /** How many addresses the book holds (new + tried). */
+  /** How many IP addresses the book holds (new + tried); overlay ones are counted by {@link overlayCount}. */
   get size(): number {
-    return this.entries.size;
+    return this.newCount + this.triedCount;
   }
 
-  /** How many addresses sit in the new table. */
+  /** How many IP addresses sit in the new table. */
   get newCount(): number {
-    return this.newTable.occupied.size;
+    return this.newTable.count(IP);
   }
 
-  /** How many addresses sit in the tried table. */
+  /** How many IP addresses sit in the tried table. */
   get triedCount(): number {
-    return this.triedTable.occupied.size;
+    return this.triedTable.count(IP);
+  }
+
+  /** How many overlay addresses (Tor v3, I2P, CJDNS) the book holds, both tables. */
+  get overlayCount(): number {
+    return this.newTable.count(OVERLAY_NETWORKS) + this.triedTable.count(OVERLAY_NETWORKS);
   }
 
   /**
@@ -278,8 +319,8 @@ export class AddressBook {
    * book.has(SocketAddress.parse('1.2.3.4:8333')); // false
    * ```
    */
-  has(addr: SocketAddress): boolean {
-    return this.entries.has(addr.toString());
+  has(addr: BookAddress): boolean {
+    return this.entries.has(idOf(addr));
   }
 
   /**
@@ -291,8 +332,11 @@ export class AddressBook {
    * book.get(addr)?.attempts; // 0
    * ```
    */
-  get(addr: SocketAddress): AddrInfo | undefined {
-    const entry = this.entries.get(addr.toString());
+  get(addr: SocketAddress): AddrInfo | undefined;
+  get(addr: OverlayAddress): AddrInfo<OverlayAddress> | undefined;
+  get(addr: BookAddress): AddrInfo<BookAddress> | undefined;
+  get(addr: BookAddress): AddrInfo<BookAddress> | undefined {
+    const entry = this.entries.get(idOf(addr));
     return entry && snapshot(entry);
   }
 
@@ -306,8 +350,8 @@ export class AddressBook {
    * book.placementOf(addr); // { table: 'new', bucket: 712, slot: 17 }
    * ```
    */
-  placementOf(addr: SocketAddress): Placement | undefined {
-    const entry = this.entries.get(addr.toString());
+  placementOf(addr: BookAddress): Placement | undefined {
+    const entry = this.entries.get(idOf(addr));
     if (!entry) return undefined;
     return {
       table: entry.tried ? 'tried' : 'new',
@@ -325,7 +369,23 @@ export class AddressBook {
    * ```
    */
   all(): AddrInfo[] {
-    return this.orderedEntries().map(snapshot);
+    return this.orderedEntries()
+      .filter((entry) => entry.kind === 'ip')
+      .map((entry) => snapshot<SocketAddress>(entry));
+  }
+
+  /**
+   * Every overlay entry (Tor v3, I2P, CJDNS), tried table first, each table in slot order.
+   *
+   * @example
+   * ```ts
+   * book.overlayEntries().filter((info) => info.addr.network === 'torv3');
+   * ```
+   */
+  overlayEntries(): AddrInfo<OverlayAddress>[] {
+    return this.orderedEntries()
+      .filter((entry) => entry.kind !== 'ip')
+      .map((entry) => snapshot<OverlayAddress>(entry));
   }
 
   /**
@@ -345,12 +405,14 @@ export class AddressBook {
   /**
    * Records addresses that `source` told us about.
    *
-   * Unroutable addresses are dropped. A known address only gains the new
-   * service bits and a newer timestamp (never one more than 10 minutes in the
-   * future, so gossip cannot make a good entry look bad); its table and source
-   * do not change. An unknown address goes to its slot in the new table; if
-   * that slot is taken, the occupant is replaced only if it {@link isBad},
-   * otherwise the newcomer is dropped.
+   * Unroutable addresses are dropped. Timestamps are first made plausible by
+   * {@link clampTimestamp}, as Core does: one more than 10 minutes in the
+   * future (or before 1973) becomes now − 5 days, so gossip can neither make
+   * its addresses look fresher than honest ones nor make a good entry look
+   * bad. A known address only gains the new service bits and a newer
+   * timestamp; its table and source do not change. An unknown address goes
+   * to its slot in the new table; if that slot is taken, the occupant is
+   * replaced only if it {@link isBad}, otherwise the newcomer is dropped.
    *
    * @param addrs - the announced addresses.
    * @param source - the peer that sent them (it need not be routable).
@@ -361,36 +423,25 @@ export class AddressBook {
    * ```
    */
   add(addrs: readonly AddressAnnouncement[], source: SocketAddress): number {
-    const now = this.now();
-    const sourceGroup = this.group(source);
-    let added = 0;
-    for (const { addr, services = 0n, timestamp = now } of addrs) {
-      if (!isRoutable(addr)) continue;
-      const id = addr.toString();
-      const known = this.entries.get(id);
-      if (known) {
-        known.services |= services;
-        if (timestamp > known.timestamp && timestamp <= now + MAX_FUTURE_MS) known.timestamp = timestamp;
-        continue;
-      }
-      const entry: Entry = {
-        addr,
-        id,
-        addrKey: addressKey(addr),
-        group: this.group(addr),
-        source,
-        sourceGroup,
-        services,
-        timestamp,
-        attempts: 0,
-        lastAttempt: undefined,
-        lastSuccess: undefined,
-        tried: false,
-        position: 0,
-      };
-      if (this.placeNew(entry, now, false)) added += 1;
-    }
-    return added;
+    return this.addAll(addrs, source);
+  }
+
+  /**
+   * Records overlay addresses (Tor v3, I2P, CJDNS) that `source` told us
+   * about, e.g. in `addrv2`, by the rules of {@link add}: they take slots in
+   * the same tables as IP addresses, grouped by {@link overlayGroup}. They are
+   * never drawn by {@link select}; see {@link selectOverlay}.
+   *
+   * @param addrs - the announced addresses.
+   * @param source - the peer that sent them.
+   * @returns how many addresses were new to the book and kept.
+   * @example
+   * ```ts
+   * book.addOverlay([{ addr: OverlayAddress.fromBytes('torv3', entry.addr, entry.port) }], peerAddress); // 1
+   * ```
+   */
+  addOverlay(addrs: readonly OverlayAnnouncement[], source: SocketAddress): number {
+    return this.addAll(addrs.filter(({ addr }) => addr instanceof OverlayAddress), source);
   }
 
   /**
@@ -403,8 +454,8 @@ export class AddressBook {
    * book.attempt(info.addr);
    * ```
    */
-  attempt(addr: SocketAddress): boolean {
-    const entry = this.entries.get(addr.toString());
+  attempt(addr: BookAddress): boolean {
+    const entry = this.entries.get(idOf(addr));
     if (!entry) return false;
     entry.lastAttempt = this.now();
     entry.attempts += 1;
@@ -422,8 +473,8 @@ export class AddressBook {
    * book.connected(peer.addr);
    * ```
    */
-  connected(addr: SocketAddress): boolean {
-    const entry = this.entries.get(addr.toString());
+  connected(addr: BookAddress): boolean {
+    const entry = this.entries.get(idOf(addr));
     if (!entry) return false;
     this.refreshTimestamp(entry, this.now());
     return true;
@@ -445,8 +496,8 @@ export class AddressBook {
    * if (book.good(peer.addr) === 'collision') scheduleFeelers(book.pendingCollisions());
    * ```
    */
-  good(addr: SocketAddress): GoodResult {
-    const entry = this.entries.get(addr.toString());
+  good(addr: BookAddress): GoodResult {
+    const entry = this.entries.get(idOf(addr));
     if (!entry) return 'unknown';
     const now = this.now();
     entry.lastSuccess = now;
@@ -455,7 +506,7 @@ export class AddressBook {
     this.refreshTimestamp(entry, now);
     if (entry.tried) return 'tried';
     const position = this.triedPosition(entry);
-    if (this.triedTable.entries[position] !== undefined) {
+    if (this.triedTable.at(position) !== undefined) {
       if (this.collisions.size < MAX_PENDING_COLLISIONS) this.collisions.add(entry.id);
       return 'collision';
     }
@@ -479,7 +530,7 @@ export class AddressBook {
     for (const id of this.collisions) {
       const entry = this.entries.get(id);
       if (!entry || entry.tried) continue;
-      const occupant = this.triedTable.entries[this.triedPosition(entry)];
+      const occupant = this.triedTable.at(this.triedPosition(entry));
       if (occupant) pending.push({ newcomer: snapshot(entry), occupant: snapshot(occupant) });
     }
     return pending;
@@ -501,10 +552,10 @@ export class AddressBook {
    * book.resolveCollisions((old) => probed.has(String(old.addr)));
    * ```
    */
-  resolveCollisions(isReachable: (occupant: AddrInfo) => boolean): CollisionResolution {
-    const promoted: AddrInfo[] = [];
-    const evicted: AddrInfo[] = [];
-    const kept: AddrInfo[] = [];
+  resolveCollisions(isReachable: (occupant: AddrInfo<BookAddress>) => boolean): CollisionResolution {
+    const promoted: AddrInfo<BookAddress>[] = [];
+    const evicted: AddrInfo<BookAddress>[] = [];
+    const kept: AddrInfo<BookAddress>[] = [];
     const ids = [...this.collisions];
     this.collisions.clear();
     const now = this.now();
@@ -512,14 +563,14 @@ export class AddressBook {
       const entry = this.entries.get(id);
       if (!entry || entry.tried) continue;
       const position = this.triedPosition(entry);
-      const occupant = this.triedTable.entries[position];
+      const occupant = this.triedTable.at(position);
       if (occupant === undefined) {
         this.moveToTried(entry, position);
         promoted.push(snapshot(entry));
       } else if (isReachable(snapshot(occupant))) {
         kept.push(snapshot(occupant));
       } else {
-        this.removeFrom(this.triedTable, occupant);
+        this.triedTable.vacate(occupant);
         occupant.tried = false;
         this.moveToTried(entry, position);
         this.placeNew(occupant, now, true);
@@ -548,19 +599,28 @@ export class AddressBook {
    * ```
    */
   select(options: { readonly newOnly?: boolean } = {}): AddrInfo | undefined {
-    const { newOnly = false } = options;
-    const triedSize = this.triedTable.occupied.size;
-    const newSize = this.newTable.occupied.size;
-    const useTried = !newOnly && triedSize > 0 && (newSize === 0 || this.random() < 0.5);
-    const table = useTried ? this.triedTable : this.newTable;
-    if (table.occupied.size === 0) return undefined;
-    const now = this.now();
-    let factor = 1;
-    for (let draw = 1; ; draw += 1) {
-      const entry = table.entries[table.occupied.pick(this.random) as number] as Entry;
-      if (draw >= MAX_SELECT_DRAWS || this.random() < factor * selectionChance(entry, now)) return snapshot(entry);
-      factor *= CHANCE_GROWTH;
-    }
+    const entry = this.draw(IP, options.newOnly ?? false);
+    return entry && snapshot<SocketAddress>(entry);
+  }
+
+  /**
+   * Draws an overlay address of one of `networks`, by the rules of
+   * {@link select} applied to the overlay entries of those networks only:
+   * for a caller with a proxy for them (Tor for `'torv3'`, an I2P SAM bridge
+   * for `'i2p'`, a CJDNS interface for `'cjdns'`).
+   *
+   * @param networks - the networks the caller can reach.
+   * @param options - `newOnly` (default `false`): draw from the new table only.
+   * @returns a snapshot of the chosen entry, or `undefined` if there is none of those networks.
+   * @example
+   * ```ts
+   * const onion = torProxy ? book.selectOverlay(['torv3']) : undefined;
+   * ```
+   */
+  selectOverlay(networks: readonly OverlayNetwork[], options: { readonly newOnly?: boolean } = {}): AddrInfo<OverlayAddress> | undefined {
+    const kinds = OVERLAY_NETWORKS.filter((network) => networks.includes(network));
+    const entry = kinds.length === 0 ? undefined : this.draw(kinds, options.newOnly ?? false);
+    return entry && snapshot<OverlayAddress>(entry);
   }
 
   /**
@@ -579,6 +639,7 @@ export class AddressBook {
       key: Buffer.from(this.key).toString('hex'),
       entries: this.orderedEntries().map(
         (entry): AddressBookEntryJson => ({
+          ...(entry.addr instanceof OverlayAddress ? { network: entry.addr.network } : {}),
           addr: entry.addr.toString(),
           source: entry.source.toString(),
           services: entry.services.toString(),
@@ -647,7 +708,7 @@ export class AddressBook {
     const result = await loadJsonFile(file, (raw) => AddressBook.restore(raw, this.options), { now: this.now });
     if (result.status === 'loaded') {
       this.adopt(result.value.book);
-      return { status: 'loaded', count: this.size, dropped: result.value.dropped };
+      return { status: 'loaded', count: this.size + this.overlayCount, dropped: result.value.dropped };
     }
     this.reset();
     if (result.status === 'missing') return { status: 'missing' };
@@ -667,30 +728,15 @@ export class AddressBook {
     // Tried entries first: they are the valuable ones and must win any contest for a slot.
     const ordered = [...parsed.entries.filter((e) => e.tried), ...parsed.entries.filter((e) => !e.tried)];
     for (const stored of ordered) {
-      const id = stored.addr.toString();
-      if (!isRoutable(stored.addr) || book.entries.has(id)) {
+      const entry = book.newEntry(stored.addr, stored.source, stored);
+      if (entry === undefined || book.entries.has(entry.id)) {
         dropped += 1;
         continue;
       }
-      const entry: Entry = {
-        addr: stored.addr,
-        id,
-        addrKey: addressKey(stored.addr),
-        group: book.group(stored.addr),
-        source: stored.source,
-        sourceGroup: book.group(stored.source),
-        services: stored.services,
-        timestamp: stored.timestamp,
-        attempts: stored.attempts,
-        lastAttempt: stored.lastAttempt,
-        lastSuccess: stored.lastSuccess,
-        tried: false,
-        position: 0,
-      };
       if (stored.tried) {
         const position = book.triedPosition(entry);
-        if (book.triedTable.entries[position] === undefined) {
-          book.entries.set(id, entry);
+        if (book.triedTable.at(position) === undefined) {
+          book.entries.set(entry.id, entry);
           book.moveToTried(entry, position, false);
           continue;
         }
@@ -717,8 +763,75 @@ export class AddressBook {
   }
 
   private orderedEntries(): Entry[] {
-    const pick = (table: Slots): Entry[] => table.occupied.sorted().map((p) => table.entries[p] as Entry);
-    return [...pick(this.triedTable), ...pick(this.newTable)];
+    return [...this.triedTable.sorted(), ...this.newTable.sorted()];
+  }
+
+  /**
+   * A fresh entry for `addr` told by `source` with the given facts, placed
+   * nowhere yet; `undefined` for an IP address that is not routable.
+   */
+  private newEntry(
+    addr: BookAddress,
+    source: SocketAddress,
+    facts: Pick<Entry, 'services' | 'timestamp' | 'attempts' | 'lastAttempt' | 'lastSuccess'>,
+    sourceGroup: string = this.group(source),
+  ): Entry | undefined {
+    const overlay = addr instanceof OverlayAddress;
+    if (!overlay && !isRoutable(addr)) return undefined;
+    return {
+      addr,
+      kind: overlay ? addr.network : 'ip',
+      id: idOf(addr),
+      addrKey: overlay ? addr.keyBytes() : addressKey(addr),
+      group: overlay ? overlayGroup(addr) : this.group(addr),
+      source,
+      sourceGroup,
+      ...facts,
+      tried: false,
+      position: 0,
+    };
+  }
+
+  /** The body of {@link add} and {@link addOverlay}, for addresses already filtered. */
+  private addAll(addrs: readonly { readonly addr: BookAddress; readonly services?: bigint; readonly timestamp?: number }[], source: SocketAddress): number {
+    const now = this.now();
+    const sourceGroup = this.group(source);
+    let added = 0;
+    for (const announcement of addrs) {
+      const services = announcement.services ?? 0n;
+      const timestamp = clampTimestamp(announcement.timestamp ?? now, now);
+      const known = this.entries.get(idOf(announcement.addr));
+      if (known) {
+        known.services |= services;
+        if (timestamp > known.timestamp) known.timestamp = timestamp;
+        continue;
+      }
+      const facts = { services, timestamp, attempts: 0, lastAttempt: undefined, lastSuccess: undefined };
+      const entry = this.newEntry(announcement.addr, source, facts, sourceGroup);
+      if (entry !== undefined && this.placeNew(entry, now, false)) added += 1;
+    }
+    return added;
+  }
+
+  /**
+   * The core of {@link select}: the tried or the new table (equal odds when
+   * both hold entries of `kinds`), then entries of `kinds` drawn uniformly
+   * and accepted with their {@link selectionChance}, the odds growing 20 %
+   * per rejection.
+   */
+  private draw(kinds: readonly AddressKind[], newOnly: boolean): Entry | undefined {
+    const triedSize = this.triedTable.count(kinds);
+    const newSize = this.newTable.count(kinds);
+    const useTried = !newOnly && triedSize > 0 && (newSize === 0 || this.random() < 0.5);
+    const table = useTried ? this.triedTable : this.newTable;
+    if (table.count(kinds) === 0) return undefined;
+    const now = this.now();
+    let factor = 1;
+    for (let draw = 1; ; draw += 1) {
+      const entry = table.pick(kinds, this.random) as Entry;
+      if (draw >= MAX_SELECT_DRAWS || this.random() < factor * selectionChance(entry, now)) return entry;
+      factor *= CHANCE_GROWTH;
+    }
   }
 
   private triedPosition(entry: Entry): number {
@@ -740,38 +853,29 @@ export class AddressBook {
    */
   private placeNew(entry: Entry, now: number, force: boolean): boolean {
     const position = this.newPosition(entry);
-    const occupant = this.newTable.entries[position];
+    const occupant = this.newTable.at(position);
     if (occupant !== undefined) {
       if (!force && !isBad(occupant, now)) {
         this.entries.delete(entry.id);
         this.collisions.delete(entry.id);
         return false;
       }
-      this.removeFrom(this.newTable, occupant);
+      this.newTable.vacate(occupant);
       this.entries.delete(occupant.id);
       this.collisions.delete(occupant.id);
     }
     entry.tried = false;
-    entry.position = position;
-    this.newTable.entries[position] = entry;
-    this.newTable.occupied.add(position);
+    this.newTable.place(entry, position);
     this.entries.set(entry.id, entry);
     return true;
   }
 
   /** Moves `entry` into the (free) tried slot `position`, out of the new table if `fromNew`. */
   private moveToTried(entry: Entry, position: number, fromNew = true): void {
-    if (fromNew) this.removeFrom(this.newTable, entry);
+    if (fromNew) this.newTable.vacate(entry);
     this.collisions.delete(entry.id);
     entry.tried = true;
-    entry.position = position;
-    this.triedTable.entries[position] = entry;
-    this.triedTable.occupied.add(position);
-  }
-
-  private removeFrom(table: Slots, entry: Entry): void {
-    table.entries[entry.position] = undefined;
-    table.occupied.delete(entry.position);
+    this.triedTable.place(entry, position);
   }
 
   private refreshTimestamp(entry: Entry, now: number): void {

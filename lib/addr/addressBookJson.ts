@@ -4,14 +4,18 @@
  * @packageDocumentation
  */
 import { SocketAddress } from '../net/SocketAddress.js';
+import type { BookAddress } from './AddrInfo.js';
 import { AddressBookFormatError } from './errors.js';
+import { OverlayAddress, type OverlayNetwork } from './OverlayAddress.js';
 
 /** The current format version written by `AddressBook.toJSON()`. Any other version is refused. */
 export const ADDRESS_BOOK_JSON_VERSION = 1;
 
 /**
- * One serialized entry. Addresses are in `SocketAddress.toString()` form,
- * services a decimal string (JSON has no bigint), times in ms or `null`.
+ * One serialized entry. Addresses are in `SocketAddress.toString()` form —
+ * or, with `network` set, in `OverlayAddress.toString()` form — services a
+ * decimal string (JSON has no bigint), times in ms or `null`. A file without
+ * overlay entries is exactly what the book wrote before it held them.
  *
  * @example
  * ```ts
@@ -20,6 +24,8 @@ export const ADDRESS_BOOK_JSON_VERSION = 1;
  * ```
  */
 export interface AddressBookEntryJson {
+  /** Set for an overlay address (Tor v3, I2P, CJDNS); absent for an IP one. */
+  readonly network?: OverlayNetwork;
   readonly addr: string;
   readonly source: string;
   readonly services: string;
@@ -59,7 +65,7 @@ export interface AddressBookJson {
  * ```
  */
 export interface ParsedEntry {
-  readonly addr: SocketAddress;
+  readonly addr: BookAddress;
   readonly source: SocketAddress;
   readonly services: bigint;
   readonly timestamp: number;
@@ -125,7 +131,7 @@ function parseEntry(raw: unknown, path: string): ParsedEntry {
     throw new AddressBookFormatError(`${path}.attempts`, attempts, 'a non-negative integer');
   }
   return {
-    addr: asAddress(record['addr'], `${path}.addr`),
+    addr: record['network'] === undefined ? asAddress(record['addr'], `${path}.addr`) : asOverlay(record, path),
     source: asAddress(record['source'], `${path}.source`),
     services: BigInt(services),
     timestamp: asTime(record['timestamp'], `${path}.timestamp`),
@@ -150,6 +156,23 @@ function asAddress(raw: unknown, path: string): SocketAddress {
   } catch {
     throw new AddressBookFormatError(path, raw, 'a valid host:port address');
   }
+}
+
+function asOverlay(record: Record<string, unknown>, path: string): OverlayAddress {
+  const network = record['network'];
+  if (network !== 'torv3' && network !== 'i2p' && network !== 'cjdns') {
+    throw new AddressBookFormatError(`${path}.network`, network, "'torv3', 'i2p' or 'cjdns'");
+  }
+  const raw = record['addr'];
+  if (typeof raw !== 'string') throw new AddressBookFormatError(`${path}.addr`, raw, 'an address string');
+  let addr: OverlayAddress;
+  try {
+    addr = OverlayAddress.parse(raw, network);
+  } catch {
+    throw new AddressBookFormatError(`${path}.addr`, raw, `a valid ${network} address`);
+  }
+  if (addr.network !== network) throw new AddressBookFormatError(`${path}.addr`, raw, `a ${network} address`);
+  return addr;
 }
 
 function asTime(raw: unknown, path: string): number {

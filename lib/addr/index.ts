@@ -8,13 +8,15 @@
  * ```
  * @packageDocumentation
  */
-export type { AddrInfo } from './AddrInfo.js';
+export type { AddrInfo, BookAddress } from './AddrInfo.js';
+export { OverlayAddress, overlayGroup, type OverlayNetwork } from './OverlayAddress.js';
 export {
   AddressBook,
   BOOK_KEY_LENGTH,
   MAX_PENDING_COLLISIONS,
   TIMESTAMP_UPDATE_INTERVAL_MS,
   type AddressAnnouncement,
+  type OverlayAnnouncement,
   type AddressBookLoadResult,
   type AddressBookOptions,
   type CollisionResolution,
@@ -31,6 +33,7 @@ export {
 } from './addressBookJson.js';
 export { AddressBookFormatError, InvalidBookKeyError, MissingBookFileError, NoAddressError } from './errors.js';
 export { BAD_GRACE_MS, HORIZON_MS, MAX_FAILURES, MAX_FUTURE_MS, MAX_RETRIES, MIN_FAIL_MS, isBad } from './isBad.js';
+export { IMPLAUSIBLE_TIMESTAMP_AGE_MS, MIN_PLAUSIBLE_TIMESTAMP_MS, clampTimestamp } from './clampTimestamp.js';
 export { keyedHash, type HashPart } from './keyedHash.js';
 export {
   BUCKET_SIZE,

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { AddressAnnouncement as BookAddress } from '../addr/AddressBook.js';
+import type { AddressAnnouncement as BookAddress, OverlayAnnouncement } from '../addr/AddressBook.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 
 /**
@@ -56,6 +56,11 @@ export type AnnouncementOrigin = 'static' | 'dns' | 'manual' | 'peer';
 export interface AddressAnnouncement {
   /** The announced addresses, possibly empty (a peer message whose every address was rate-limited). */
   readonly addrs: readonly AnnouncedAddress[];
+  /**
+   * For an `addrv2` from a peer: its overlay addresses (Tor v3, I2P, CJDNS),
+   * for `AddressBook.addOverlay`. Absent otherwise.
+   */
+  readonly overlay?: readonly OverlayAnnouncement[];
   /** Who told us; see above. */
   readonly source: SocketAddress;
   /** Which kind of source this came from. */

@@ -10,7 +10,9 @@
  *   token bucket (1,000 at once, then one per 10 s);
  * - {@link manualPeers} — the operator's `addnode` / `connect` lists as
  *   permanent requests (these go to the connection manager, not the book);
- * - {@link shouldAskForAddresses} — btcd's rule for sending `getaddr`.
+ * - {@link shouldAskForAddresses} — btcd's rule for sending `getaddr`;
+ * - {@link getaddrVerdict} and {@link addrAnswer} — Core's rules for
+ *   answering one: once per inbound connection, a random ≤ 23 % (≤ 1,000).
  *
  * @example
  * ```ts
@@ -54,6 +56,11 @@ export { AddrRateLimiter, type AddrRateLimiterOptions } from './AddrRateLimiter.
 // The defaults of `peerAddresses`' options, defined once with the limit itself (the token-bucket math is in '../policy/index.js').
 export { DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../policy/addrRelayLimiter.js';
 export { shouldAskForAddresses, DEFAULT_GETADDR_THRESHOLD } from './shouldAskForAddresses.js';
+export { addrV2Announcements, type AddrV2Split } from './addrV2Announcements.js';
+export {
+  addrAnswer, addrMessageOf, getaddrVerdict, MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE,
+  type AddrAnswerOptions, type GetaddrConnection, type GetaddrVerdict,
+} from './answerGetaddr.js';
 export { dialableAddress } from './dialableAddress.js';
 export {
   DnsLookupTimeoutError,

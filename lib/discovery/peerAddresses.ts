@@ -6,7 +6,10 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { InvalidAddressError } from '../net/InvalidAddressError.js';
 import { SocketAddress } from '../net/SocketAddress.js';
+import type { OverlayAnnouncement } from '../addr/AddressBook.js';
+import type { AddrV2Address } from '../protocol/bitcoin/messages.js';
 import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncement.js';
+import { addrV2Announcement } from './addrV2Announcements.js';
 import { AddrRateLimiter } from './AddrRateLimiter.js';
 import { InvalidDiscoveryOptionError } from './errors.js';
 
@@ -54,15 +57,17 @@ export interface PeerAddressesOptions {
 }
 
 /**
- * Turns peers' `addr` messages into address announcements, under Bitcoin
- * Core's per-peer rate limit: a token bucket of `maxBurst` (1,000) addresses
- * refilled at `ratePerSecond` (0.1/s, one address per 10 s). Addresses beyond
- * a peer's tokens are dropped.
+ * Turns peers' `addr` and `addrv2` messages into address announcements,
+ * under Bitcoin Core's per-peer rate limit: a token bucket of `maxBurst`
+ * (1,000) addresses refilled at `ratePerSecond` (0.1/s, one address per
+ * 10 s). Addresses beyond a peer's tokens are dropped.
  *
- * For each `addr` message with at least one well-formed entry, it emits one
- * announcement: `source` the peer, `origin: 'peer'`, `addrs` the admitted
- * entries (in message order; timestamps converted from s to ms), and
- * `dropped` how many were refused by the limit. A fully rate-limited message
+ * For each `addr` or `addrv2` message with at least one well-formed entry, it
+ * emits one announcement: `source` the peer, `origin: 'peer'`, `addrs` the
+ * admitted IP entries (in message order; timestamps converted from s to ms),
+ * for an `addrv2` also `overlay`, its admitted Tor v3, I2P and CJDNS entries
+ * (the limit counts entries of every network alike, keeping the message's
+ * first ones), and `dropped` how many were refused by the limit. A fully rate-limited message
  * still emits (with empty `addrs`) so that the drops can be seen; for totals,
  * pass a `limiter` and read its `dropped`, or sum `dropped` with `scan`.
  * Entries that are malformed (IP not 16 bytes, bad port, timestamp not a
@@ -116,13 +121,18 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
 
     const source = messages$.subscribe({
       next: ({ peer, message }) => {
-        if (message.command !== 'addr') return;
-        const entries = addrEntries(message);
+        if (message.command !== 'addr' && message.command !== 'addrv2') return;
+        const entries = message.command === 'addr' ? addrEntries(message).map((ip) => ({ ip })) : addrV2Entries(message);
         if (entries.length === 0) return;
         const key = peer.toString();
         const granted = limiter.admit(key, entries.length, scheduler.now());
         armRelease(key);
-        subscriber.next({ addrs: entries.slice(0, granted), source: peer, origin: 'peer', dropped: entries.length - granted });
+        // The limit keeps the first `granted` entries of the message, whatever their network.
+        const kept = entries.slice(0, granted);
+        const addrs = kept.flatMap((e) => ('ip' in e ? [e.ip] : []));
+        const overlay = kept.flatMap((e) => ('overlay' in e ? [e.overlay] : []));
+        const dropped = entries.length - granted;
+        subscriber.next(message.command === 'addr' ? { addrs, source: peer, origin: 'peer', dropped } : { addrs, overlay, source: peer, origin: 'peer', dropped });
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
@@ -158,4 +168,18 @@ function addrEntries(message: PeerMessage['message']): AnnouncedAddress[] {
     out.push({ addr, timestamp: timestamp * 1000, ...(typeof services === 'bigint' && { services }) });
   }
   return out;
+}
+
+/** The well-formed entries of an `addrv2` message, converted for the book, in message order. */
+function addrV2Entries(message: PeerMessage['message']): ({ readonly ip: AnnouncedAddress } | { readonly overlay: OverlayAnnouncement })[] {
+  const { addresses } = message;
+  if (!Array.isArray(addresses)) return [];
+  return (addresses as unknown[]).flatMap((entry) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { network, addr, port, services, timestamp } = entry as Record<string, unknown>;
+    if (typeof network !== 'string' || !(addr instanceof Uint8Array) || typeof port !== 'number') return [];
+    if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || typeof services !== 'bigint') return [];
+    const converted = addrV2Announcement({ network, addr, port, services, timestamp } as AddrV2Address);
+    return converted === undefined ? [] : [converted];
+  });
 }

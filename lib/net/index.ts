@@ -13,6 +13,7 @@
  */
 export { SocketAddress } from './SocketAddress.js';
 export { InvalidAddressError } from './InvalidAddressError.js';
-export { addressClass, netGroup, isRoutable } from './netGroup.js';
-export type { AddressClass } from './netGroup.js';
+export { addressClass, netGroup, netGroupWith, isRoutable } from './netGroup.js';
+export type { AddressClass, LoopbackGrouping, NetGroupOptions } from './netGroup.js';
+export { InvalidNetGroupOptionError } from './InvalidNetGroupOptionError.js';
 export { parseIp, formatIp, unmapIpv4 } from './ipAddress.js';

@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import { InvalidNetGroupOptionError } from './InvalidNetGroupOptionError.js';
 import type { SocketAddress } from './SocketAddress.js';
 
 /**
@@ -132,6 +133,67 @@ export function netGroup(addr: SocketAddress): string {
       return `ipv6:${hex(0)}${hex(1)}:${hex(2)}${hex(3)}`;
     }
   }
+}
+
+/**
+ * How {@link netGroupWith} groups loopback addresses:
+ * - `'host-port'`: each host *and port* is its own group, as {@link netGroup}
+ *   does — right for a test network of many nodes on one machine, where each
+ *   node is told apart only by its port;
+ * - `'slash16'`: like a public IPv4 /16 — `127.a.*.*` is the group
+ *   `'loopback:127.a'` (and `::1` is `'loopback:::1'`), ignoring the port. One
+ *   host reconnecting from fresh source ports stays one group, so tests of the
+ *   per-group defences (address-book buckets, addr-relay allowance) on 127.x
+ *   behave as they would on the Internet: peers in distinct groups are bound
+ *   to distinct `127.a` prefixes.
+ *
+ * @example
+ * ```ts
+ * const grouping: LoopbackGrouping = 'slash16';
+ * ```
+ */
+export type LoopbackGrouping = 'host-port' | 'slash16';
+
+/**
+ * Options of {@link netGroupWith}.
+ *
+ * @example
+ * ```ts
+ * const options: NetGroupOptions = { loopback: 'slash16' };
+ * ```
+ */
+export interface NetGroupOptions {
+  /** How loopback addresses are grouped; see {@link LoopbackGrouping}. @default 'host-port' */
+  readonly loopback?: LoopbackGrouping;
+}
+
+/**
+ * A network-group function like {@link netGroup} with another grouping of
+ * loopback addresses; every other address is grouped exactly as `netGroup`
+ * groups it. Pass the result wherever a `group` function is taken (the
+ * address book, `selectOutboundAddress`, the addr-relay limiter's keys).
+ *
+ * @param options - see {@link NetGroupOptions}.
+ * @returns the group function.
+ * @throws InvalidNetGroupOptionError when `options.loopback` is neither grouping.
+ * @example
+ * ```ts
+ * const group = netGroupWith({ loopback: 'slash16' });
+ * group(SocketAddress.parse('127.0.0.1:50001')); // 'loopback:127.0'
+ * group(SocketAddress.parse('127.0.9.9:50002')); // 'loopback:127.0'
+ * group(SocketAddress.parse('127.1.0.1:50003')); // 'loopback:127.1'
+ * ```
+ */
+export function netGroupWith(options: NetGroupOptions = {}): (addr: SocketAddress) => string {
+  const loopback = options.loopback ?? 'host-port';
+  if (loopback !== 'host-port' && loopback !== 'slash16') throw new InvalidNetGroupOptionError(loopback);
+  if (loopback === 'host-port') return netGroup;
+  return (addr) => {
+    if (addressClass(addr) !== 'loopback') return netGroup(addr);
+    if (addr.family === 6) return 'loopback:::1';
+    const bytes = addr.toBytes16();
+    return `loopback:${bytes[12]}.${bytes[13]}`;
+  };
 }
 
 /**

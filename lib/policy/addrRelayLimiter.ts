@@ -6,6 +6,7 @@
  */
 import { checkCount, checkNow, checkPositive } from './checks.js';
 import { TokenBucketTable } from './TokenBucketTable.js';
+import type { TokenBucketConfig } from './tokenBucket.js';
 
 /**
  * Addresses a peer may send at once before being limited: 1,000, Core's
@@ -60,23 +61,34 @@ export interface AddrRelayLimiterOptions {
 }
 
 /**
- * The answer of {@link AddrRelayLimiter.take}: how many of the addresses to
- * process (the first `accepted` of the message) and how many to ignore, and
- * the limiter to keep for the next call.
+ * The answer of an addr limiter's `take` ({@link AddrRelayLimiter.take},
+ * `AddrSourceLimiter.take`): how many of the addresses to process (the first
+ * `accepted` of the message) and how many to ignore, and the limiter `L` to
+ * keep for the next call.
  *
  * @example
  * ```ts
  * const { accepted, dropped, next } = limiter.take(peerId, addrs.length, now);
  * ```
  */
-export interface AddrRelayTake {
+export interface AddrTake<L> {
   /** Addresses to process, from the front of the message. */
   readonly accepted: number;
   /** Addresses to ignore (`count − accepted`). */
   readonly dropped: number;
   /** The limiter after this call. */
-  readonly next: AddrRelayLimiter;
+  readonly next: L;
 }
+
+/**
+ * The answer of {@link AddrRelayLimiter.take}; see {@link AddrTake}.
+ *
+ * @example
+ * ```ts
+ * const taken: AddrRelayTake = addrRelayLimiter().take(1, 10, 0);
+ * ```
+ */
+export type AddrRelayTake = AddrTake<AddrRelayLimiter>;
 
 /**
  * One token bucket per peer for gossiped addresses, as Bitcoin Core keeps
@@ -127,11 +139,7 @@ export class AddrRelayLimiter {
    * ```
    */
   static create(options: AddrRelayLimiterOptions = {}): AddrRelayLimiter {
-    const perSecond = options.perSecond ?? DEFAULT_ADDR_RATE_PER_SECOND;
-    checkPositive('options.perSecond', perSecond);
-    const burst = options.burst ?? DEFAULT_ADDR_BURST;
-    checkCount('options.burst', burst, 0);
-    return new AddrRelayLimiter(TokenBucketTable.create<PeerKey>({ capacity: burst, ratePerSecond: perSecond }, Infinity));
+    return new AddrRelayLimiter(TokenBucketTable.create<PeerKey>(addrBucketConfig(options), Infinity));
   }
 
   /**
@@ -216,6 +224,25 @@ export class AddrRelayLimiter {
     const next = this.#buckets.forget(peer);
     return next === this.#buckets ? this : new AddrRelayLimiter(next);
   }
+}
+
+/**
+ * The bucket shape of `perSecond` and `burst`, with their defaults, checked:
+ * shared by {@link AddrRelayLimiter} and `AddrSourceLimiter`.
+ *
+ * @throws {@link PolicyArgumentError} naming the option that is out of range.
+ * @example
+ * ```ts
+ * addrBucketConfig({}); // { capacity: 1000, ratePerSecond: 0.1 }
+ * ```
+ * @internal
+ */
+export function addrBucketConfig(options: AddrRelayLimiterOptions): TokenBucketConfig {
+  const ratePerSecond = options.perSecond ?? DEFAULT_ADDR_RATE_PER_SECOND;
+  checkPositive('options.perSecond', ratePerSecond);
+  const capacity = options.burst ?? DEFAULT_ADDR_BURST;
+  checkCount('options.burst', capacity, 0);
+  return { capacity, ratePerSecond };
 }
 
 /**

@@ -11,6 +11,8 @@
  * - {@link maxPendingHandshakes}: a cap on handshakes in progress;
  * - {@link addrRelayLimiter}: gossiped addresses per peer (Core's addr-relay
  *   token bucket);
+ * - {@link addrSourceLimiter}: the same bucket keyed by the source's network
+ *   group, starting at one token, so reconnecting does not refill it;
  * - {@link takeTokens} and the other {@link TokenBucket} functions: the
  *   token-bucket arithmetic under both limiters, for a caller that keeps its
  *   own buckets.
@@ -37,7 +39,11 @@ export { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '.
 export type { AcceptDecision, AcceptRateLimiterOptions } from './acceptRateLimiter.js';
 export { maxPendingHandshakes, DEFAULT_MAX_PENDING_HANDSHAKES } from './maxPendingHandshakes.js';
 export { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from './addrRelayLimiter.js';
+export {
+  addrSourceLimiter, AddrSourceLimiter, DEFAULT_INITIAL_ADDR_TOKENS, DEFAULT_MAX_ADDR_SOURCE_GROUPS,
+} from './addrSourceLimiter.js';
+export type { AddrSourceLimiterOptions, AddrSourceTake } from './addrSourceLimiter.js';
 export { bucketFullAt, fullBucket, takeTokens, tokensAt } from './tokenBucket.js';
 export type { TokenBucket, TokenBucketConfig } from './tokenBucket.js';
-export type { AddrRelayLimiterOptions, AddrRelayTake, PeerKey } from './addrRelayLimiter.js';
+export type { AddrRelayLimiterOptions, AddrRelayTake, AddrTake, PeerKey } from './addrRelayLimiter.js';
 export { PolicyArgumentError, InvalidEvictionCandidateError, InboundCountsError } from './errors.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import { addressClass, isRoutable, netGroup } from '../../lib/net/netGroup.js';
+import { InvalidNetGroupOptionError } from '../../lib/net/InvalidNetGroupOptionError.js';
+import { addressClass, isRoutable, netGroup, netGroupWith } from '../../lib/net/netGroup.js';
 import type { AddressClass } from '../../lib/net/netGroup.js';
 
 const at = (text: string): SocketAddress => SocketAddress.parse(text);
@@ -159,6 +160,36 @@ describe('netGroup', () => {
           if (kind === 'ipv4') expect(group).to.equal(`ipv4:${host.split('.').slice(0, 2).join('.')}`);
         }),
       );
+    });
+  });
+
+  describe('netGroupWith', () => {
+    it("is netGroup itself with the default 'host-port' loopback grouping", () => {
+      expect(netGroupWith()).to.equal(netGroup);
+      expect(netGroupWith({ loopback: 'host-port' })).to.equal(netGroup);
+    });
+
+    it("groups loopback by a /16-equivalent with 'slash16', ignoring the port", () => {
+      const group = netGroupWith({ loopback: 'slash16' });
+      expect(group(at('127.0.0.1:50001'))).to.equal('loopback:127.0');
+      expect(group(at('127.0.200.7:50002'))).to.equal('loopback:127.0');
+      expect(group(at('127.1.0.1:50001'))).to.equal('loopback:127.1');
+      expect(group(at('[::1]:1'))).to.equal(group(at('[::1]:2')));
+      expect(group(at('[::1]:1'))).to.not.equal(group(at('127.0.0.1:1')));
+    });
+
+    it('groups every non-loopback address exactly as netGroup', () => {
+      const group = netGroupWith({ loopback: 'slash16' });
+      fc.assert(
+        fc.property(fc.ipV4(), fc.integer({ min: 0, max: 65535 }), (ip, port) => {
+          const addr = SocketAddress.from(ip, port);
+          if (addressClass(addr) !== 'loopback') expect(group(addr)).to.equal(netGroup(addr));
+        }),
+      );
+    });
+
+    it('refuses an unknown grouping with a typed error naming it', () => {
+      expect(() => netGroupWith({ loopback: 'slash8' as never })).to.throw(InvalidNetGroupOptionError, 'slash8');
     });
   });
 });

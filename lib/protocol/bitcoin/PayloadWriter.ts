@@ -23,43 +23,50 @@ export class PayloadWriter {
 
   /** Appends one byte. */
   u8(value: number): this {
-    this.#view.setUint8(this.#reserve(1), value);
+    const at = this.#reserve(1);
+    this.#view.setUint8(at, value);
     return this;
   }
 
   /** Appends a big-endian uint16. */
   u16be(value: number): this {
-    this.#view.setUint16(this.#reserve(2), value, false);
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, value, false);
     return this;
   }
 
   /** Appends a little-endian uint32. */
   u32le(value: number): this {
-    this.#view.setUint32(this.#reserve(4), value, true);
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value, true);
     return this;
   }
 
   /** Appends a little-endian int32. */
   i32le(value: number): this {
-    this.#view.setInt32(this.#reserve(4), value, true);
+    const at = this.#reserve(4);
+    this.#view.setInt32(at, value, true);
     return this;
   }
 
   /** Appends a little-endian uint64. */
   u64le(value: bigint): this {
-    this.#view.setBigUint64(this.#reserve(8), value, true);
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, value, true);
     return this;
   }
 
   /** Appends a little-endian int64. */
   i64le(value: bigint): this {
-    this.#view.setBigInt64(this.#reserve(8), value, true);
+    const at = this.#reserve(8);
+    this.#view.setBigInt64(at, value, true);
     return this;
   }
 
   /** Appends raw bytes. */
   bytes(value: Uint8Array): this {
-    this.#buffer.set(value, this.#reserve(value.length));
+    const at = this.#reserve(value.length);
+    this.#buffer.set(value, at);
     return this;
   }
 
@@ -78,6 +85,11 @@ export class PayloadWriter {
     return this.#buffer.slice(0, this.#length);
   }
 
+  /**
+   * Makes room for `count` more bytes and returns where they go. It may replace `#buffer` and
+   * `#view`, so callers must call it before reading either (`this.#view.setX(this.#reserve(n), …)`
+   * would write through the old view).
+   */
   #reserve(count: number): number {
     const at = this.#length;
     const needed = at + count;

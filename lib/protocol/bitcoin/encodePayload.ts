@@ -1,5 +1,9 @@
+import { BIP155_NETWORKS } from './bip155.js';
 import { InvalidMessageError } from './errors.js';
-import { MAX_ADDR_ENTRIES, MAX_USER_AGENT_LENGTH, isRawMessage, type BitcoinMessage, type NetAddress } from './messages.js';
+import {
+  BLOCK_HEADER_SIZE, MAX_ADDR_ENTRIES, MAX_HEADERS_ENTRIES, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_USER_AGENT_LENGTH,
+  isRawMessage, type AddrV2Address, type BitcoinMessage, type InvVector, type NetAddress,
+} from './messages.js';
 import { PayloadWriter } from './PayloadWriter.js';
 
 const MAX_UINT64 = (1n << 64n) - 1n;
@@ -13,8 +17,9 @@ const NET_ADDRESS_SIZE = 26;
  * `RawMessage` yields a copy of its payload.
  *
  * @throws InvalidMessageError naming the first field that cannot be encoded (including more than
- *   {@link MAX_ADDR_ENTRIES} addresses, or a user agent over {@link MAX_USER_AGENT_LENGTH} bytes,
- *   which peers would reject).
+ *   {@link MAX_ADDR_ENTRIES} addresses, a user agent over {@link MAX_USER_AGENT_LENGTH} bytes, an
+ *   `addrv2` address of the wrong length for its network, or a list over its limit: peers would
+ *   reject all of these).
  * @example
  * ```ts
  * encodePayload({ command: 'ping', nonce: 1n }); // 01 00 00 00 00 00 00 00
@@ -52,16 +57,40 @@ export function encodePayload(message: BitcoinMessage): Uint8Array {
     case 'pong':
       return new PayloadWriter(8).u64le(uint64(command, 'nonce', message.nonce)).finish();
     case 'addr': {
-      const { addresses } = message;
-      if (!Array.isArray(addresses)) throw new InvalidMessageError(command, 'addresses', addresses, 'an array');
-      if (addresses.length > MAX_ADDR_ENTRIES) {
-        throw new InvalidMessageError(command, 'addresses.length', addresses.length, `at most ${MAX_ADDR_ENTRIES}`);
-      }
+      const addresses = list(command, 'addresses', message.addresses, MAX_ADDR_ENTRIES);
       const out = new PayloadWriter(3 + addresses.length * (4 + NET_ADDRESS_SIZE)).varInt(addresses.length);
       addresses.forEach((entry, i) => {
         out.u32le(uint32(command, `addresses[${i}].timestamp`, entry.timestamp));
         writeNetAddress(out, command, `addresses[${i}]`, entry);
       });
+      return out.finish();
+    }
+    case 'addrv2': {
+      const addresses = list(command, 'addresses', message.addresses, MAX_ADDR_ENTRIES);
+      const out = new PayloadWriter(3 + addresses.length * 48).varInt(addresses.length);
+      addresses.forEach((entry, i) => writeAddrV2(out, command, `addresses[${i}]`, entry));
+      return out.finish();
+    }
+    case 'getheaders':
+    case 'getblocks': {
+      const locator = list(command, 'locator', message.locator, MAX_LOCATOR_HASHES);
+      const out = new PayloadWriter(4 + 3 + (locator.length + 1) * 32)
+        .u32le(uint32(command, 'version', message.version))
+        .varInt(locator.length);
+      locator.forEach((hash, i) => out.bytes(fixedBytes(command, `locator[${i}]`, hash, 32)));
+      return out.bytes(fixedBytes(command, 'hashStop', message.hashStop, 32)).finish();
+    }
+    case 'getdata':
+    case 'notfound': {
+      const inventory = list(command, 'inventory', message.inventory, MAX_INV_ENTRIES);
+      const out = new PayloadWriter(3 + inventory.length * 36).varInt(inventory.length);
+      inventory.forEach((item, i) => writeInvVector(out, command, `inventory[${i}]`, item));
+      return out.finish();
+    }
+    case 'headers': {
+      const headers = list(command, 'headers', message.headers, MAX_HEADERS_ENTRIES);
+      const out = new PayloadWriter(3 + headers.length * (BLOCK_HEADER_SIZE + 1)).varInt(headers.length);
+      headers.forEach((header, i) => out.bytes(fixedBytes(command, `headers[${i}]`, header, BLOCK_HEADER_SIZE)).varInt(0));
       return out.finish();
     }
     case 'verack':
@@ -84,11 +113,47 @@ function writeNetAddress(out: PayloadWriter, command: string, field: string, add
   if (!(ip instanceof Uint8Array) || ip.length !== 16) {
     throw new InvalidMessageError(command, `${field}.ip`, ip, 'a 16-byte Uint8Array');
   }
-  const port = address.port;
-  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new InvalidMessageError(command, `${field}.port`, port, 'an integer 0–65535');
+  out.u64le(uint64(command, `${field}.services`, address.services)).bytes(ip).u16be(port(command, `${field}.port`, address.port));
+}
+
+/** Checks that `value` is an array of at most `limit` items. */
+function list<T>(command: string, field: string, value: readonly T[], limit: number): readonly T[] {
+  if (!Array.isArray(value)) throw new InvalidMessageError(command, field, value, 'an array');
+  if (value.length > limit) throw new InvalidMessageError(command, `${field}.length`, value.length, `at most ${limit}`);
+  return value;
+}
+
+function fixedBytes(command: string, field: string, value: Uint8Array, length: number): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length !== length) {
+    throw new InvalidMessageError(command, field, value, `a ${length}-byte Uint8Array`);
   }
-  out.u64le(uint64(command, `${field}.services`, address.services)).bytes(ip).u16be(port);
+  return value;
+}
+
+function writeInvVector(out: PayloadWriter, command: string, field: string, item: InvVector): void {
+  if (typeof item !== 'object' || item === null) throw new InvalidMessageError(command, field, item, 'an InvVector');
+  out.u32le(uint32(command, `${field}.type`, item.type)).bytes(fixedBytes(command, `${field}.hash`, item.hash, 32));
+}
+
+function writeAddrV2(out: PayloadWriter, command: string, field: string, entry: AddrV2Address): void {
+  if (typeof entry !== 'object' || entry === null) throw new InvalidMessageError(command, field, entry, 'an AddrV2Address');
+  const network = Object.hasOwn(BIP155_NETWORKS, entry.network) ? BIP155_NETWORKS[entry.network] : undefined;
+  if (network === undefined) {
+    throw new InvalidMessageError(command, `${field}.network`, entry.network, `one of ${Object.keys(BIP155_NETWORKS).join(', ')}`);
+  }
+  const addr = fixedBytes(command, `${field}.addr`, entry.addr, network.length);
+  out
+    .u32le(uint32(command, `${field}.timestamp`, entry.timestamp))
+    .varInt(uint64(command, `${field}.services`, entry.services))
+    .u8(network.id)
+    .varInt(addr.length)
+    .bytes(addr)
+    .u16be(port(command, `${field}.port`, entry.port));
+}
+
+function port(command: string, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new InvalidMessageError(command, field, value, 'an integer 0–65535');
+  return value;
 }
 
 function uint64(command: string, field: string, value: bigint): bigint {

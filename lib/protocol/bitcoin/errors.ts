@@ -143,24 +143,51 @@ export class MalformedPayloadError extends ProtocolError {
 }
 
 /**
- * An `addr` message announced more than 1,000 entries (Core's `MAX_ADDR_TO_SEND`). Raised from the
- * count alone, before reading entries. **Ban score 20**, Bitcoin Core's historical
- * `Misbehaving(pfrom, 20, "addr message size")` (Core 28+ discourages at once for any misbehaviour).
+ * A list-carrying message announced more entries than Core accepts: `getdata` / `notfound` over
+ * 50,000 (`MAX_INV_SZ`), a `getheaders` / `getblocks` locator over 101 (`MAX_LOCATOR_SZ`), `headers`
+ * over 2,000 (`MAX_HEADERS_RESULTS`). Raised from the count alone, before reading entries. **Ban
+ * score 20**, Core's historical `Misbehaving(pfrom, 20, "… message size")` (for an oversize locator
+ * Core disconnects without a score; 20 does not ban on its own either).
+ *
+ * @example
+ * ```ts
+ * // TooManyEntriesError: getdata message announces 50001 entries, more than the limit of 50000
+ * ```
+ */
+export class TooManyEntriesError extends ProtocolError {
+  override readonly name: string = 'TooManyEntriesError';
+  constructor(
+    /** The command of the message. */
+    readonly command: string,
+    /** The entry count announced by the message. */
+    readonly count: bigint,
+    /** The limit it exceeded. */
+    readonly limit: number,
+  ) {
+    super(`${command} message announces ${count} entries, more than the limit of ${limit}`, 20);
+  }
+}
+
+/**
+ * An `addr` or `addrv2` message announced more than 1,000 entries (Core's `MAX_ADDR_TO_SEND`,
+ * BIP155's limit). Raised from the count alone, before reading entries. **Ban score 20**, Bitcoin
+ * Core's historical `Misbehaving(pfrom, 20, "addr message size")` (Core 28+ discourages at once for
+ * any misbehaviour).
  *
  * @example
  * ```ts
  * // TooManyAddressesError: addr message announces 1001 entries, more than the limit of 1000
  * ```
  */
-export class TooManyAddressesError extends ProtocolError {
+export class TooManyAddressesError extends TooManyEntriesError {
   override readonly name = 'TooManyAddressesError';
-  constructor(
-    /** The entry count announced by the message. */
-    readonly count: bigint,
-    /** The limit it exceeded. */
-    readonly limit: number,
-  ) {
-    super(`addr message announces ${count} entries, more than the limit of ${limit}`, 20);
+  /**
+   * @param count - the entry count announced by the message.
+   * @param limit - the limit it exceeded.
+   * @param command - `'addr'` (the default) or `'addrv2'`.
+   */
+  constructor(count: bigint, limit: number, command = 'addr') {
+    super(command, count, limit);
   }
 }
 

@@ -10,6 +10,37 @@ export const PROTOCOL_VERSION = 70016;
 /** The most entries an `addr` message may carry (Core's `MAX_ADDR_TO_SEND`). */
 export const MAX_ADDR_ENTRIES = 1000;
 
+/** The most entries a `getdata` or `notfound` may carry: 50,000 (Core's `MAX_INV_SZ`). */
+export const MAX_INV_ENTRIES = 50_000;
+
+/** The most hashes a `getheaders` or `getblocks` locator may carry: 101 (Core's `MAX_LOCATOR_SZ`). */
+export const MAX_LOCATOR_HASHES = 101;
+
+/** The most headers a `headers` message may carry: 2,000 (Core's `MAX_HEADERS_RESULTS`). */
+export const MAX_HEADERS_ENTRIES = 2_000;
+
+/** The size of a serialized block header, in bytes. */
+export const BLOCK_HEADER_SIZE = 80;
+
+/**
+ * Inventory types of {@link InvVector} (Core's `GetDataMsg`): transactions, blocks, and their
+ * witness forms (the `MSG_WITNESS_FLAG` bit 1 << 30 set).
+ *
+ * @example
+ * ```ts
+ * INV_TYPES.MSG_WITNESS_BLOCK; // 0x40000002
+ * ```
+ */
+export const INV_TYPES = {
+  MSG_TX: 1,
+  MSG_BLOCK: 2,
+  MSG_FILTERED_BLOCK: 3,
+  MSG_CMPCT_BLOCK: 4,
+  MSG_WTX: 5,
+  MSG_WITNESS_TX: 0x4000_0001,
+  MSG_WITNESS_BLOCK: 0x4000_0002,
+} as const;
+
 /** The longest accepted `version` user agent, in bytes (Core's `MAX_SUBVERSION_LENGTH`). */
 export const MAX_USER_AGENT_LENGTH = 256;
 
@@ -184,7 +215,160 @@ export interface Sendaddrv2Message {
 }
 
 /**
- * Any message this codec does not model (`inv`, `tx`, `headers`, …), as its command and raw
+ * The networks of BIP155 that this codec decodes, by name. TorV2 (id 3) is not among them: Tor
+ * retired it, BIP155 now says to ignore it on receive, and Core 22+ does.
+ *
+ * @example
+ * ```ts
+ * const network: AddrV2Network = 'torv3';
+ * ```
+ */
+export type AddrV2Network = 'ipv4' | 'ipv6' | 'torv3' | 'i2p' | 'cjdns';
+
+/**
+ * An `addrv2` entry (BIP155): like {@link TimestampedNetAddress}, with a network and an address of
+ * that network's length instead of the 16-byte IP.
+ *
+ * @example
+ * ```ts
+ * const entry: AddrV2Address = { timestamp: 1_700_000_000, services: 9n, network: 'ipv4', addr: Uint8Array.of(1, 2, 3, 4), port: 8333 };
+ * ```
+ */
+export interface AddrV2Address {
+  /** Last-seen time, in seconds since the Unix epoch (uint32). */
+  readonly timestamp: number;
+  /** Service bits (uint64; CompactSize on the wire). */
+  readonly services: bigint;
+  /** The network the address belongs to. */
+  readonly network: AddrV2Network;
+  /**
+   * The address bytes, of the network's length (see `BIP155_NETWORKS`): IPv4 4, IPv6 16, TorV3 32
+   * (the ed25519 public key), I2P 32 (the SHA-256 of the destination), CJDNS 16 (an fc00::/8 IPv6).
+   */
+  readonly addr: Uint8Array;
+  /** The port (0–65535, big-endian on the wire); 0 where the network has none (I2P). */
+  readonly port: number;
+}
+
+/**
+ * `addrv2` (BIP155): addresses of other nodes on any network, at most {@link MAX_ADDR_ENTRIES}.
+ * Sent only to a peer that sent `sendaddrv2`.
+ *
+ * @example
+ * ```ts
+ * protocol.encode({ command: 'addrv2', addresses: [entry] });
+ * ```
+ */
+export interface Addrv2Message {
+  readonly command: 'addrv2';
+  /** The entries of the networks this codec knows, in message order. */
+  readonly addresses: readonly AddrV2Address[];
+  /**
+   * Set on decoding: entries left out because they are of no use — an unknown network id, TorV2,
+   * an IPv6 entry carrying an IPv4 or OnionCat address, a CJDNS one outside fc00::/8 — which
+   * BIP155 and Core ignore rather than reject. Ignored when encoding.
+   */
+  readonly skipped?: number;
+}
+
+/**
+ * One inventory entry of `getdata` and `notfound` (and `inv`): a type (see `INV_TYPES`) and a
+ * 32-byte hash, in internal byte order (as on the wire).
+ *
+ * @example
+ * ```ts
+ * const item: InvVector = { type: INV_TYPES.MSG_WITNESS_BLOCK, hash: new Uint8Array(32) };
+ * ```
+ */
+export interface InvVector {
+  /** The kind of object (uint32). */
+  readonly type: number;
+  /** Its hash, 32 bytes. */
+  readonly hash: Uint8Array;
+}
+
+/**
+ * `getheaders`: asks for up to 2,000 block headers following the first locator hash we know.
+ *
+ * @example
+ * ```ts
+ * if (message.command === 'getheaders') send({ command: 'headers', headers: [] });
+ * ```
+ */
+export interface GetheadersMessage {
+  readonly command: 'getheaders';
+  /** The sender's protocol version (uint32 on the wire). */
+  readonly version: number;
+  /** Block hashes from the sender's tip back to genesis, densest first; at most {@link MAX_LOCATOR_HASHES}. 32 bytes each. */
+  readonly locator: readonly Uint8Array[];
+  /** Stop at this hash; all zeros for "as many as allowed". 32 bytes. */
+  readonly hashStop: Uint8Array;
+}
+
+/**
+ * `getblocks`: like {@link GetheadersMessage}, but asks for an `inv` of up to 500 blocks.
+ *
+ * @example
+ * ```ts
+ * protocol.encode({ command: 'getblocks', version: 70016, locator: [tip], hashStop: new Uint8Array(32) });
+ * ```
+ */
+export interface GetblocksMessage {
+  readonly command: 'getblocks';
+  /** The sender's protocol version (uint32 on the wire). */
+  readonly version: number;
+  /** As in `getheaders`; at most {@link MAX_LOCATOR_HASHES}. */
+  readonly locator: readonly Uint8Array[];
+  /** As in `getheaders`. */
+  readonly hashStop: Uint8Array;
+}
+
+/**
+ * `getdata`: asks for the objects listed; at most {@link MAX_INV_ENTRIES}.
+ *
+ * @example
+ * ```ts
+ * if (message.command === 'getdata') send({ command: 'notfound', inventory: message.inventory });
+ * ```
+ */
+export interface GetdataMessage {
+  readonly command: 'getdata';
+  /** The objects asked for. */
+  readonly inventory: readonly InvVector[];
+}
+
+/**
+ * `notfound`: the objects of a `getdata` that the sender does not have; at most {@link MAX_INV_ENTRIES}.
+ *
+ * @example
+ * ```ts
+ * protocol.encode({ command: 'notfound', inventory: [{ type: 1, hash }] });
+ * ```
+ */
+export interface NotfoundMessage {
+  readonly command: 'notfound';
+  /** The objects not found. */
+  readonly inventory: readonly InvVector[];
+}
+
+/**
+ * `headers`: block headers (80 bytes each, kept raw: this codec does not validate chains), at most
+ * {@link MAX_HEADERS_ENTRIES}. On the wire each header is followed by a transaction count, always
+ * 0; it is written as 0 and ignored when read, as Core does.
+ *
+ * @example
+ * ```ts
+ * protocol.encode({ command: 'headers', headers: [] }); // "I have nothing after your locator"
+ * ```
+ */
+export interface HeadersMessage {
+  readonly command: 'headers';
+  /** The headers, {@link BLOCK_HEADER_SIZE} bytes each. */
+  readonly headers: readonly Uint8Array[];
+}
+
+/**
+ * Any message this codec does not model (`inv`, `tx`, `block`, …), as its command and raw
  * payload. Unknown commands are not an error: the protocol grows, and Core ignores what it does not
  * know. Encoding sends the payload verbatim (whatever the command, so a known command can also be
  * sent pre-serialized).
@@ -222,7 +406,13 @@ export type KnownBitcoinMessage =
   | AddrMessage
   | SendheadersMessage
   | WtxidrelayMessage
-  | Sendaddrv2Message;
+  | Sendaddrv2Message
+  | Addrv2Message
+  | GetheadersMessage
+  | GetblocksMessage
+  | GetdataMessage
+  | NotfoundMessage
+  | HeadersMessage;
 
 /**
  * Every message of the Bitcoin protocol: a {@link KnownBitcoinMessage} or a {@link RawMessage}.
@@ -258,6 +448,7 @@ export type KnownCommand = KnownBitcoinMessage['command'];
  */
 export const KNOWN_COMMANDS: ReadonlySet<string> = new Set<KnownCommand>([
   'version', 'verack', 'ping', 'pong', 'getaddr', 'addr', 'sendheaders', 'wtxidrelay', 'sendaddrv2',
+  'addrv2', 'getheaders', 'getblocks', 'getdata', 'notfound', 'headers',
 ]);
 
 /**

@@ -11,7 +11,8 @@ import { encodeFrame } from '../../../lib/protocol/bitcoin/frame.js';
 import { versionMessage, type BitcoinMessage, type TimestampedNetAddress, type VersionMessage } from '../../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import {
-  SEED, addrArb, concat, feed, hex, ipv4, messageArb, pingArb, pongArb, rawArb, splitAt, thrown, toHex, versionArb, xorByte,
+  SEED, addrArb, addrv2Arb, concat, feed, headersArb, hex, inventoryArb, ipv4, locatorArb, messageArb, pingArb, pongArb, rawArb, splitAt, thrown,
+  toHex, versionArb, xorByte,
 } from './helpers.js';
 
 const mainnet = bitcoinProtocol();
@@ -148,7 +149,10 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
       });
     }
 
-    const properties = { version: versionArb, ping: pingArb, pong: pongArb, addr: addrArb, 'unknown commands': rawArb };
+    const properties = {
+      version: versionArb, ping: pingArb, pong: pongArb, addr: addrArb, addrv2: addrv2Arb, 'getheaders and getblocks': locatorArb,
+      'getdata and notfound': inventoryArb, headers: headersArb, 'unknown commands': rawArb,
+    };
     for (const [name, arb] of Object.entries(properties)) {
       it(`${name} with random fields`, () => {
         fc.assert(

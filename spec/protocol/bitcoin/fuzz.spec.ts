@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ProtocolError, type MessageDecoder } from '../../../lib/protocol/WireProtocol.js';
 import { bitcoinProtocol } from '../../../lib/protocol/bitcoin/bitcoinProtocol.js';
-import { MalformedPayloadError, TooManyAddressesError } from '../../../lib/protocol/bitcoin/errors.js';
+import { MalformedPayloadError, TooManyEntriesError } from '../../../lib/protocol/bitcoin/errors.js';
 import { encodeFrame } from '../../../lib/protocol/bitcoin/frame.js';
 import { KNOWN_COMMANDS, type BitcoinMessage } from '../../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
@@ -118,7 +118,7 @@ describe('protocol/bitcoin fuzz: only ProtocolErrors ever escape the decoder', (
         const payload = mutations.reduce(mutate, protocol.encode(message).subarray(24));
         const outcome = decodeSafely([encodeFrame(MAGIC, message.command, payload)]);
         if ('error' in outcome) {
-          expect(outcome.error).to.satisfy((e: unknown) => e instanceof MalformedPayloadError || e instanceof TooManyAddressesError);
+          expect(outcome.error).to.satisfy((e: unknown) => e instanceof MalformedPayloadError || e instanceof TooManyEntriesError);
         } else {
           expect(outcome.messages).to.have.length(1);
           expect(outcome.messages[0]?.command).to.equal(message.command);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import type { MessageDecoder } from '../../../lib/protocol/WireProtocol.js';
 import type {
-  AddrMessage, BitcoinMessage, NetAddress, PingMessage, PongMessage, TimestampedNetAddress, VersionMessage,
+  AddrMessage, AddrV2Address, AddrV2Network, Addrv2Message, BitcoinMessage, GetblocksMessage, GetdataMessage,
+  GetheadersMessage, HeadersMessage, InvVector, NetAddress, NotfoundMessage, PingMessage, PongMessage,
+  TimestampedNetAddress, VersionMessage,
 } from '../../../lib/protocol/bitcoin/messages.js';
 
 /** Fixed seed for every fast-check run in the protocol specs. */
@@ -106,7 +108,53 @@ export const addrArb: fc.Arbitrary<AddrMessage> = fc
   .array(timestampedArb, { maxLength: 40 })
   .map((addresses) => ({ command: 'addr', addresses }));
 
-const UNMODELLED = ['inv', 'getdata', 'tx', 'headers', 'feefilter', 'sendcmpct', 'addrv2', 'notfound', 'a b', ''] as const;
+/** Any usable `addrv2` entry: the address has its network's length, and IPv6 / CJDNS ones the prefixes Core accepts. */
+export const addrV2Arb: fc.Arbitrary<AddrV2Address> = fc
+  .constantFrom<[AddrV2Network, number]>(['ipv4', 4], ['ipv6', 16], ['torv3', 32], ['i2p', 32], ['cjdns', 16])
+  .chain(([network, length]) =>
+    fc.record({
+      timestamp: uint32,
+      services: uint64,
+      network: fc.constant(network),
+      addr: fc.uint8Array({ minLength: length, maxLength: length }).map((addr) => {
+        // 0x2a: a global-unicast first byte, so no IPv4-mapped or OnionCat prefix; 0xfc: CJDNS's range.
+        if (network === 'ipv6') addr[0] = 0x2a;
+        if (network === 'cjdns') addr[0] = 0xfc;
+        return addr;
+      }),
+      port,
+    }),
+  );
+
+/** Any encodable `addrv2` (as decoded: with `skipped: 0`). */
+export const addrv2Arb: fc.Arbitrary<Addrv2Message> = fc
+  .array(addrV2Arb, { maxLength: 20 })
+  .map((addresses) => ({ command: 'addrv2', addresses, skipped: 0 }));
+
+const hash32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
+
+/** Any encodable `getheaders` or `getblocks`. */
+export const locatorArb: fc.Arbitrary<GetheadersMessage | GetblocksMessage> = fc.record({
+  command: fc.constantFrom('getheaders' as const, 'getblocks' as const),
+  version: uint32,
+  locator: fc.array(hash32, { maxLength: 12 }),
+  hashStop: hash32,
+});
+
+const invVectorArb: fc.Arbitrary<InvVector> = fc.record({ type: uint32, hash: hash32 });
+
+/** Any encodable `getdata` or `notfound`. */
+export const inventoryArb: fc.Arbitrary<GetdataMessage | NotfoundMessage> = fc.record({
+  command: fc.constantFrom('getdata' as const, 'notfound' as const),
+  inventory: fc.array(invVectorArb, { maxLength: 12 }),
+});
+
+/** Any encodable `headers`. */
+export const headersArb: fc.Arbitrary<HeadersMessage> = fc
+  .array(fc.uint8Array({ minLength: 80, maxLength: 80 }), { maxLength: 6 })
+  .map((headers) => ({ command: 'headers', headers }));
+
+const UNMODELLED = ['inv', 'tx', 'block', 'feefilter', 'sendcmpct', 'a b', ''] as const;
 
 /** Any message of a command the codec does not model, with a random payload. */
 export const rawArb: fc.Arbitrary<BitcoinMessage> = fc.record({
@@ -120,6 +168,10 @@ export const messageArb: fc.Arbitrary<BitcoinMessage> = fc.oneof(
   pingArb,
   pongArb,
   addrArb,
+  addrv2Arb,
+  locatorArb,
+  inventoryArb,
+  headersArb,
   rawArb,
   fc.constantFrom<BitcoinMessage>(
     { command: 'verack' }, { command: 'getaddr' }, { command: 'sendheaders' }, { command: 'wtxidrelay' }, { command: 'sendaddrv2' },

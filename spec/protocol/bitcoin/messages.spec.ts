@@ -59,7 +59,10 @@ describe('protocol/bitcoin/messages', () => {
 
   it('lists the modelled commands', () => {
     expect([...KNOWN_COMMANDS].sort()).to.deep.equal(
-      ['addr', 'getaddr', 'ping', 'pong', 'sendaddrv2', 'sendheaders', 'verack', 'version', 'wtxidrelay'],
+      [
+        'addr', 'addrv2', 'getaddr', 'getblocks', 'getdata', 'getheaders', 'headers', 'notfound', 'ping', 'pong', 'sendaddrv2',
+        'sendheaders', 'verack', 'version', 'wtxidrelay',
+      ],
     );
   });
 });
