@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
+import { asyncScheduler } from 'rxjs';
 import { createNode, type Node } from '../../lib/node/index.js';
+import { HandshakeTimeoutError, IdleTimeoutError } from '../../lib/peer/errors.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import type { BitcoinMessage } from '../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 
-/** Short inbound connections served; `npm run test:long` may raise it with TIMER_CONNS. */
+/** Short inbound connections served; set TIMER_CONNS (e.g. 10000) for a longer run. */
 const N = Number(process.env['TIMER_CONNS'] ?? 1_000);
 /** Connections open at once: enough to overlap handshakes, few enough for 2 busy cores. */
 const PARALLEL = 20;
@@ -30,8 +32,15 @@ const PING = frame({ command: 'ping', nonce: 42n });
  * has done its part when the client hangs up: its reply for `handshake`, its `pong` (sent after
  * it read the `addr` before the `ping`) for `addr`.
  */
-type Kind = 'hangUp' | 'halfHandshake' | 'handshake' | 'addr';
+type Kind = 'hangUp' | 'halfHandshake' | 'handshake' | 'addr' | 'silent' | 'idle';
 const KINDS: readonly Kind[] = ['hangUp', 'halfHandshake', 'handshake', 'addr'];
+/**
+ * The clients that wait for the node to hang up, so that its timers fire rather than being
+ * canceled: `silent` sends nothing (the handshake timeout fires), `idle` shakes hands and then says
+ * nothing (pings go out, then the idle timeout fires). A few, alongside the others.
+ */
+const LINGERING = 10;
+const TIMERS = { handshakeTimeout: 300, pingInterval: 100, idleTimeout: 350 };
 
 /** `process.getActiveResourcesInfo()`'s Timeout count (refed timers: setTimeout, setInterval). */
 function timeouts(): number {
@@ -48,7 +57,8 @@ function shortConnection(port: number, kind: Kind): Promise<void> {
     socket.on('connect', () => {
       if (kind === 'hangUp') return void socket.destroy();
       if (kind === 'halfHandshake') return void socket.write(VERSION);
-      if (kind === 'handshake') return void socket.write(Buffer.concat([VERSION, VERACK]));
+      if (kind === 'silent') return;
+      if (kind === 'handshake' || kind === 'idle') return void socket.write(Buffer.concat([VERSION, VERACK]));
       // The ping comes after the addr, so its pong proves the node has read the addr.
       socket.write(Buffer.concat([VERSION, VERACK, ADDR, PING]));
     });
@@ -79,37 +89,49 @@ describe('Node timers (issue #16): peers that have gone leave no timer behind', 
     node = undefined;
   });
 
-  it(`serves ${N} short inbound connections and ends with no more Timeout handles than it started with`, async () => {
-    // Mocha arms its own test timer once this function has returned its promise: count after it.
-    await new Promise((resolve) => setImmediate(resolve));
-    const beforeNode = timeouts();
-    // Every inbound defence wide open (each has its own spec): every client reaches the node.
-    node = createNode({ targetOutbound: 0, maxPeers: 1e6, acceptRate: 1e6, maxInboundPerIp: 1e6, maxPendingHandshakes: 1e6 });
-    const counts = { peerUp: 0, peerDown: 0, handshakeFailed: 0, addrFromPeers: 0 };
-    node.events$.subscribe((e) => {
-      if (e.type === 'peerUp') counts.peerUp++;
-      else if (e.type === 'peerDown') counts.peerDown++;
-      else if (e.type === 'handshakeFailed') counts.handshakeFailed++;
-      else if (e.type === 'addressesLearned' && e.origin === 'peer') counts.addrFromPeers++;
+  // The node's default, and RxJS's asyncScheduler, whose actions hold a setInterval each (reused
+  // when an action reschedules itself with the same delay, as keep-alive's ping does).
+  for (const [name, scheduler] of [['immediateScheduler', undefined], ['asyncScheduler', asyncScheduler]] as const) {
+    it(`serves ${N} short inbound connections and ends with no more Timeout handles than it started with (${name})`, async () => {
+      // Mocha arms its own test timer once this function has returned its promise: count after it.
+      await new Promise((resolve) => setImmediate(resolve));
+      const beforeNode = timeouts();
+      // Every inbound defence wide open (each has its own spec): every client reaches the node.
+      node = createNode({
+        targetOutbound: 0, maxPeers: 1e6, acceptRate: 1e6, maxInboundPerIp: 1e6, maxPendingHandshakes: 1e6, ...TIMERS,
+        ...(scheduler ? { scheduler } : {}),
+      });
+      const counts = { peerUp: 0, peerDown: 0, handshakeFailed: 0, addrFromPeers: 0, handshakeTimeouts: 0, idleTimeouts: 0 };
+      node.events$.subscribe((e) => {
+        if (e.type === 'peerUp') counts.peerUp++;
+        else if (e.type === 'peerDown') counts.peerDown++;
+        else if (e.type === 'handshakeFailed') counts.handshakeFailed++;
+        if (e.type === 'handshakeFailed' && e.error instanceof HandshakeTimeoutError) counts.handshakeTimeouts++;
+        if (e.type === 'peerDown' && e.error instanceof IdleTimeoutError) counts.idleTimeouts++;
+        else if (e.type === 'addressesLearned' && e.origin === 'peer') counts.addrFromPeers++;
+      });
+      const { port } = (await node.start())!;
+      // The node's own fixed timers (the feeler's interval) are in the baseline.
+      const baseline = timeouts();
+
+      const lingering = Array.from({ length: LINGERING }, (_, i) => shortConnection(port, i % 2 === 0 ? 'silent' : 'idle'));
+      const kinds = Array.from({ length: N - LINGERING }, (_, i) => KINDS[i % KINDS.length]!);
+      for (let i = 0; i < kinds.length; i += PARALLEL) await Promise.all(kinds.slice(i, i + PARALLEL).map((kind) => shortConnection(port, kind)));
+      await Promise.all(lingering);
+      const m = node.manager;
+      await settle(() => m.state.inbound.size === 0 && counts.peerDown === counts.peerUp);
+
+      const per = (kind: Kind): number => kinds.filter((k) => k === kind).length;
+      // The timers of every stage were armed (handshakes, keep-alives, addr buckets), and some fired.
+      expect(counts.peerUp, 'handshakes completed').to.equal(per('handshake') + per('addr') + LINGERING / 2);
+      expect([counts.handshakeTimeouts, counts.idleTimeouts], 'timeouts that fired').to.deep.equal([LINGERING / 2, LINGERING / 2]);
+      expect(counts.addrFromPeers, 'addr messages read').to.equal(per('addr'));
+      expect(counts.handshakeFailed, 'half handshakes').to.be.at.least(per('halfHandshake'));
+      expect(timeouts(), `Timeout handles after ${N} peers came and went (baseline ${baseline})`).to.be.at.most(baseline);
+
+      await node.stop();
+      node = undefined;
+      expect(timeouts(), 'Timeout handles once stopped').to.be.at.most(beforeNode);
     });
-    const { port } = (await node.start())!;
-    // The node's own fixed timers (the feeler's interval) are in the baseline.
-    const baseline = timeouts();
-
-    const kinds = Array.from({ length: N }, (_, i) => KINDS[i % KINDS.length]!);
-    for (let i = 0; i < N; i += PARALLEL) await Promise.all(kinds.slice(i, i + PARALLEL).map((kind) => shortConnection(port, kind)));
-    const m = node.manager;
-    await settle(() => m.state.inbound.size === 0 && counts.peerDown === counts.peerUp);
-
-    const per = (kind: Kind): number => kinds.filter((k) => k === kind).length;
-    // The timers of every stage were armed: handshakes, keep-alives, addr buckets.
-    expect(counts.peerUp, 'handshakes completed').to.equal(per('handshake') + per('addr'));
-    expect(counts.addrFromPeers, 'addr messages read').to.equal(per('addr'));
-    expect(counts.handshakeFailed, 'half handshakes').to.be.at.least(per('halfHandshake'));
-    expect(timeouts(), `Timeout handles after ${N} peers came and went (baseline ${baseline})`).to.be.at.most(baseline);
-
-    await node.stop();
-    node = undefined;
-    expect(timeouts(), 'Timeout handles once stopped').to.be.at.most(beforeNode);
-  });
+  }
 });
