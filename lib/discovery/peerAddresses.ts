@@ -6,8 +6,8 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { InvalidAddressError } from '../net/InvalidAddressError.js';
 import { SocketAddress } from '../net/SocketAddress.js';
-import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncement.js';
 import { KeyedDeadlines } from '../schedulers/KeyedDeadlines.js';
+import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncement.js';
 import { AddrRateLimiter } from './AddrRateLimiter.js';
 import { InvalidDiscoveryOptionError } from './errors.js';
 
