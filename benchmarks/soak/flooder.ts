@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { SocketAddress } from '../../lib/net/SocketAddress.js';
+import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import {
@@ -28,7 +30,7 @@ const deadline = setTimeout(() => process.exit(4), Math.max(0, config.deadline -
 
 const counts: FlooderCounts = {
   attempts: 0, connected: 0, connectErrors: {}, closedByPeer: 0, reset: 0, heldOpen: 0, skipped: 0, bytesSent: 0, kinds: {},
-  closeP50Ms: NaN, closeP99Ms: NaN, closeMaxMs: NaN,
+  closeP50Ms: NaN, closeP99Ms: NaN, closeMaxMs: NaN, visits: 0, visitsCompleted: 0, visitsFailed: 0,
 };
 const closeTimes: number[] = [];
 const open = new Set<Socket>();
@@ -111,6 +113,62 @@ function openOne(): void {
   });
 }
 
+// ─── honest visitors (issue #16) ───
+// What an operator's node sees all day: peers that connect, shake hands, gossip a few addresses
+// and leave. Each visit gossips the nodes' own addresses (nothing new to dial, nothing off
+// loopback), which is what used to leave the node a timer per visitor for 10 s per address.
+const protocol = bitcoinProtocol({ magic: REGTEST });
+const NO_ADDR = { services: 0n, ip: new Uint8Array(16), port: 0 };
+const visitBytes = (): Uint8Array => {
+  const timestamp = Math.floor(Date.now() / 1_000);
+  const frames = [
+    protocol.encode({
+      command: 'version', protocolVersion: 70016, services: 0n, timestamp: BigInt(timestamp), addrRecv: NO_ADDR, addrFrom: NO_ADDR,
+      nonce: BigInt(int(2 ** 31)), userAgent: '/soak-visitor/', startHeight: 0, relay: false,
+    }),
+    protocol.encode({ command: 'verack' }),
+    protocol.encode({
+      command: 'addr',
+      addresses: targets.map((t) => ({ timestamp, services: 1n, ip: SocketAddress.from(t.host, t.port).toBytes16(), port: t.port })),
+    }),
+    // Answered only once the node has read the addr before it: the visit's proof of service.
+    protocol.encode({ command: 'ping', nonce: 1n }),
+  ];
+  return Buffer.concat(frames);
+};
+const visiting = new Set<Socket>();
+
+function visitOne(): void {
+  if (visiting.size >= config.concurrency) return;
+  const target = targets[int(targets.length)]!;
+  counts.visits++;
+  const socket = connect({ host: target.host, port: target.port, localAddress: config.visitHost });
+  visiting.add(socket);
+  const decoder = protocol.createDecoder();
+  let ponged = false;
+  const lifetime = setTimeout(() => socket.destroy(), config.lifetimeMs);
+  socket.on('error', () => {});
+  socket.on('connect', () => socket.write(visitBytes()));
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      for (const message of decoder.push(chunk)) {
+        if (message.command === 'pong' && !ponged) {
+          ponged = true;
+          socket.end();
+        }
+      }
+    } catch {
+      socket.destroy(); // the node sent bytes we cannot read: a failed visit
+    }
+  });
+  socket.on('close', () => {
+    clearTimeout(lifetime);
+    visiting.delete(socket);
+    if (ponged) counts.visitsCompleted++;
+    else if (!stopping) counts.visitsFailed++;
+  });
+}
+
 function summarize(): FlooderCounts {
   const sorted = [...closeTimes].sort((a, b) => a - b);
   const at = (p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
@@ -119,11 +177,13 @@ function summarize(): FlooderCounts {
 
 let stopping = false;
 let ticker: NodeJS.Timeout | undefined;
+let visitor: NodeJS.Timeout | undefined;
 let reporter: NodeJS.Timeout | undefined;
 
 function start(): void {
-  if (ticker || stopping) return;
-  ticker = setInterval(openOne, 1_000 / config.ratePerSecond);
+  if (reporter || stopping) return;
+  if (config.ratePerSecond > 0) ticker = setInterval(openOne, 1_000 / config.ratePerSecond);
+  if (config.visitRate > 0) visitor = setInterval(visitOne, 1_000 / config.visitRate);
   reporter = setInterval(() => sendToParent({ type: 'sample', t: Date.now(), counts: summarize(), open: open.size }), config.reportEveryMs);
 }
 
@@ -131,9 +191,11 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(ticker);
+  clearInterval(visitor);
   clearInterval(reporter);
   clearTimeout(deadline);
   for (const socket of open) socket.destroy();
+  for (const socket of visiting) socket.destroy();
   await turnLoop(20);
   const resources = process.getActiveResourcesInfo();
   const cpu = process.cpuUsage();

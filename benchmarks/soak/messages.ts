@@ -49,6 +49,10 @@ export interface FlooderConfig {
   readonly seed: number;
   readonly reportEveryMs: number;
   readonly deadline: number;
+  /** Where the honest visitors connect from (never banned, unlike the flooder). */
+  readonly visitHost: string;
+  /** Honest short visits a second at most (connect, handshake, `addr`, `ping`, hang up on the `pong`); 0 = none. */
+  readonly visitRate: number;
 }
 
 export type ToChild = { readonly type: 'peers'; readonly addrs: readonly string[] } | { readonly type: 'start' } | { readonly type: 'stop' };
@@ -65,6 +69,18 @@ export interface NodeSample {
   readonly dc: number;
   /** ms from listening to the first time at the outbound target; null until then. */
   readonly ft: number | null;
+  /**
+   * Timeout handles now (`getActiveResourcesInfo()`), less the child's own two (its deadline and
+   * its reporter): the node's timers (issue #16).
+   */
+  readonly tm: number;
+}
+
+/** Timeout handles of this process now (refed `setTimeout`/`setInterval` timers). */
+export function timeoutHandles(): number {
+  let n = 0;
+  for (const resource of process.getActiveResourcesInfo()) if (resource === 'Timeout') n++;
+  return n;
 }
 
 /** What a node counted from its `events$` (one incarnation). */
@@ -124,6 +140,10 @@ export interface FlooderCounts {
   closeP50Ms: number;
   closeP99Ms: number;
   closeMaxMs: number;
+  /** Honest visits started, and how they ended: `pong` received (then we hung up), or anything else. */
+  visits: number;
+  visitsCompleted: number;
+  visitsFailed: number;
 }
 
 export type FromFlooder =

@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode } from '../../lib/node/index.js';
 import {
-  isChannelOrStdio, sendToParent, turnLoop, type NodeChildConfig, type NodeTallies, type ToChild,
+  isChannelOrStdio, sendToParent, timeoutHandles, turnLoop, type NodeChildConfig, type NodeTallies, type ToChild,
 } from './messages.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as NodeChildConfig;
@@ -87,6 +87,8 @@ const events = node.events$.subscribe((e) => {
 
 let stopping = false;
 let reporter: NodeJS.Timeout | undefined;
+/** The child's own timers while it reports: `deadline` and `reporter`. */
+const OWN_TIMERS = 2;
 
 const started = node.start().then(
   (address) => {
@@ -95,7 +97,10 @@ const started = node.start().then(
     sendToParent({ type: 'listening', address: String(address), bansLoaded, flooderBanned: node.banList.isBanned(config.flooderHost) });
     if (!stopping) {
       reporter = setInterval(() => {
-        sendToParent({ type: 'sample', t: Date.now(), s: node.stats(), fb: node.banList.isBanned(config.flooderHost), bm: belowNow(), dc: drops, ft: firstAtTarget });
+        sendToParent({
+          type: 'sample', t: Date.now(), s: node.stats(), fb: node.banList.isBanned(config.flooderHost), bm: belowNow(), dc: drops, ft: firstAtTarget,
+          tm: timeoutHandles() - OWN_TIMERS,
+        });
       }, config.reportEveryMs);
     }
     return true;

@@ -7,11 +7,14 @@
  *   (bans kept in a ban file, so they survive the kill); the others are the *healthy* nodes;
  * - one flooder process on 127.0.1.2 opening at most `--flood-rate` connections a second to random
  *   nodes and writing garbage on them (wrong magic, random bytes, bad checksum/command/length);
+ *   the same process makes at most `--visit-rate` short honest visits a second from 127.0.1.3
+ *   (handshake, `addr`, `ping`, hang up on the `pong`);
  * - every child reports its `stats()` over IPC every 250 ms; at the end each is asked to stop,
  *   stops its node and reports the handles still open, and must then exit by itself.
  *
  * Prints and writes `benchmarks/soak/results.json`: for each healthy node the share of samples after
- * the warm-up in which it held its outbound target (goal ≥ 99 %), leaked handles (goal 0), crashes
+ * the warm-up in which it held its outbound target (goal ≥ 99 %), its Timeout handles over time
+ * (goal: no growth beyond its live peers' own), leaked handles (goal 0), crashes
  * (goal 0), which nodes banned the flooder, refusals, and the checks that no child process is alive
  * and no port still listens. Stops by itself; kills only the processes it started, by pid.
  *
@@ -35,6 +38,7 @@ import {
   prng, type FlooderConfig, type FlooderCounts, type FromFlooder, type FromNode, type NodeChildConfig, type NodeSample,
   type NodeStopped, type SoakNodeOptions, type ToChild,
 } from './messages.js';
+import { TIMERS_PER_PEER, timerGrowth, timerTimeline, type TimerGrowth, type TimerSample } from './timerGrowth.js';
 
 const wallStart = performance.now();
 const soakDir = dirname(fileURLToPath(import.meta.url));
@@ -51,6 +55,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     'kill-every': { type: 'string' },
     'flood-rate': { type: 'string' },
+    'visit-rate': { type: 'string' },
     target: { type: 'string' },
     runner: { type: 'string', default: 'compiled' },
     seed: { type: 'string' },
@@ -76,6 +81,8 @@ const durationMs = num('duration', args.duration, quick ? 20 : 60, 5, 3_600) * 1
 const warmupMs = num('warmup', args.warmup, quick ? 5 : 10, 0, durationMs / 1_000 - 1) * 1_000;
 const killEveryMs = num('kill-every', args['kill-every'], quick ? 2 : 3, 0.5, 600) * 1_000;
 const floodRate = num('flood-rate', args['flood-rate'], quick ? 50 : 100, 0, 2_000);
+/** Honest short visits a second, all nodes together (issue #16's workload). */
+const visitRate = num('visit-rate', args['visit-rate'], quick ? 20 : 40, 0, 1_000);
 const seed = Math.round(num('seed', args.seed, Math.floor(Math.random() * 2 ** 31), 0, 2 ** 32 - 1));
 const runnerKind = args.runner === 'tsx' ? 'tsx' : args.runner === 'compiled' ? 'compiled' : undefined;
 if (!runnerKind) {
@@ -85,11 +92,16 @@ if (!runnerKind) {
 const outFile = resolve(args.out ?? join(soakDir, quick ? 'results-quick.json' : 'results.json'));
 
 const REPORT_EVERY_MS = 250;
+/** The parts of the run compared for timer growth (first and last, after the warm-up), and the timeline's step. */
+const TIMER_PART_MS = 10_000;
+/** Timers beyond the live peers' may differ by this much between the two parts: dials, handshakes and retries in flight. */
+const TIMER_GROWTH_SLACK = 2;
 const PROGRESS_EVERY_MS = 5_000;
 /** A child that has not exited this long after `stop` is SIGKILLed and counted. */
 const EXIT_GRACE_MS = 10_000;
 const START_TIMEOUT_MS = 30_000;
 const FLOODER_HOST = '127.0.1.2';
+const VISITOR_HOST = '127.0.1.3';
 const nodeOptions: SoakNodeOptions = {
   targetOutbound: target,
   retryDuration: 1_000,
@@ -346,7 +358,7 @@ function launchNode(runner: Runner, slot: Slot, seeds: readonly string[]): Promi
           break;
         }
         case 'sample':
-          inc.samples.push({ t: m.t, s: m.s, fb: m.fb, bm: m.bm, dc: m.dc, ft: m.ft });
+          inc.samples.push({ t: m.t, s: m.s, fb: m.fb, bm: m.bm, dc: m.dc, ft: m.ft, tm: m.tm });
           break;
         case 'startFailed':
           p.startFailed = m.error;
@@ -376,7 +388,7 @@ function launchFlooder(runner: Runner): Promise<void> {
   const p = spawnChild(runner, 'flooder', 'flooder', {
     host: FLOODER_HOST,
     targets: slots.map(addressOf).filter((a): a is string => a !== undefined),
-    ratePerSecond: Math.max(floodRate, 0.001),
+    ratePerSecond: floodRate,
     concurrency: 64,
     writesPerConn: 3,
     writeEveryMs: 200,
@@ -384,6 +396,8 @@ function launchFlooder(runner: Runner): Promise<void> {
     seed: seed ^ 0x5eed,
     reportEveryMs: 1_000,
     deadline: childDeadline,
+    visitHost: VISITOR_HOST,
+    visitRate,
   } satisfies FlooderConfig);
   flooder = p;
   return new Promise<void>((resolveReady, rejectReady) => {
@@ -545,6 +559,13 @@ interface NodeReport {
   readonly maxRssBytes: number | null;
   readonly eventLoopP99Ms: number | null;
   readonly eventLoopMaxMs: number | null;
+  /** Its Timeout handles after the warm-up, first part vs last (the latest incarnation only). */
+  readonly timers: TimerGrowth;
+}
+
+/** A node sample as {@link timerGrowth} reads it. */
+function timerSample(x: NodeSample): TimerSample {
+  return { t: x.t, tm: x.tm, peers: x.s.outbound + x.s.inbound };
 }
 
 function reportNode(slot: Slot): NodeReport {
@@ -610,6 +631,7 @@ function reportNode(slot: Slot): NodeReport {
     maxRssBytes: stopped?.maxRssBytes ?? null,
     eventLoopP99Ms: stopped ? +stopped.eventLoopP99Ms.toFixed(1) : null,
     eventLoopMaxMs: stopped ? +stopped.eventLoopMaxMs.toFixed(1) : null,
+    timers: timerGrowth((last?.samples ?? []).map(timerSample), Math.max(from, last?.listeningAt ?? from), tEnd, TIMER_PART_MS),
   };
 }
 
@@ -649,7 +671,7 @@ async function main(): Promise<number> {
   console.log(
     `rx-connmgr soak — ${nodeCount} node processes (${healthy.length} healthy, ${churnCount} churn) + 1 flooder on loopback; ` +
       `${durationMs / 1_000} s (warm-up ${warmupMs / 1_000} s), target ${target} outbound, kill every ${killEveryMs / 1_000} s, ` +
-      `flood ≤ ${floodRate} conns/s; runner ${runnerKind}, seed ${seed}, ${availableParallelism()} cores`,
+      `flood ≤ ${floodRate} conns/s, honest visits ≤ ${visitRate}/s; runner ${runnerKind}, seed ${seed}, ${availableParallelism()} cores`,
   );
   const runner = await prepareRunner();
   if (runnerUsed === 'compiled') console.log(`compiled lib/ and the soak children with tsc in ${sec(runner.prepMs)}`);
@@ -682,7 +704,7 @@ async function main(): Promise<number> {
 
   // The soak.
   t0 = Date.now();
-  if (floodRate > 0) sendTo(flooder!, { type: 'start' });
+  if (floodRate > 0 || visitRate > 0) sendTo(flooder!, { type: 'start' });
   const killer = churnCount > 0 ? setInterval(() => killOne(runner), killEveryMs) : undefined;
   const progressTimer = setInterval(progress, PROGRESS_EVERY_MS);
   await sleep(durationMs);
@@ -762,6 +784,13 @@ async function main(): Promise<number> {
   const restartMs = kills.map((k) => k.restartMs).filter((x): x is number => x !== undefined);
   const backMs = kills.map((k) => k.backToTargetMs).filter((x): x is number => x !== undefined);
 
+  // Timers (issue #16): flat, once the peers' own are taken out.
+  const timerGrowths = healthyReports.map((n) => ({ name: n.name, ...n.timers }));
+  const grown = timerGrowths.filter((n) => !(n.growth <= TIMER_GROWTH_SLACK));
+  const worstGrowth = timerGrowths.reduce<(typeof timerGrowths)[number] | undefined>((w, n) => (w === undefined || n.growth > w.growth ? n : w), undefined);
+  const timerPartSec = Math.min(TIMER_PART_MS, (durationMs - warmupMs) / 3) / 1_000;
+  const timeline = timerTimeline(healthy.map((slot) => (current(slot)?.samples ?? []).map(timerSample)), t0, tEnd, TIMER_PART_MS);
+
   const wallMs = performance.now() - wallStart;
   const goals = [
     {
@@ -775,6 +804,16 @@ async function main(): Promise<number> {
       actual: `${leakedEntries.length} leaked in ${stoppedNodes.length + (flooderStopped ? 1 : 0)} reports; ${didNotExit.length} did not exit; ${noReport.length} exited without a report`,
       met: leakedEntries.length === 0 && didNotExit.length === 0 && noReport.length === 0,
       margin: leakedEntries.length === 0 ? 'met' : `missed: ${summarizeList(leakedEntries)}`,
+    },
+    {
+      goal:
+        `no growth in timers: every healthy node's Timeout handles beyond ${TIMERS_PER_PEER} per live peer, mean of the last ${timerPartSec} s ` +
+        `minus mean of the first ${timerPartSec} s after the warm-up, ≤ ${TIMER_GROWTH_SLACK}`,
+      actual: worstGrowth
+        ? `worst ${worstGrowth.growth.toFixed(2)} (${worstGrowth.name}: ${worstGrowth.first.toFixed(1)} → ${worstGrowth.last.toFixed(1)} handles); ${grown.length}/${timerGrowths.length} nodes over`
+        : 'no samples',
+      met: worstGrowth !== undefined && grown.length === 0,
+      margin: worstGrowth !== undefined && grown.length === 0 ? `met, ${(TIMER_GROWTH_SLACK - worstGrowth.growth).toFixed(2)} to spare` : `missed: ${grown.map((n) => `${n.name} +${n.growth.toFixed(1)}`).join(', ')}`,
     },
     {
       goal: 'nothing left after the run: no child process alive, no node port listening',
@@ -807,7 +846,7 @@ async function main(): Promise<number> {
       `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
   lines.push('');
-  lines.push(`node  address            role     samples   held≥${target}  min  dips  worst dip  max gap   in  retries  refused  bans  flooder banned  kills  cpu s  leaked`);
+  lines.push(`node  address            role     samples   held≥${target}  min  dips  worst dip  max gap   in  retries  refused  bans  flooder banned  kills  cpu s  leaked  timers first→last (growth)`);
   for (const n of nodes) {
     lines.push(
       [
@@ -828,6 +867,7 @@ async function main(): Promise<number> {
         pad(n.role === 'churn' ? `${n.kills}/${n.restarts}` : '—', 6),
         pad(n.cpuMs === null ? '—' : (n.cpuMs / 1_000).toFixed(1), 6),
         pad(n.final ? n.leaked.length : '—', 7),
+        `  ${Number.isFinite(n.timers.first) ? `${n.timers.first.toFixed(1)}→${n.timers.last.toFixed(1)} (${signed(n.timers.growth)})` : '—'}`,
       ].join(' '),
     );
   }
@@ -860,10 +900,18 @@ async function main(): Promise<number> {
         `[${Object.entries(f.kinds).map(([k, v]) => `${k} ${int(v)}`).join(', ')}]; nodes hung up on ${int(f.closedByPeer)} (FIN) + ${int(f.reset)} (reset), ` +
         `held open past 2 s ${int(f.heldOpen)}; connect errors ${JSON.stringify(f.connectErrors)}; hang-up after connect p50 ${ms1(f.closeP50Ms)}, p99 ${ms1(f.closeP99Ms)}, max ${ms1(f.closeMaxMs)}`,
     );
+    lines.push(
+      `visitors ${VISITOR_HOST}: ${int(f.visits)} short honest visits (handshake, addr of ${slots.length} node addresses, ping; hang up on the pong): ` +
+        `${int(f.visitsCompleted)} completed, ${int(f.visitsFailed)} failed (a churn node down, or refused)`,
+    );
   }
   lines.push(
     `bans: ${bannedFlooder.length}/${healthyReports.length} healthy nodes banned the flooder (first +${banTimes.length ? Math.min(...banTimes).toFixed(1) : '—'} s, last +${banTimes.length ? Math.max(...banTimes).toFixed(1) : '—'} s); ` +
       `other bans: ${collateral.length === 0 ? 'none' : collateral.join(', ')}`,
+  );
+  lines.push(
+    `timers (Timeout handles per healthy node, mean/max per ${TIMER_PART_MS / 1_000} s): ` + timeline.map((b) => `+${b.atSec}s ${b.mean.toFixed(1)}/${int(b.max)}`).join(' · ') +
+      `; growth beyond ${TIMERS_PER_PEER} per live peer: worst ${worstGrowth ? worstGrowth.growth.toFixed(2) : '—'}, mean ${(timerGrowths.reduce((a, n) => a + n.growth, 0) / timerGrowths.length).toFixed(2)}`,
   );
   lines.push(`refused inbound: ${int(refusedHealthy)} by healthy nodes [${Object.entries(refusedByReason).map(([k, v]) => `${k} ${int(v)}`).join(', ')}], ${int(refusedAll)} by all nodes`);
   lines.push(
@@ -891,7 +939,7 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
     params: {
-      quick, nodes: nodeCount, healthy: healthy.length, churn: churnCount, durationMs, warmupMs, killEveryMs, floodRate, target, seed,
+      quick, nodes: nodeCount, healthy: healthy.length, churn: churnCount, durationMs, warmupMs, killEveryMs, floodRate, visitRate, visitorHost: VISITOR_HOST, target, seed,
       runner: runnerUsed, reportEveryMs: REPORT_EVERY_MS, flooderHost: FLOODER_HOST, nodeOptions, cores: availableParallelism(), node: process.version,
     },
     timing: { wallMs: Math.round(wallMs), buildMs: Math.round(runner.prepMs), startupMs: Math.round(startupMs), soakMs: tEnd - t0, shutdownMs: Math.round(shutdownMs) },
@@ -901,6 +949,7 @@ async function main(): Promise<number> {
     flooder: { counts: flooderCounts ?? null, leaked: flooderStopped?.leaked ?? null, cpuMs: flooderStopped?.cpuMs ?? null },
     bans: { healthyThatBannedFlooder: bannedFlooder.length, healthy: healthyReports.length, firstSec: banTimes.length ? Math.min(...banTimes) : null, lastSec: banTimes.length ? Math.max(...banTimes) : null, otherBans: collateral },
     refused: { byHealthy: refusedHealthy, byHealthyReason: refusedByReason, byAll: refusedAll },
+    timers: { partMs: TIMER_PART_MS, growthSlack: TIMER_GROWTH_SLACK, timersPerPeer: TIMERS_PER_PEER, timeline, perNode: timerGrowths },
     leaks: { entries: leakedEntries, didNotExit: didNotExit.map((p) => p.name), exitedWithoutReport: noReport.map((p) => p.name) },
     afterRun: { alive, ports },
     crashes,
@@ -912,6 +961,12 @@ async function main(): Promise<number> {
   const shown = relative(process.cwd(), outFile);
   console.log(`\nwrote ${shown.startsWith('..') ? outFile : shown}`);
   return args.strict && goals.some((g) => !g.met) ? 1 : 0;
+}
+
+/** `+1.2`, `-0.4`, `+0.0` (never `-0.0`). */
+function signed(x: number): string {
+  const rounded = +x.toFixed(1) || 0;
+  return `${rounded >= 0 ? '+' : ''}${rounded.toFixed(1)}`;
 }
 
 function summarizeList(items: readonly string[]): string {

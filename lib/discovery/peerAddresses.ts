@@ -3,11 +3,12 @@
  *
  * @packageDocumentation
  */
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { InvalidAddressError } from '../net/InvalidAddressError.js';
 import { SocketAddress } from '../net/SocketAddress.js';
 import type { OverlayAnnouncement } from '../addr/AddressBook.js';
 import type { AddrV2Address } from '../protocol/bitcoin/messages.js';
+import { KeyedDeadlines } from '../schedulers/KeyedDeadlines.js';
 import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncement.js';
 import { addrV2Announcement } from './addrV2Announcements.js';
 import { AddrRateLimiter } from './AddrRateLimiter.js';
@@ -54,6 +55,11 @@ export interface PeerAddressesOptions {
    * Default: a new {@link AddrRateLimiter} per subscription.
    */
   readonly limiter?: AddrRateLimiter;
+  /**
+   * Peers that have disconnected: each one's bucket is forgotten at once instead of when it is
+   * full again (Core drops a peer's bucket with the peer). Default: none, buckets go when full.
+   */
+  readonly gone$?: Observable<SocketAddress>;
 }
 
 /**
@@ -73,11 +79,13 @@ export interface PeerAddressesOptions {
  * Entries that are malformed (IP not 16 bytes, bad port, timestamp not a
  * number) are skipped without spending tokens. Other commands are ignored.
  *
- * Memory stays bounded: a timer on `scheduler` forgets each peer's bucket
- * once it is full again (a full bucket is the same as a fresh one), so a
- * peer that stops sending costs nothing after at most
- * `maxBurst / ratePerSecond`. On completion, error or unsubscription, every
- * timer is cancelled and the stream's buckets are forgotten.
+ * Memory stays bounded: each peer's bucket is forgotten once it is full
+ * again (a full bucket is the same as a fresh one), so a peer that stops
+ * sending costs nothing after at most `maxBurst / ratePerSecond`, or at once
+ * when `gone$` says it disconnected. One timer on `scheduler` serves every
+ * peer's release, so the timers do not grow with the peers. On completion,
+ * error or unsubscription, the timer is cancelled and the stream's buckets are
+ * forgotten.
  *
  * Errors and completion of `messages$` pass through.
  *
@@ -104,20 +112,12 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
 
   return new Observable<AddressAnnouncement>((subscriber) => {
     const limiter = given ?? new AddrRateLimiter({ maxBurst, ratePerSecond });
-    const releaseTimers = new Map<string, Subscription>();
-
-    const armRelease = (key: string): void => {
-      releaseTimers.get(key)?.unsubscribe();
-      releaseTimers.delete(key);
-      const at = limiter.fullAt(key);
-      if (at === undefined) return;
-      const timer = scheduler.schedule(() => {
-        releaseTimers.delete(key);
-        // Not yet full (clock skew, or the limiter is shared after all): try again when it is.
-        if (!limiter.release(key, scheduler.now())) armRelease(key);
-      }, Math.max(0, Math.ceil(at - scheduler.now())));
-      releaseTimers.set(key, timer);
-    };
+    // One timer for every peer's release (issue #16: a timer per peer outlived the peer by up to
+    // maxBurst / ratePerSecond, 10,000 s with Core's numbers).
+    const releases = new KeyedDeadlines<string>(scheduler, (key, now) =>
+      // Not yet full (clock skew, or the limiter is shared after all): wait until it is.
+      limiter.release(key, now) ? undefined : limiter.fullAt(key),
+    );
 
     const source = messages$.subscribe({
       next: ({ peer, message }) => {
@@ -126,7 +126,9 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
         if (entries.length === 0) return;
         const key = peer.toString();
         const granted = limiter.admit(key, entries.length, scheduler.now());
-        armRelease(key);
+        const at = limiter.fullAt(key);
+        if (at === undefined) releases.delete(key);
+        else releases.set(key, at);
         // The limit keeps the first `granted` entries of the message, whatever their network.
         const kept = entries.slice(0, granted);
         const addrs = kept.flatMap((e) => ('ip' in e ? [e.ip] : []));
@@ -137,14 +139,18 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
     });
+    // A peer that left needs no bucket: Core drops it with the peer. A reconnect starts full.
+    const gone = options.gone$?.subscribe((peer) => {
+      const key = peer.toString();
+      limiter.forget(key);
+      releases.delete(key);
+    });
 
     return () => {
       source.unsubscribe();
-      for (const [key, timer] of releaseTimers) {
-        timer.unsubscribe();
-        limiter.forget(key);
-      }
-      releaseTimers.clear();
+      gone?.unsubscribe();
+      for (const key of releases.keys()) limiter.forget(key);
+      releases.clear();
     };
   });
 }

@@ -158,6 +158,8 @@ export class Node {
   readonly #events = new Subject<NodeEvent>();
   /** Every message of every handshaken peer, for the discovery sources (addr). */
   readonly #peerMessages = new Subject<PeerMessage>();
+  /** Every handshaken peer's address when it closes: discovery forgets its addr bucket (issue #16). */
+  readonly #peersGone = new Subject<SocketAddress>();
   readonly #manual: ManualPeersPlan;
   /** Inbound defences: pure policy values, replaced (never mutated) as conns come and go. */
   #inboundCounts = InboundCounts.empty();
@@ -296,7 +298,7 @@ export class Node {
               ...(this.#options.dnsServers ? { servers: this.#options.dnsServers } : {}),
             })
           : EMPTY,
-        peerAddresses(this.#peerMessages, { scheduler: this.#scheduler }),
+        peerAddresses(this.#peerMessages, { scheduler: this.#scheduler, gone$: this.#peersGone }),
       ).subscribe((found) => {
         if (isDnsSeedFailure(found)) {
           this.#log('DNS seed %s failed: %s', found.host, found.error.message);
@@ -351,6 +353,7 @@ export class Node {
       await this.banList.save().catch((e: unknown) => this.#log('saving bans failed: %O', e));
       await this.#saveBook();
       this.#peerMessages.complete();
+      this.#peersGone.complete();
       this.banList.close();
       this.#events.complete();
       this.#log('stopped');
@@ -632,6 +635,7 @@ export class Node {
       this.#peers.delete(meta.key);
       this.#inbound.delete(meta.key);
       this.#minPing.delete(meta.key);
+      this.#peersGone.next(meta.remote);
       this.#log('peer down %s', meta.key);
       this.#events.next({ type: 'peerDown', peer: info, error });
       done();

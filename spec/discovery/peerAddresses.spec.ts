@@ -25,12 +25,13 @@ function addr(count: number, first = 0): AddrMessage {
 function harness(options: { maxBurst?: number; ratePerSecond?: number } = {}) {
   const scheduler = new VirtualTimeScheduler();
   const input = new Subject<PeerMessage>();
+  const gone = new Subject<SocketAddress>();
   const limiter = new AddrRateLimiter(options);
   const out: (AddressAnnouncement & { at: number })[] = [];
-  const subscription = peerAddresses(input, { scheduler, limiter }).subscribe((a) => out.push({ ...a, at: scheduler.now() }));
+  const subscription = peerAddresses(input, { scheduler, limiter, gone$: gone }).subscribe((a) => out.push({ ...a, at: scheduler.now() }));
   const at = (time: number, fn: () => void): void => void scheduler.schedule(fn, time);
   const send = (time: number, peer: SocketAddress, message: PeerMessage['message']): void => at(time, () => input.next({ peer, message }));
-  return { scheduler, input, limiter, out, subscription, at, send, run: () => scheduler.flush() };
+  return { scheduler, input, gone, limiter, out, subscription, at, send, run: () => scheduler.flush() };
 }
 
 describe('peerAddresses', () => {
@@ -155,6 +156,31 @@ describe('peerAddresses', () => {
     expect(h.limiter.size).to.equal(0);
     expect(h.scheduler.actions).to.have.length(0);
     expect(h.scheduler.now()).to.equal(499 + 10_000);
+  });
+
+  it('serves every peer’s release with one timer, not one per peer (issue #16)', () => {
+    const h = harness();
+    const peers = Array.from({ length: 500 }, (_, i) => SocketAddress.from(`12.1.${i >> 8}.${i & 255}`, 8333));
+    // All at time 0, so the only scheduled actions are peerAddresses' own.
+    peers.forEach((peer, i) => h.input.next({ peer, message: addr(1 + (i % 7), i) }));
+    expect([h.limiter.size, h.scheduler.actions.length]).to.deep.equal([500, 1]);
+    h.run();
+    // Each bucket went exactly when full: the last one (7 addresses at 0.1/s) at 70 s.
+    expect([h.limiter.size, h.scheduler.actions.length, h.scheduler.now()]).to.deep.equal([0, 0, 70_000]);
+  });
+
+  it('forgets a peer’s bucket as soon as gone$ says it left, its timer with the last one, and a reconnect starts full', () => {
+    const h = harness();
+    h.input.next({ peer: PEER_A, message: addr(1_000) }); // empty: full again only at 10,000 s
+    h.input.next({ peer: PEER_B, message: addr(10) });
+    expect([h.limiter.size, h.scheduler.actions.length]).to.deep.equal([2, 1]);
+    h.gone.next(PEER_A);
+    h.gone.next(SocketAddress.parse('9.9.9.9:8333')); // never sent anything: nothing to forget
+    expect([h.limiter.size, h.scheduler.actions.filter((a) => !a.closed).length]).to.deep.equal([1, 1]);
+    h.gone.next(PEER_B);
+    expect([h.limiter.size, h.scheduler.actions.filter((a) => !a.closed).length]).to.deep.equal([0, 0]);
+    h.input.next({ peer: PEER_A, message: addr(1_000, 1_000) });
+    expect(h.out.map((a) => a.addrs.length)).to.deep.equal([1_000, 10, 1_000]);
   });
 
   it('passes completion and errors through, cancelling its timers and forgetting its buckets', () => {
