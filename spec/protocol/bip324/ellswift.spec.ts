@@ -3,19 +3,7 @@ import fc from 'fast-check';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { ellswiftDecode, ellswiftEncode, xswiftec, xswiftecInv } from '../../../lib/protocol/bip324/ellswift.js';
 import { SEED, hex, toHex } from '../bitcoin/helpers.js';
-import { column, readVectors } from './vectors.js';
-
-/** A deterministic "random" source: bytes from a fast-check-drawn seed. */
-export function seededRandom(seed: number): (length: number) => Uint8Array {
-  let state = seed >>> 0;
-  return (length) => Uint8Array.from({ length }, () => {
-    // xorshift32: deterministic and good enough to walk the encoder's retry loop.
-    state ^= state << 13; state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
-    return state & 0xff;
-  });
-}
+import { column, readVectors, seededRandom } from './vectors.js';
 
 describe('protocol/bip324/ellswift', () => {
   describe('ellswiftDecode — BIP324 ellswift_decode_test_vectors.csv', () => {
