@@ -50,6 +50,14 @@ export interface V2HandshakeOptions {
   /** Contents lengths of decoy packets sent before the version packet. Default none. */
   readonly decoys?: readonly number[];
   /**
+   * Initiator only: send the garbage with our key (`true`, as Core does) or hold it back until the
+   * responder's key is in (`false`; still before our terminator, so still BIP324). Holding it
+   * back means a v1-only node sees only 64 bytes, which matters to nodes that charge ban points
+   * per bad 24-byte header (bcoin bans after 10), at the price of a fixed 64-byte first flight.
+   * Default `true`.
+   */
+  readonly garbageWithKey?: boolean;
+  /**
    * Responder only: accept a v1 initiator (first 16 bytes = {@link v1Prefix}) and report
    * `transport: 'v1'`. Default `true`; with `false` such bytes are treated as a v2 key.
    */
@@ -139,7 +147,13 @@ export class V2Handshake {
   start(): Uint8Array {
     if (this.#started) throw new Error('V2Handshake.start() called twice');
     this.#started = true;
-    return this.#options.initiating ? this.#ourKeyAndGarbage() : new Uint8Array(0);
+    if (!this.#options.initiating) return new Uint8Array(0);
+    const keyAndGarbage = this.#ourKeyAndGarbage();
+    return this.#holdsGarbage() ? keyAndGarbage.subarray(0, ELLSWIFT_SIZE) : keyAndGarbage;
+  }
+
+  #holdsGarbage(): boolean {
+    return this.#options.initiating && this.#options.garbageWithKey === false;
   }
 
   /**
@@ -230,7 +244,7 @@ export class V2Handshake {
       magic: this.#options.magic,
     });
     this.#cipher = cipher;
-    const out = [cipher.sendGarbageTerminator];
+    const out = this.#holdsGarbage() ? [this.#sentGarbage, cipher.sendGarbageTerminator] : [cipher.sendGarbageTerminator];
     let aad = this.#sentGarbage;
     for (const length of this.#options.decoys ?? []) {
       out.push(cipher.encrypt(new Uint8Array(length), { aad, ignore: true }));

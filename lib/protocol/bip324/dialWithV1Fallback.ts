@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { Observable, catchError, defer, map, switchMap, throwError } from 'rxjs';
 import { bitcoinProtocol } from '../bitcoin/bitcoinProtocol.js';
-import { isV1Fallback } from './errors.js';
+import { isV1Fallback, type V2FallbackError } from './errors.js';
 import { negotiateTransport, protocolOptionsOf, type NegotiateTransportOptions, type NegotiatedTransport } from './negotiateTransport.js';
 
 /**
@@ -18,6 +18,8 @@ export type FallbackConnection = NegotiatedTransport & {
   readonly socket: Socket;
   /** `true` when the first, v2, attempt failed with a fallback error and this is the v1 retry. */
   readonly fellBack: boolean;
+  /** Why the v2 attempt was given up (only when `fellBack`), for logs. */
+  readonly reason?: V2FallbackError;
 };
 
 /**
@@ -44,7 +46,7 @@ export function dialWithV1Fallback(
     )),
     catchError((error: unknown) => (isV1Fallback(error)
       ? defer(dial).pipe(map((socket): FallbackConnection => ({
-        transport: 'v1', protocol: bitcoinProtocol(protocolOptionsOf(options)), socket, fellBack: true,
+        transport: 'v1', protocol: bitcoinProtocol(protocolOptionsOf(options)), socket, fellBack: true, reason: error,
       })))
       : throwError(() => error))),
   );

@@ -34,6 +34,8 @@ export interface NegotiateTransportOptions {
   readonly garbageLength?: number;
   /** Contents lengths of decoy packets before our version packet. Default none. */
   readonly decoys?: readonly number[];
+  /** Outbound only: send the garbage with our key (default `true`) or after theirs; see `V2HandshakeOptions`. */
+  readonly garbageWithKey?: boolean;
   /** Inbound only: accept v1 initiators (detected from their first 16 bytes). Default `true`. */
   readonly allowV1?: boolean;
   /** Milliseconds the handshake may take; `Infinity` for no limit. Default {@link DEFAULT_HANDSHAKE_TIMEOUT}. */
@@ -92,6 +94,7 @@ export function negotiateTransport(socket: Socket, options: NegotiateTransportOp
     ...(options.garbageLength === undefined ? {} : { garbageLength: options.garbageLength }),
     ...(options.decoys === undefined ? {} : { decoys: options.decoys }),
     ...(options.allowV1 === undefined ? {} : { allowV1: options.allowV1 }),
+    ...(options.garbageWithKey === undefined ? {} : { garbageWithKey: options.garbageWithKey }),
   };
 
   return new Observable<NegotiatedTransport>((subscriber) => {

@@ -81,6 +81,20 @@ describe('protocol/bip324/V2Handshake', () => {
     expect(side({ initiating: false, seed: 3 }).handshake.start()).to.have.length(0);
   });
 
+  it('with garbageWithKey false, sends only the 64-byte key first and the garbage after their key', () => {
+    const initiator = side({ initiating: true, seed: 18, garbageLength: 300, garbageWithKey: false });
+    const responder = side({ initiating: false, seed: 19, garbageLength: 0 });
+    const first = initiator.handshake.start();
+    expect(first).to.have.length(64);
+    responder.handshake.start();
+    const reply = responder.handshake.push(first).send;
+    const answer = initiator.handshake.push(reply);
+    // garbage (300) + terminator (16) + version packet (3 + 1 + 16)
+    expect(answer.send).to.have.length(300 + 16 + 20);
+    const done = responder.handshake.push(answer.send);
+    expect(toHex(v2(done.outcome).cipher.sessionId)).to.equal(toHex(v2(answer.outcome).cipher.sessionId));
+  });
+
   it('hands bytes received after the version packet back as leftover, in order', () => {
     const initiator = side({ initiating: true, seed: 4, garbageLength: 0 });
     const responder = side({ initiating: false, seed: 5, garbageLength: 0 });
