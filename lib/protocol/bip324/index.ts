@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { NODE_P2P_V2 } from './services.js';
+export { transportInfo, type TransportInfo } from './transportInfo.js';
 export {
   negotiateTransport, protocolOptionsOf, DEFAULT_HANDSHAKE_TIMEOUT,
   type NegotiateTransportOptions, type NegotiatedTransport,
