@@ -4,7 +4,7 @@ import { ProtocolError } from '../../../lib/protocol/WireProtocol.js';
 import { encodeFrame } from '../../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import {
-  V1ResponseError, V1WrongNetworkError, V2DecryptError, V2GarbageTooLongError,
+  V1ResponseError, V1WrongNetworkError, V2DecryptError, V2FallbackError, V2GarbageTooLongError,
 } from '../../../lib/protocol/bip324/errors.js';
 import {
   MAX_GARBAGE, V2Handshake, v1Prefix, type V2HandshakeOptions, type V2HandshakeOutcome,
@@ -172,6 +172,29 @@ describe('protocol/bip324/V2Handshake', () => {
     const reply = responder.handshake.push(hello.subarray(0, 64)).send;
     const answer = initiator.handshake.push(reply).send;
     expect(() => responder.handshake.push(concat(hello.subarray(64), answer))).to.throw(V2DecryptError);
+  });
+
+  it('never crashes on random bytes from the remote: progress, or a ProtocolError / fallback error (property, 100 runs)', () => {
+    fc.assert(fc.property(
+      fc.boolean(), fc.array(fc.uint8Array({ maxLength: 1500 }), { maxLength: 5 }), fc.integer(),
+      (initiating, chunks, seed) => {
+        const me = side({ initiating, seed });
+        me.handshake.start();
+        for (const chunk of chunks) {
+          try {
+            const step = me.handshake.push(chunk);
+            if (step.outcome !== undefined) {
+              // Only a responder fed our v1 prefix can finish on random bytes.
+              expect(step.outcome.transport).to.equal('v1');
+              return;
+            }
+          } catch (error) {
+            expect(error instanceof ProtocolError || error instanceof V2FallbackError, String(error)).to.equal(true);
+            return;
+          }
+        }
+      },
+    ), { seed: SEED, numRuns: 100 });
   });
 
   it('refuses pushes before start() and after the outcome', () => {
