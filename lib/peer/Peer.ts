@@ -81,7 +81,7 @@ const DEFAULT_MAX_SEND_BUFFER = 8 * 1024 * 1024;
  * beyond its {@link WireProtocol}, so the same class serves Bitcoin or any other framing.
  *
  * The peer owns the socket from construction on: it listens for `'error'` (so a socket error can
- * never crash the process), reads `'data'` at once, and on close destroys the socket and removes
+ * never crash the process), reads `'data'` at once (resuming a paused socket), and on close destroys the socket and removes
  * every listener it added (the last ones when the socket's `'close'` event has fired).
  *
  * {@link Peer.messages$} is hot: messages are delivered only to the subscribers present when they
@@ -168,6 +168,9 @@ export class Peer<M> {
     }
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
+    // A socket handed over paused (e.g. by a transport handshake that put unread bytes back with
+    // `unshift`) would never flow: adding a 'data' listener does not resume an explicit pause.
+    if (socket.isPaused()) socket.resume();
   }
 
   /** Whether the peer is closed (by either side); `send` then does nothing. */

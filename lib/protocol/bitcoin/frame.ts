@@ -171,8 +171,17 @@ export class FrameDecoder implements MessageDecoder<Frame> {
   }
 }
 
-/** Core's rule (`IsMessageTypeValid`): printable ASCII, then only NULs after the first NUL. */
-function parseCommandField(field: Uint8Array): string {
+/**
+ * Reads a 12-byte command field by Core's rule (`IsMessageTypeValid`): printable ASCII, then only
+ * NULs after the first NUL. Shared with the v2 transport, whose long message types are the same field.
+ *
+ * @throws BadCommandError when the field breaks the rule.
+ * @example
+ * ```ts
+ * parseCommandField(Uint8Array.of(0x70, 0x69, 0x6e, 0x67, 0, 0, 0, 0, 0, 0, 0, 0)); // 'ping'
+ * ```
+ */
+export function parseCommandField(field: Uint8Array): string {
   let end = field.indexOf(0);
   if (end === -1) end = field.length;
   for (let i = 0; i < end; i += 1) {
@@ -187,8 +196,16 @@ function parseCommandField(field: Uint8Array): string {
   return String.fromCharCode(...field.subarray(0, end));
 }
 
-/** Why `command` cannot be framed, or `undefined` when it can. */
-function checkCommandText(command: string): string | undefined {
+/**
+ * Why `command` cannot be put in a 12-byte command field, or `undefined` when it can.
+ *
+ * @example
+ * ```ts
+ * checkCommandText('ping'); // undefined
+ * checkCommandText('x'.repeat(13)); // 'at most 12 characters'
+ * ```
+ */
+export function checkCommandText(command: string): string | undefined {
   if (command.length > COMMAND_SIZE) return `at most ${COMMAND_SIZE} characters`;
   for (let i = 0; i < command.length; i += 1) {
     const code = command.charCodeAt(i);
