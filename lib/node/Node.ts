@@ -26,30 +26,15 @@ import { NETWORKS, type BitcoinNetwork } from '../protocol/bitcoin/networks.js';
 import type { WireProtocol } from '../protocol/WireProtocol.js';
 import { ProtocolError } from '../protocol/WireProtocol.js';
 import { acceptRateLimiter, type AcceptRateLimiter } from '../policy/acceptRateLimiter.js';
-import { admitInbound } from '../policy/admitInbound.js';
-import { InboundCounts } from '../policy/InboundCounts.js';
-import { maxPendingHandshakes } from '../policy/maxPendingHandshakes.js';
-import { selectNodeToEvict, type EvictionCandidate } from '../policy/selectNodeToEvict.js';
-import { tcpDial } from '../transport/tcpDial.js';
 import { loadJsonFile, writeJsonFileAtomic } from '../persist/jsonFile.js';
-import { tcpListen } from '../transport/tcpListen.js';
+import { tcpTransport } from '../transport/tcpTransport.js';
+import type { Transport } from '../transport/Transport.js';
+import type { PeerInfo } from './PeerInfo.js';
+import { InboundGate, type ArrivalFacts, type RefusalReason } from './InboundGate.js';
 import { VERSION } from '../version.js';
 import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { NodeOptions } from './NodeOptions.js';
 import { peerDoneCommands } from './peerDone.js';
-
-/** A peer that completed its handshake. */
-export interface PeerInfo {
-  /** `out#<request id>` or `in@<inbound id>`: unique within a node. */
-  readonly key: string;
-  readonly direction: 'outbound' | 'inbound';
-  readonly remote: SocketAddress;
-  readonly permanent: boolean;
-  readonly userAgent: string;
-  readonly startHeight: number;
-  /** Scheduler time of the handshake. */
-  readonly since: number;
-}
 
 /**
  * A node's connection, as its manager sees it: a peer on a socket. An outbound one is handed to
@@ -61,15 +46,11 @@ export interface NodeConn {
   readonly socket: Socket;
   /** The outbound handshake's result; undefined for inbound conns. */
   readonly handshake?: HandshakeResult;
+  /** What the node knew of an inbound conn when it arrived: the input of the inbound gate. */
+  readonly arrival?: ArrivalFacts;
 }
 
-/**
- * Why an inbound conn was refused before its handshake: a banned host, too many accepts from its
- * IP in a short time (`rate`), too many conns from its IP or group, too many handshakes in
- * flight, or every inbound slot (`maxPeers − targetOutbound − permanent`) taken by peers that
- * eviction protects (`full`).
- */
-export type RefusalReason = 'banned' | 'rate' | 'perIp' | 'perGroup' | 'pendingHandshakes' | 'full';
+export type { RefusalReason, PeerInfo };
 
 /** What a node does with its peers: the `events$` stream. */
 export type NodeEvent =
@@ -159,11 +140,11 @@ export class Node {
   /** Every message of every handshaken peer, for the discovery sources (addr). */
   readonly #peerMessages = new Subject<PeerMessage>();
   readonly #manual: ManualPeersPlan;
-  /** Inbound defences: pure policy values, replaced (never mutated) as conns come and go. */
-  #inboundCounts = InboundCounts.empty();
+  /** The accept edge's fold: the per-IP token buckets, replaced (never mutated) on every accept. */
   #acceptLimiter: AcceptRateLimiter;
+  /** Inbound handshakes in flight: a fact the accept edge stamps on each newcomer for the gate. */
   #pendingHandshakes = 0;
-  readonly #maxInbound: number;
+  readonly #transport: Transport;
   /** Handshaken inbound peers (eviction candidates) and every peer's best ping. */
   readonly #inbound = new Map<string, { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo }>();
   readonly #minPing = new Map<string, number>();
@@ -203,7 +184,13 @@ export class Node {
     const permanent = this.#manual.permanent.length;
     const maxPeers = options.maxPeers ?? 125;
     const listen = options.listen ?? true;
-    this.#maxInbound = Math.max(0, maxPeers - targetOutbound - permanent);
+    const maxInbound = Math.max(0, maxPeers - targetOutbound - permanent);
+    this.#transport = options.transport ?? tcpTransport;
+    const gate = new InboundGate({
+      ...(options.maxInboundPerIp === undefined ? {} : { maxPerIp: options.maxInboundPerIp }),
+      ...(options.maxInboundPerGroup === undefined ? {} : { maxPerGroup: options.maxInboundPerGroup }),
+      ...(options.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: options.maxPendingHandshakes }),
+    });
     this.#acceptLimiter = acceptRateLimiter({ perSecond: options.acceptRate ?? 5 });
     const dialTimeout = options.dialTimeout ?? 30_000;
     this.manager = new ConnManager<SocketAddress, NodeConn>({
@@ -211,9 +198,9 @@ export class Node {
       listeners: listen ? [this.#acceptPeers(host)] : [],
       ...(this.#manual.connectMode ? {} : { getNewAddress: () => this.#chooseAddress() }),
       targetOutbound,
-      // One slot over the node's limit: a newcomer reaches the node, which then evicts a peer to
-      // make room (Core) or refuses the newcomer.
-      maxInbound: this.#maxInbound + 1,
+      // The gate refuses in the reducer, or names a peer to evict for the newcomer (Core).
+      maxInbound,
+      admitInbound: (conn, state) => gate.check(conn, state),
       retryDuration: options.retryDuration ?? 5_000,
       maxRetryDuration: options.maxRetryDuration ?? 300_000,
       minUptime: options.minUptime ?? 60_000,
@@ -309,6 +296,12 @@ export class Node {
     );
     this.#subscriptions.add(m.connected$.subscribe((e) => this.#onOutbound(e)));
     this.#subscriptions.add(m.accepted$.subscribe((e) => this.#onInbound(e.conn, e.inboundId)));
+    this.#subscriptions.add(
+      m.events$.subscribe((e) => {
+        if (e.type === 'rejected' && e.reason !== 'notRunning') this.#onRejected(e.conn, e.reason);
+        else if (e.type === 'inboundClosed' && e.reason === 'evicted') this.#onEvicted(e.inboundId, e.for);
+      }),
+    );
     // Retries: every redial of a permanent peer and every replacement of a lost automatic one
     // (the first refill, at start, only fills the target).
     let initialFill = true;
@@ -432,7 +425,7 @@ export class Node {
     // A banned host is never dialed, not even as a permanent peer: the attempt fails before any
     // packet and the request waits on its backoff, until the ban ends.
     if (this.banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
-    return tcpDial(addr, { timeout, scheduler: this.#scheduler, localAddress: host }).pipe(
+    return this.#transport.dial(addr, { timeout, scheduler: this.#scheduler, localAddress: host }).pipe(
       switchMap((socket) =>
         defer(() => {
           const peer = new Peer(socket, this.#protocol, { scheduler: this.#scheduler });
@@ -458,64 +451,69 @@ export class Node {
     );
   }
 
-  /** Accepted sockets as peers (not yet handshaken: the node refuses banned hosts first). */
+  /**
+   * The accept edge: each socket becomes a peer stamped with what the node knows of it now (ban,
+   * accept rate, handshakes in flight, the eviction candidates), for the manager's gate to judge.
+   */
   #acceptPeers(host: string): Observable<NodeConn> {
-    return tcpListen({ host, port: this.#options.port ?? 0, onListening: (a) => this.#bind(a) }).pipe(
+    return this.#transport.listen({ host, port: this.#options.port ?? 0, onListening: (a) => this.#bind(a) }).pipe(
       mergeMap((socket) => {
+        let peer: Peer<BitcoinMessage>;
         try {
-          return of<NodeConn>({ peer: new Peer(socket, this.#protocol, { scheduler: this.#scheduler }), socket });
+          peer = new Peer(socket, this.#protocol, { scheduler: this.#scheduler });
         } catch {
           socket.destroy(); // closed before we could look at it
           return EMPTY;
         }
+        const remote = peer.remote;
+        if (!remote) {
+          peer.close();
+          return EMPTY;
+        }
+        return of<NodeConn>({ peer, socket, arrival: this.#arrivalFacts(remote) });
       }),
     );
   }
 
-  /** The inbound defences, cheapest first; makes room by eviction when every slot is taken. */
-  #admit(remote: SocketAddress, inboundId: number): RefusalReason | undefined {
-    const o = this.#options;
-    if (this.banList.isBanned(remote.host)) return 'banned';
-    if (this.banList.isWhitelisted(remote.host)) return undefined;
-    const decision = this.#acceptLimiter.check(remote.host, this.#scheduler.now());
-    this.#acceptLimiter = decision.next;
-    if (!decision.allowed) return 'rate';
-    if (maxPendingHandshakes(this.#pendingHandshakes, o.maxPendingHandshakes ?? 64)) return 'pendingHandshakes';
-    const admission = admitInbound(this.#inboundCounts, remote, {
-      maxInbound: Infinity, // the total is handled below, by eviction
-      ...(o.maxInboundPerIp === undefined ? {} : { maxPerIp: o.maxInboundPerIp }),
-      ...(o.maxInboundPerGroup === undefined ? {} : { maxPerGroup: o.maxInboundPerGroup }),
-    });
-    if (!admission.admit) return admission.reason === 'maxInbound' ? 'full' : admission.reason;
-    // The manager admitted this conn into its spare slot: over our limit, someone must go.
-    if (this.manager.state.inbound.size > this.#maxInbound) {
-      const victim = this.#evictionVictim();
-      if (!victim) return 'full';
-      this.#log('evicting %s for %s', victim.info.key, remote);
-      this.#events.next({ type: 'evicted', peer: victim.info, for: `${remote} (in@${inboundId})` });
-      victim.peer.close();
+  #arrivalFacts(remote: SocketAddress): ArrivalFacts {
+    const banned = this.banList.isBanned(remote.host);
+    const whitelisted = this.banList.isWhitelisted(remote.host);
+    let rateLimited = false;
+    if (!banned && !whitelisted) {
+      const decision = this.#acceptLimiter.check(remote.host, this.#scheduler.now());
+      this.#acceptLimiter = decision.next;
+      rateLimited = !decision.allowed;
     }
-    return undefined;
-  }
-
-  #evictionVictim(): { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo } | undefined {
-    const candidates: EvictionCandidate[] = [];
-    const byId = new Map<number, { readonly peer: Peer<BitcoinMessage>; readonly info: PeerInfo }>();
+    const sessions = [];
     for (const [key, entry] of this.#inbound) {
-      const id = Number(key.slice(3)); // 'in@<id>'
-      byId.set(id, entry);
-      candidates.push({
-        id,
-        addr: entry.info.remote,
-        group: netGroup(entry.info.remote),
-        connectedAt: entry.info.since,
+      sessions.push({
+        inboundId: Number(key.slice(3)), // 'in@<id>'
+        remote: entry.info.remote,
+        since: entry.info.since,
         minPingMs: this.#minPing.get(key) ?? Infinity,
         whitelisted: this.banList.isWhitelisted(entry.info.remote.host),
-        outbound: false,
+        info: entry.info,
       });
     }
-    const victim = selectNodeToEvict(candidates);
-    return victim && byId.get(victim.id);
+    return { remote, banned, whitelisted, rateLimited, pendingHandshakes: this.#pendingHandshakes, sessions };
+  }
+
+  /** The manager refused an inbound conn (the gate's reason, or no slot): closed before any byte of ours. */
+  #onRejected(conn: NodeConn, reason: string): void {
+    const remote = conn.arrival?.remote.toString() ?? conn.peer.remote?.toString() ?? '?';
+    const refusal: RefusalReason = reason === 'maxInbound' ? 'full' : (reason as RefusalReason);
+    this.#refused++;
+    this.#log('refused %s: %s', remote, refusal);
+    this.#events.next({ type: 'refused', remote, reason: refusal });
+  }
+
+  /** The gate evicted an inbound peer for a newcomer; the manager closes it. */
+  #onEvicted(inboundId: number, newcomer: NodeConn): void {
+    // From the newcomer's snapshot: the victim may already be closed and gone from `#inbound`.
+    const victim = newcomer.arrival?.sessions.find((session) => session.inboundId === inboundId);
+    if (!victim) return;
+    this.#log('evicting %s for %s', victim.info.key, newcomer.arrival?.remote);
+    this.#events.next({ type: 'evicted', peer: victim.info, for: String(newcomer.arrival?.remote) });
   }
 
   #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound'): Observable<HandshakeResult> {
@@ -545,31 +543,17 @@ export class Node {
     );
   }
 
+  /** An admitted inbound conn: the gate already let it in; it shakes hands, then runs as a peer. */
   #onInbound(conn: NodeConn, inboundId: number): void {
-    const { peer, socket } = conn;
-    const remote = peer.remote;
-    const remoteText = remote?.toString() ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    if (!remote) return peer.close();
-    const reason = this.#admit(remote, inboundId);
-    if (reason) {
-      // Refused before the handshake: not one byte of ours reaches a banned or flooding host.
-      this.#refused++;
-      this.#log('refused %s: %s', remoteText, reason);
-      peer.close();
-      this.#events.next({ type: 'refused', remote: remoteText, reason });
-      return;
-    }
-    this.#inboundCounts = this.#inboundCounts.add(remote);
+    const { peer } = conn;
+    const remote = conn.arrival!.remote;
     this.#pendingHandshakes++;
     let shaking = true;
     const handshakeDone = () => {
       if (shaking) this.#pendingHandshakes--;
       shaking = false;
     };
-    peer.closed$.subscribe(() => {
-      handshakeDone();
-      this.#inboundCounts = this.#inboundCounts.remove(remote);
-    });
+    peer.closed$.subscribe(() => handshakeDone());
     const subscription = this.#handshake(peer, 'inbound').subscribe({
       next: (handshake) => {
         handshakeDone();
@@ -578,7 +562,7 @@ export class Node {
       },
       error: (error: unknown) => {
         this.#chargeMisbehaviour(remote, error);
-        this.#events.next({ type: 'handshakeFailed', direction: 'inbound', remote: remoteText, error });
+        this.#events.next({ type: 'handshakeFailed', direction: 'inbound', remote: remote.toString(), error });
       },
     });
     this.#subscriptions.add(subscription);

@@ -3,6 +3,7 @@ import type { AddressBook } from '../addr/AddressBook.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import type { BanList, BanListOptions } from '../ban/BanList.js';
 import type { BitcoinNetworkName } from '../protocol/bitcoin/networks.js';
+import type { Transport } from '../transport/Transport.js';
 
 /**
  * Options of a node (`createNode`). Defaults follow btcd's server; the ones that differ say why.
@@ -82,6 +83,8 @@ export interface NodeOptions {
   readonly maxPendingHandshakes?: number;
   /** For demos and tests: after each handshake, send the peer a frame with a bad network magic (each costs the sender 100 ban points). Default false. */
   readonly misbehave?: boolean;
+  /** How the node dials and listens. Default TCP (`tcpTransport`); `MemoryNetwork.transport()` (rx-connmgr/testing) for virtual-time scenarios. */
+  readonly transport?: Transport;
   /** Every timer (manager, handshake, keep-alive). Default `immediateScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** A name for logs (`rx-connmgr:node:<name>`). Default the listen address. */
