@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
@@ -75,7 +76,7 @@ describe('Node (real sockets on loopback)', function () {
   it("the seed's ban scenario: b bans a misbehaving a, refuses it before the handshake, a retries on its backoff", async () => {
     const b = make({ host: '127.0.0.3', targetOutbound: 0 });
     const bAddr = (await b.start())!;
-    const a = make({ host: '127.0.0.2', connectPeers: [bAddr.toString()], misbehave: true });
+    const a = make({ host: '127.0.0.2', connectPeers: [bAddr.toString()], onPeerUp: sendWrongMagic() });
     const banned = next(b.bans$, (e) => e.type === 'banned');
     const refused = next(b.events$, (e) => e.type === 'refused');
     await a.start();

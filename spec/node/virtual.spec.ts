@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
 import { VirtualTime } from '../../lib/testing/VirtualTime.js';
@@ -87,7 +88,7 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
 
   it("the seed's ban scenario: b bans a misbehaving a and refuses it before the handshake from then on", async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
-    const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target], misbehave: true });
+    const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target], onPeerUp: sendWrongMagic() });
     await time.until(() => b.banList.isBanned('127.0.0.2'), 1_000, 'a banned');
     await time.until(() => of(b, 'refused').length >= 1, 2_000, 'a refused');
     expect(of(b, 'refused')[0]).to.include({ reason: 'banned' });
