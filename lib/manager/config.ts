@@ -4,6 +4,7 @@ import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { DialRequiredError } from '../model/errors.js';
+import { isCount } from '../shared/isCount.js';
 import type { AdmitInbound, ReducerConfig } from '../model/state.js';
 import type { DialFunction } from '../operators/dialOnce.js';
 
@@ -36,7 +37,7 @@ export interface ConnManagerConfig<A, C> {
    * conn it names (evicted). Default none: admit while fewer than `maxInbound` are admitted.
    */
   readonly admitInbound?: AdmitInbound<A, C>;
-  /** ms a dial may take before it fails with `DialTimeoutError`. Default 30,000; `Infinity` = none. */
+  /** ms a dial may take before it fails with `ManagerDialTimeoutError`. Default 30,000; `Infinity` = none. */
   readonly dialTimeout?: number;
   /** Retry delays of permanent requests. Default `linearBackoff({ step: retryDuration, cap: maxRetryDuration })`, btcd's. */
   readonly backoff?: BackoffPolicy;
@@ -123,8 +124,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
 
 function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || (infinityAllowed && value === Infinity));
-  if (!ok) {
+  if (!isCount(value, 0, infinityAllowed)) {
     throw new RangeError(
       `${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`,
     );
