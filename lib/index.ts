@@ -11,12 +11,32 @@ export { connManager, type ConnCommand } from './manager/connManagerStream.js';
 export { DEFAULTS, type ConnManagerConfig } from './manager/config.js';
 export { ConnReq, type ConnReqOptions } from './model/ConnReq.js';
 export { ConnState } from './model/ConnState.js';
-export type { ConnEvent, ConnEventOf, ConnEventType, CancelReason, DisconnectReason, RejectReason, InboundCloseReason } from './model/events.js';
 export type {
-  ConnManagerState, OutboundEntry, InboundEntry, RequestStage, ManagerPhase, AdmitInbound, InboundVerdict,
+  ConnEvent,
+  ConnEventOf,
+  ConnEventType,
+  CancelReason,
+  DisconnectReason,
+  RejectReason,
+  InboundCloseReason,
+} from './model/events.js';
+export type {
+  ConnManagerState,
+  OutboundEntry,
+  InboundEntry,
+  RequestStage,
+  ManagerPhase,
+  AdmitInbound,
+  InboundVerdict,
 } from './model/state.js';
 export {
-  DialRequiredError, ManagerStoppedError, ManagerDialTimeoutError, EmptyDialError, NoNewAddressError, DuplicateAddressError, ConnReqInUseError,
+  DialRequiredError,
+  ManagerStoppedError,
+  ManagerDialTimeoutError,
+  EmptyDialError,
+  NoNewAddressError,
+  DuplicateAddressError,
+  ConnReqInUseError,
 } from './model/errors.js';
 export type { DialFunction, DialContext } from './operators/dialOnce.js';
 export * from './backoff/index.js';

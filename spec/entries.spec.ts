@@ -7,14 +7,43 @@ import * as transport from '../lib/transport/index.js';
 
 describe('package entries', () => {
   it('rx-connmgr is the user API: the manager, requests, errors and policies, no building blocks', () => {
-    expect(Object.keys(main)).to.include.members(['ConnManager', 'connManager', 'ConnReq', 'DEFAULTS', 'linearBackoff', 'ManagerDialTimeoutError', 'NoNewAddressError', 'describeEvent']);
-    for (const inner of ['reduce', 'resolveConfig', 'TimeoutList', 'dialEffect', 'closeEffect', 'switchMapByKey', 'dialOnce', 'PersistentMap', 'DialTimeoutError', 'NoAddressError']) {
+    expect(Object.keys(main)).to.include.members([
+      'ConnManager',
+      'connManager',
+      'ConnReq',
+      'DEFAULTS',
+      'linearBackoff',
+      'ManagerDialTimeoutError',
+      'NoNewAddressError',
+      'describeEvent',
+    ]);
+    for (const inner of [
+      'reduce',
+      'resolveConfig',
+      'TimeoutList',
+      'dialEffect',
+      'closeEffect',
+      'switchMapByKey',
+      'dialOnce',
+      'PersistentMap',
+      'DialTimeoutError',
+      'NoAddressError',
+    ]) {
       expect(main, inner).not.to.have.property(inner);
     }
   });
 
   it('rx-connmgr/internals has the building blocks', () => {
-    expect(Object.keys(internals)).to.include.members(['reduce', 'initialState', 'resolveConfig', 'TimeoutList', 'dialEffect', 'switchMapByKey', 'dialOnce', 'isCount']);
+    expect(Object.keys(internals)).to.include.members([
+      'reduce',
+      'initialState',
+      'resolveConfig',
+      'TimeoutList',
+      'dialEffect',
+      'switchMapByKey',
+      'dialOnce',
+      'isCount',
+    ]);
   });
 
   it('the node entry has BitcoinNode (Node kept as its alias), the gate and the defaults', () => {

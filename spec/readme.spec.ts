@@ -25,16 +25,19 @@ async function readmeBlocks(): Promise<Block[]> {
   return blocks;
 }
 
-/** The one block that imports from `entry`. */
-function blockImporting(blocks: readonly Block[], entry: string): Block {
-  const found = blocks.filter((b) => b.code.includes(`from '${entry}'`) && /^import /m.test(b.code));
-  expect(found, `README blocks importing ${entry}`).to.have.length.greaterThan(0);
+/** The one complete example (it has imports) that contains `text`. */
+function exampleWith(blocks: readonly Block[], text: string): Block {
+  const found = blocks.filter((b) => b.code.includes(text) && /^import /m.test(b.code));
+  expect(found, `README examples containing ${text}`).to.have.length(1);
   return found[0]!;
 }
 
 /** `rx-connmgr[/x]` → the file in lib/, as an absolute URL. */
 function pointAtLib(code: string): string {
-  return code.replace(/from 'rx-connmgr(\/[a-z]+)?'/g, (_m, sub: string | undefined) => `from '${pathToFileURL(join(root, 'lib', sub ?? '', 'index.ts')).href}'`);
+  return code.replace(
+    /from 'rx-connmgr(\/[a-z]+)?'/g,
+    (_m, sub: string | undefined) => `from '${pathToFileURL(join(root, 'lib', sub ?? '', 'index.ts')).href}'`,
+  );
 }
 
 describe('README examples (read from README.md)', function () {
@@ -56,35 +59,44 @@ describe('README examples (read from README.md)', function () {
   };
 
   it('the rx-connmgr/testing example prints the log its closing comment shows', async () => {
-    const block = blockImporting(blocks, 'rx-connmgr/testing');
+    const block = exampleWith(blocks, 'runManagerTest(');
     const comment = block.code
       .split('\n')
       .filter((l) => l.startsWith('//'))
       .map((l) => l.slice(2))
       .join('\n');
-    const expected = new Function(`return ${comment}`)() as unknown;
+    const expected = JSON.parse(comment.replace(/'/g, '"')) as unknown; // the README writes the strings in single quotes
     expect(expected, 'the expected log in the README').to.be.an('array').that.is.not.empty;
     const { log } = await run(block, 'export { log };');
     expect(log).to.deep.equal(expected);
   });
 
   it('the quick start runs: starts, dials, stops and waits', async () => {
-    const block = blockImporting(blocks, 'rx-connmgr/transport');
+    const block = exampleWith(blocks, 'tcpDial(');
     const { cm } = await run(block, 'export { cm };');
     expect((cm as { state: { phase: string } }).state.phase).to.equal('stopped');
   });
 
   it('the node example starts and stops a node on loopback', async () => {
-    const block = blockImporting(blocks, 'rx-connmgr/node');
+    const block = exampleWith(blocks, "bans: { file: 'bans.json' }");
     const bans = join(dir, 'bans.json');
     const { node } = await run(block, 'export { node };', (code) => code.replace("'bans.json'", JSON.stringify(bans)));
     expect((node as { manager: { state: { phase: string } } }).manager.state.phase).to.equal('stopped');
   });
 
+  it('the virtual-time node example runs two nodes on a MemoryNetwork to a peer and back', async () => {
+    const { a, b, net } = await run(exampleWith(blocks, 'new MemoryNetwork('), 'export { a, b, net };');
+    for (const node of [a, b]) expect((node as { manager: { state: { phase: string } } }).manager.state.phase).to.equal('stopped');
+    expect((net as { openSockets: number }).openSockets).to.equal(0);
+  });
+
   it('the backoff example names policies the main entry exports', async () => {
     const block = blocks.find((b) => b.code.includes('exponentialBackoff('))!;
     const main = (await import('../lib/index.js')) as Record<string, unknown>;
-    const names = /import \{([^}]+)\} from 'rx-connmgr'/.exec(block.code)![1]!.split(',').map((s) => s.trim());
+    const names = /import \{([^}]+)\} from 'rx-connmgr'/
+      .exec(block.code)![1]!
+      .split(',')
+      .map((s) => s.trim());
     for (const name of names) expect(main[name], name).to.be.a('function');
   });
 });

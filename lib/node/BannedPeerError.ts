@@ -4,6 +4,6 @@ import type { SocketAddress } from '../net/SocketAddress.js';
 export class BannedPeerError extends Error {
   override readonly name = 'BannedPeerError';
   constructor(readonly addr: SocketAddress) {
-    super(`${addr} is banned: not dialed`);
+    super(`${addr.toString()} is banned: not dialed`);
   }
 }

@@ -12,12 +12,13 @@ import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { acceptPeers } from './acceptPeers.js';
 import { discoverAddresses } from './discoverAddresses.js';
-import { InboundGate, type RefusalReason } from './InboundGate.js';
+import type { RefusalReason } from './InboundGate.js';
 import { inboundVerdictEvent } from './inboundVerdictEvent.js';
 import type { NodeConn } from './NodeConn.js';
 import { resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
 import type { NodeEvent, NodeStats } from './NodeEvent.js';
 import type { NodeOptions } from './NodeOptions.js';
+import { nodeManagerConfig } from './nodeManagerConfig.js';
 import { NodePersistence } from './NodePersistence.js';
 import { OutboundDialer } from './OutboundDialer.js';
 import type { PeerInfo } from './PeerInfo.js';
@@ -82,38 +83,31 @@ export class BitcoinNode {
     const book = (this.book = o.addressBook ?? new AddressBook());
     const banList = (this.banList = o.bans instanceof BanList ? o.bans : new BanList(o.bans ?? {}));
     this.events$ = this.#events.asObservable();
-    this.peers$ = this.events$.pipe(filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'));
+    this.peers$ = this.events$.pipe(
+      filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'),
+    );
     this.bans$ = banList.bans$;
     // addnode → permanent peers on top of the target; connect → connect mode (only those).
     this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
     const emit = (event: NodeEvent) => this.#events.next(event);
-    const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, scheduler: o.scheduler, book, banList, emit, addrMessages: (m) => this.#addrMessages.next(m), log }));
-    const dialer = (this.#dialer = new OutboundDialer({ options: o, defaultPort: network.defaultPort, book, banList, sessions, emit, state: () => this.manager.state, ownAddress: () => this.#address }));
+    const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
+    const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
+    const [state, ownAddress] = [() => this.manager.state, () => this.#address];
+    const dialer = (this.#dialer = new OutboundDialer({
+      options: o,
+      defaultPort: network.defaultPort,
+      book,
+      banList,
+      sessions,
+      emit,
+      state,
+      ownAddress,
+    }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
     this.#listening = new Promise((resolve) => (onListening = resolve));
-    const targetOutbound = this.#manual.connectMode ? 0 : o.targetOutbound;
-    const gate = new InboundGate({ maxPerIp: o.maxInboundPerIp, maxPerGroup: o.maxInboundPerGroup, maxPendingHandshakes: o.maxPendingHandshakes });
     const accepts = acceptPeers({ options: o, protocol, banList, sessions, onListening: (a) => onListening((this.#address = a)) });
-    this.manager = new ConnManager<SocketAddress, NodeConn>({
-      dial: (addr) => dialer.dial(addr),
-      listeners: o.listen ? [accepts] : [],
-      ...(this.#manual.connectMode ? {} : { getNewAddress: () => dialer.chooseAddress() }),
-      targetOutbound,
-      maxInbound: Math.max(0, o.maxPeers - targetOutbound - this.#manual.permanent.length),
-      // The gate refuses in the reducer, or names a peer to evict for the newcomer (Core).
-      admitInbound: (conn, state) => gate.check(conn, state),
-      retryDuration: o.retryDuration,
-      maxRetryDuration: o.maxRetryDuration,
-      minUptime: o.minUptime,
-      // The manager's dial covers the connect and the handshake.
-      dialTimeout: o.dialTimeout + o.handshakeTimeout,
-      ...(o.backoff ? { backoff: o.backoff } : {}),
-      addressKey: (a) => a.toString(),
-      closeConn: (c) => c.peer.close(),
-      connClosed: (c) => c.peer.closed$,
-      scheduler: o.scheduler,
-    });
+    this.manager = new ConnManager(nodeManagerConfig(o, this.#manual, dialer, accepts));
   }
 
   /** The address the node listens on, once `start()` has resolved (undefined when not listening). */
@@ -153,7 +147,12 @@ export class BitcoinNode {
     const o = this.#options;
     if (!this.#manual.connectMode) this.#subscriptions.add(this.#dialer.feelers().subscribe());
     this.#subscriptions.add(
-      discoverAddresses({ options: o, defaultPort: NETWORKS[o.network].defaultPort, book: this.book, addrMessages: this.#addrMessages }).subscribe((e) => {
+      discoverAddresses({
+        options: o,
+        defaultPort: NETWORKS[o.network].defaultPort,
+        book: this.book,
+        addrMessages: this.#addrMessages,
+      }).subscribe((e) => {
         if (e.type === 'dnsSeedFailed') this.#log('DNS seed %s failed: %O', e.host, e.error);
         this.#events.next(e);
       }),
@@ -163,7 +162,9 @@ export class BitcoinNode {
     this.#subscriptions.add(m.events$.subscribe((e) => this.#onManagerEvent(e)));
     const listening = new Promise<SocketAddress | undefined>((resolve, reject) => {
       if (!o.listen) return resolve(undefined);
-      this.#subscriptions.add(m.events$.subscribe((e) => e.type === 'listenerError' && reject(e.error)));
+      this.#subscriptions.add(
+        m.events$.subscribe((e) => e.type === 'listenerError' && reject(e.error instanceof Error ? e.error : new Error(String(e.error)))),
+      );
       void this.#listening.then(resolve);
     });
     m.start();
@@ -201,7 +202,11 @@ export class BitcoinNode {
     const verdict = inboundVerdictEvent(e);
     if (verdict) {
       if (verdict.type === 'refused') this.#refused++;
-      this.#log('%s %s', verdict.type, verdict.type === 'refused' ? `${verdict.remote}: ${verdict.reason}` : `${verdict.peer.key} for ${verdict.for}`);
+      this.#log(
+        '%s %s',
+        verdict.type,
+        verdict.type === 'refused' ? `${verdict.remote}: ${verdict.reason}` : `${verdict.peer.key} for ${verdict.for}`,
+      );
       this.#events.next(verdict);
     } else if (e.type === 'retryScheduled') this.#retries++;
     else if (e.type === 'refillScheduled') {

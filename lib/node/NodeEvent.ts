@@ -11,12 +11,26 @@ export type NodeEvent =
   /** An inbound peer closed to make room for a newcomer when every inbound slot was taken (Bitcoin Core's eviction). */
   | { readonly type: 'evicted'; readonly peer: PeerInfo; readonly for: string }
   /** A discovery source announced addresses: `added` of them were new to the book. */
-  | { readonly type: 'addressesLearned'; readonly origin: 'static' | 'dns' | 'manual' | 'peer'; readonly source: string; readonly announced: number; readonly added: number }
+  | {
+      readonly type: 'addressesLearned';
+      readonly origin: 'static' | 'dns' | 'manual' | 'peer';
+      readonly source: string;
+      readonly announced: number;
+      readonly added: number;
+    }
   | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
   /** A feeler connection tested an address from the new table (`ok`: it answered the handshake and moved to tried). */
   | { readonly type: 'feeler'; readonly addr: string; readonly ok: boolean }
   /** A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was charged, making `score`. */
-  | { readonly type: 'misbehaving'; readonly remote: string; readonly cost: number; readonly score: number; readonly banned: boolean; readonly reason: string; readonly error: unknown };
+  | {
+      readonly type: 'misbehaving';
+      readonly remote: string;
+      readonly cost: number;
+      readonly score: number;
+      readonly banned: boolean;
+      readonly reason: string;
+      readonly error: unknown;
+    };
 
 /** Counters for a status line or a table. */
 export interface NodeStats {

@@ -16,7 +16,8 @@ export interface NodePersistenceDeps {
 
 /** The anchors file: an array of `"host:port"` strings. */
 export function parseAnchors(raw: unknown): SocketAddress[] {
-  if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) throw new TypeError('anchors file: expected an array of "host:port" strings');
+  if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string'))
+    throw new TypeError('anchors file: expected an array of "host:port" strings');
   return raw.map((text: string) => SocketAddress.parse(text));
 }
 
@@ -39,7 +40,9 @@ export class NodePersistence {
     const { options, book, banList, log } = this.#deps;
     const { warning } = await banList.load(); // no-op without a file
     if (warning) log('ban list: %s', warning);
-    this.#subscriptions.add(banList.bans$.pipe(filter((e) => e.type === 'banned' || e.type === 'unbanned')).subscribe(() => void this.#saveBans()));
+    this.#subscriptions.add(
+      banList.bans$.pipe(filter((e) => e.type === 'banned' || e.type === 'unbanned')).subscribe(() => void this.#saveBans()),
+    );
     if (options.addressFile !== undefined) {
       const loaded = await book.load(options.addressFile);
       if (loaded.status === 'corrupt') log('address book: %s', loaded.warning);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type createDebug from 'debug';
-import { Subscription, defer, map, merge, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { Subscription, defer, map, merge, tap, type Observable } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BanList } from '../ban/BanList.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
@@ -25,7 +25,6 @@ const MAX_ADDR_PER_MESSAGE = 1_000;
 export interface PeerSessionsDeps {
   readonly options: ResolvedNodeOptions;
   readonly protocol: WireProtocol<BitcoinMessage>;
-  readonly scheduler: SchedulerLike;
   readonly book: AddressBook;
   readonly banList: BanList;
   /** Where the node's events go. */
@@ -85,7 +84,7 @@ export class PeerSessions {
   /** An outbound socket's handshake: the conn for the manager, or the handshake's error (charged). */
   shakeOutbound(addr: SocketAddress, socket: Socket): Observable<NodeConn> {
     return defer(() => {
-      const peer = new Peer(socket, this.#deps.protocol, { scheduler: this.#deps.scheduler });
+      const peer = new Peer(socket, this.#deps.protocol, { scheduler: this.#deps.options.scheduler });
       let shaken = false;
       return this.#handshake(peer, 'outbound').pipe(
         map((handshake): NodeConn => {
@@ -154,7 +153,8 @@ export class PeerSessions {
   }
 
   #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound'): Observable<HandshakeResult> {
-    const { options, scheduler } = this.#deps;
+    const { options } = this.#deps;
+    const { scheduler } = options;
     const nonce = randomBytes(8).readBigUInt64LE();
     return defer(() => {
       if (direction === 'outbound') this.#nonces.add(nonce);
@@ -172,9 +172,15 @@ export class PeerSessions {
   }
 
   /** A handshaken peer's life: registered, kept alive, its messages handled, until it closes. */
-  #run(conn: NodeConn, handshake: HandshakeResult, meta: Pick<PeerInfo, 'direction' | 'key' | 'remote' | 'permanent'>, inboundId?: number): void {
+  #run(
+    conn: NodeConn,
+    handshake: HandshakeResult,
+    meta: Pick<PeerInfo, 'direction' | 'key' | 'remote' | 'permanent'>,
+    inboundId?: number,
+  ): void {
     const { peer, socket } = conn;
-    const { options, scheduler, log, emit } = this.#deps;
+    const { options, log, emit } = this.#deps;
+    const { scheduler } = options;
     const info: PeerInfo = { ...meta, userAgent: handshake.userAgent, startHeight: handshake.startHeight, since: scheduler.now() };
     this.#peers.set(info.key, info);
     if (inboundId !== undefined) this.#inbound.set(inboundId, info);
@@ -212,11 +218,16 @@ export class PeerSessions {
   #onMessage(peer: Peer<BitcoinMessage>, remote: SocketAddress, message: BitcoinMessage): void {
     if (isRawMessage(message)) return;
     if (message.command === 'getaddr') {
-      const now = Math.floor(this.#deps.scheduler.now() / 1000);
+      const now = Math.floor(this.#deps.options.scheduler.now() / 1000);
       const addresses: TimestampedNetAddress[] = this.#deps.book
         .all()
         .slice(0, MAX_ADDR_PER_MESSAGE)
-        .map((info) => ({ timestamp: Math.min(now, Math.floor(info.timestamp / 1000)), services: info.services, ip: info.addr.toBytes16(), port: info.addr.port }));
+        .map((info) => ({
+          timestamp: Math.min(now, Math.floor(info.timestamp / 1000)),
+          services: info.services,
+          ip: info.addr.toBytes16(),
+          port: info.addr.port,
+        }));
       if (addresses.length > 0) peer.send({ command: 'addr', addresses });
     } else if (message.command === 'addr') {
       this.#deps.addrMessages({ peer: remote, message });

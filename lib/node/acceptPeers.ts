@@ -38,7 +38,14 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
       limiter = decision.next;
       rateLimited = !decision.allowed;
     }
-    return { remote, banned, whitelisted, rateLimited, pendingHandshakes: sessions.pendingHandshakes, sessions: sessions.inboundSessions() };
+    return {
+      remote,
+      banned,
+      whitelisted,
+      rateLimited,
+      pendingHandshakes: sessions.pendingHandshakes,
+      sessions: sessions.inboundSessions(),
+    };
   };
   return options.transport.listen({ host: options.host, port: options.port, onListening: deps.onListening }).pipe(
     mergeMap((socket) => {

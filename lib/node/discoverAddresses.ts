@@ -22,20 +22,32 @@ export interface DiscoverAddressesDeps {
  * addnode/connect are the other two: the persistence and the manager's permanent requests.)
  * Emits what was learned, or a DNS seed's failure, as node events.
  */
-export function discoverAddresses(deps: DiscoverAddressesDeps): Observable<Extract<NodeEvent, { type: 'addressesLearned' | 'dnsSeedFailed' }>> {
+export function discoverAddresses(
+  deps: DiscoverAddressesDeps,
+): Observable<Extract<NodeEvent, { type: 'addressesLearned' | 'dnsSeedFailed' }>> {
   const { options, book } = deps;
   const dns = options.dnsSeeds ?? [];
   return merge(
     staticSeeds(options.seeds ?? [], { when: () => book.size === 0 }),
     dns.length > 0
-      ? dnsSeeds(dns, { defaultPort: deps.defaultPort, scheduler: options.scheduler, ...(options.dnsServers ? { servers: options.dnsServers } : {}) })
+      ? dnsSeeds(dns, {
+          defaultPort: deps.defaultPort,
+          scheduler: options.scheduler,
+          ...(options.dnsServers ? { servers: options.dnsServers } : {}),
+        })
       : EMPTY,
     peerAddresses(deps.addrMessages, { scheduler: options.scheduler }),
   ).pipe(
     map((found) => {
       if (isDnsSeedFailure(found)) return { type: 'dnsSeedFailed', host: found.host, error: found.error } as const;
       const added = found.addrs.length > 0 ? book.add(found.addrs, found.source) : 0;
-      return { type: 'addressesLearned', origin: found.origin, source: found.source.toString(), announced: found.addrs.length, added } as const;
+      return {
+        type: 'addressesLearned',
+        origin: found.origin,
+        source: found.source.toString(),
+        announced: found.addrs.length,
+        added,
+      } as const;
     }),
   );
 }

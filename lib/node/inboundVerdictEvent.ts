@@ -10,7 +10,9 @@ import type { NodeEvent } from './NodeEvent.js';
  * is no refusal), `inboundClosed` evicted → `evicted`, with the victim's `PeerInfo` from the
  * newcomer's arrival snapshot (the victim may already be closed and gone from the sessions).
  */
-export function inboundVerdictEvent(e: ConnEvent<SocketAddress, NodeConn>): Extract<NodeEvent, { type: 'refused' | 'evicted' }> | undefined {
+export function inboundVerdictEvent(
+  e: ConnEvent<SocketAddress, NodeConn>,
+): Extract<NodeEvent, { type: 'refused' | 'evicted' }> | undefined {
   if (e.type === 'rejected' && e.reason !== 'notRunning') {
     const reason = (e.reason === 'maxInbound' ? 'full' : e.reason) as RefusalReason;
     return { type: 'refused', remote: e.conn.arrival?.remote.toString() ?? '?', reason };

@@ -4,7 +4,14 @@
  */
 export { BitcoinNode, Node, createNode } from './Node.js';
 export { BannedPeerError } from './BannedPeerError.js';
-export { InboundGate, type RefusalReason, type ArrivalFacts, type InboundSessionFacts, type InboundGateLimits, type GatedConn } from './InboundGate.js';
+export {
+  InboundGate,
+  type RefusalReason,
+  type ArrivalFacts,
+  type InboundSessionFacts,
+  type InboundGateLimits,
+  type GatedConn,
+} from './InboundGate.js';
 export type { NodeConn } from './NodeConn.js';
 export type { NodeEvent, NodeStats } from './NodeEvent.js';
 export type { NodeOptions } from './NodeOptions.js';

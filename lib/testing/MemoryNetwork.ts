@@ -76,14 +76,21 @@ export class MemoryNetwork {
               subscriber.error(new ConnectionRefusedError(key));
               return;
             }
-            const [mine, theirs] = MemorySocket.pair({ host: localAddress, port: this.#nextPort++ }, { host: addr.host, port: addr.port }, this.#scheduler, this.#latency);
+            const [mine, theirs] = MemorySocket.pair(
+              { host: localAddress, port: this.#nextPort++ },
+              { host: addr.host, port: addr.port },
+              this.#scheduler,
+              this.#latency,
+            );
             this.#sockets.add(mine);
             this.#sockets.add(theirs);
             listener.next(theirs.asSocket());
             subscriber.next(mine.asSocket());
             subscriber.complete();
           }, this.#latency);
-          const timer = Number.isFinite(timeout) ? scheduler.schedule(() => subscriber.error(new DialTimeoutError(key, timeout)), timeout) : undefined;
+          const timer = Number.isFinite(timeout)
+            ? scheduler.schedule(() => subscriber.error(new DialTimeoutError(key, timeout)), timeout)
+            : undefined;
           return () => {
             connect.unsubscribe();
             timer?.unsubscribe();

@@ -36,7 +36,12 @@ export class MemorySocket extends EventEmitter {
   }
 
   /** Makes two connected ends: `[dialer's, listener's]`. */
-  static pair(from: { host: string; port: number }, to: { host: string; port: number }, scheduler: SchedulerLike, latency: number): [MemorySocket, MemorySocket] {
+  static pair(
+    from: { host: string; port: number },
+    to: { host: string; port: number },
+    scheduler: SchedulerLike,
+    latency: number,
+  ): [MemorySocket, MemorySocket] {
     const a = new MemorySocket(from.host, from.port, to.host, to.port, scheduler, latency);
     const b = new MemorySocket(to.host, to.port, from.host, from.port, scheduler, latency);
     a.other = b;

@@ -26,8 +26,14 @@ const conn = (remote: string, over: Partial<ArrivalFacts> = {}): Conn => ({ name
 function holding(maxInbound: number, ...conns: Conn[]): S {
   let s = reduce(
     initialState<string, Conn>({
-      targetOutbound: 0, maxFailedAttempts: 25, retryDuration: 1, maxInbound, minUptime: 0,
-      backoff: linearBackoff({ step: 1, cap: 1 }), automatic: false, addressKey: (a) => a,
+      targetOutbound: 0,
+      maxFailedAttempts: 25,
+      retryDuration: 1,
+      maxInbound,
+      minUptime: 0,
+      backoff: linearBackoff({ step: 1, cap: 1 }),
+      automatic: false,
+      addressKey: (a) => a,
     }),
     { type: 'start', at: 0 },
   );
@@ -36,12 +42,23 @@ function holding(maxInbound: number, ...conns: Conn[]): S {
 }
 
 const info = (key: string, remote: string): PeerInfo => ({
-  key, direction: 'inbound', remote: SocketAddress.parse(remote), permanent: false, userAgent: '/x/', startHeight: 0, since: 0,
+  key,
+  direction: 'inbound',
+  remote: SocketAddress.parse(remote),
+  permanent: false,
+  userAgent: '/x/',
+  startHeight: 0,
+  since: 0,
 });
 /** `n` handshaken inbound peers from distinct /16s, as eviction candidates (inbound ids 1..n). */
 const sessions = (n: number): InboundSessionFacts[] =>
   Array.from({ length: n }, (_, i) => ({
-    inboundId: i + 1, remote: SocketAddress.parse(`127.${i}.0.1:1000`), since: i, minPingMs: 100 + i, whitelisted: false, info: info(`in@${i + 1}`, `127.${i}.0.1:1000`),
+    inboundId: i + 1,
+    remote: SocketAddress.parse(`127.${i}.0.1:1000`),
+    since: i,
+    minPingMs: 100 + i,
+    whitelisted: false,
+    info: info(`in@${i + 1}`, `127.${i}.0.1:1000`),
   }));
 
 describe('InboundGate.check (pure: arrival facts + the manager state → verdict)', () => {
@@ -95,14 +112,24 @@ describe('inboundVerdictEvent', () => {
 
   it('a gate refusal is `refused` with its reason; no slot is `full`; not running is no refusal', () => {
     const c = nodeConn('127.0.0.9:1');
-    expect(inboundVerdictEvent({ type: 'rejected', conn: c, listener: 0, reason: 'perIp' })).to.deep.equal({ type: 'refused', remote: '127.0.0.9:1', reason: 'perIp' });
+    expect(inboundVerdictEvent({ type: 'rejected', conn: c, listener: 0, reason: 'perIp' })).to.deep.equal({
+      type: 'refused',
+      remote: '127.0.0.9:1',
+      reason: 'perIp',
+    });
     expect(inboundVerdictEvent({ type: 'rejected', conn: c, listener: 0, reason: 'maxInbound' })).to.deep.include({ reason: 'full' });
     expect(inboundVerdictEvent({ type: 'rejected', conn: c, listener: 0, reason: 'notRunning' })).to.equal(undefined);
   });
 
   it("an eviction is `evicted` with the victim's PeerInfo from the newcomer's snapshot", () => {
     const newcomer = nodeConn('127.99.0.1:5', { sessions: sessions(3) });
-    const event = inboundVerdictEvent({ type: 'inboundClosed', conn: nodeConn('127.1.0.1:1000'), inboundId: 2, reason: 'evicted', for: newcomer });
+    const event = inboundVerdictEvent({
+      type: 'inboundClosed',
+      conn: nodeConn('127.1.0.1:1000'),
+      inboundId: 2,
+      reason: 'evicted',
+      for: newcomer,
+    });
     expect(event).to.deep.equal({ type: 'evicted', peer: sessions(3)[1]!.info, for: '127.99.0.1:5' });
     expect(inboundVerdictEvent({ type: 'inboundClosed', conn: newcomer, inboundId: 2, reason: 'closed' })).to.equal(undefined);
   });

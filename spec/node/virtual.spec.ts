@@ -22,7 +22,14 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   let net: MemoryNetwork;
   let nodes: Node[];
   let events: Map<Node, NodeEvent[]>;
-  const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+  const fast = {
+    retryDuration: 50,
+    maxRetryDuration: 400,
+    minUptime: 1_000,
+    dialTimeout: 1_000,
+    handshakeTimeout: 1_000,
+    feelerInterval: Infinity,
+  } as const;
 
   beforeEach(() => {
     time = new VirtualTime();
@@ -205,7 +212,10 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
     const hub = await start({ host: '127.0.50.1', targetOutbound: 0 });
     const listeners: string[] = [];
     for (let i = 0; i < 9; i++) listeners.push((await start({ host: `127.1.${i}.1`, targetOutbound: 0 })).target);
-    hub.node.book.add(listeners.map((t) => ({ addr: SocketAddress.parse(t) })), SocketAddress.parse(hub.target));
+    hub.node.book.add(
+      listeners.map((t) => ({ addr: SocketAddress.parse(t) })),
+      SocketAddress.parse(hub.target),
+    );
     const { node } = await start({ host: '127.0.0.2', listen: false, seeds: [hub.target] });
     await time.until(() => node.stats().outbound === 8, 30_000, '8 outbound');
     expect(of(node, 'addressesLearned').some((e) => e.origin === 'peer' && e.added > 0)).to.equal(true);

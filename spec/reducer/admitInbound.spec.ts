@@ -31,7 +31,7 @@ function incoming(s: S, ...conns: string[]): { s: S; events: ConnEvent<string, s
 }
 
 describe('reduce: the inbound admission hook', () => {
-  it('a refusal is one `rejected` event with the hook\'s reason, never `accepted` first, and takes no slot', () => {
+  it("a refusal is one `rejected` event with the hook's reason, never `accepted` first, and takes no slot", () => {
     const { s, events } = incoming(
       started((conn) => (conn.startsWith('bad') ? { refuse: 'banned' } : undefined)),
       'bad-1',
@@ -72,13 +72,21 @@ describe('reduce: the inbound admission hook', () => {
   });
 
   it('maxInbound still holds when the hook admits without evicting', () => {
-    const { s, events } = incoming(started(() => undefined, 1), 'a', 'b');
+    const { s, events } = incoming(
+      started(() => undefined, 1),
+      'a',
+      'b',
+    );
     expect(events.at(-1)).to.deep.include({ type: 'rejected', conn: 'b', reason: 'maxInbound' });
     expect(s.inbound.size).to.equal(1);
   });
 
   it('an eviction naming an unknown id evicts nobody, and the full manager rejects the newcomer', () => {
-    const { s, events } = incoming(started((_c, state) => (state.inbound.size >= 1 ? { evict: 99 } : undefined), 1), 'a', 'b');
+    const { s, events } = incoming(
+      started((_c, state) => (state.inbound.size >= 1 ? { evict: 99 } : undefined), 1),
+      'a',
+      'b',
+    );
     expect(events.map((e) => e.type)).to.deep.equal(['accepted', 'rejected']);
     expect(s.inbound.size).to.equal(1);
   });
