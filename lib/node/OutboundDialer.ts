@@ -5,6 +5,7 @@ import type { BanList } from '../ban/BanList.js';
 import type { ConnManagerState } from '../model/state.js';
 import { netGroup } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { BannedPeerError } from './BannedPeerError.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent } from './NodeEvent.js';
@@ -18,7 +19,6 @@ export const MAX_ANCHORS = 2;
 /** What an {@link OutboundDialer} works with. */
 export interface OutboundDialerDeps {
   readonly options: ResolvedNodeOptions;
-  readonly defaultPort: number;
   readonly book: AddressBook;
   readonly banList: BanList;
   readonly sessions: PeerSessions;
@@ -61,7 +61,7 @@ export class OutboundDialer {
 
   /** The address of the next automatic request (the manager's `getNewAddress`). */
   chooseAddress(): SocketAddress {
-    const { book, options, defaultPort } = this.#deps;
+    const { book, options } = this.#deps;
     const groupsInUse = new Set<string>();
     for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(netGroup(entry.addr));
     const unavailable = (a: SocketAddress) => this.#unavailable(a);
@@ -80,7 +80,7 @@ export class OutboundDialer {
       groupsInUse,
       isUnavailable: unavailable,
       group: netGroup,
-      defaultPort,
+      defaultPort: NETWORKS[options.network].defaultPort,
     });
     book.attempt(addr);
     return addr;

@@ -4,13 +4,13 @@ import { dnsSeeds } from '../discovery/dnsSeeds.js';
 import { isDnsSeedFailure } from '../discovery/DnsSeedFailure.js';
 import { peerAddresses, type PeerMessage } from '../discovery/peerAddresses.js';
 import { staticSeeds } from '../discovery/staticSeeds.js';
+import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 
 /** What {@link discoverAddresses} works with. */
 export interface DiscoverAddressesDeps {
   readonly options: ResolvedNodeOptions;
-  readonly defaultPort: number;
   readonly book: AddressBook;
   /** The `addr` messages of handshaken peers. */
   readonly addrMessages: Observable<PeerMessage>;
@@ -31,7 +31,7 @@ export function discoverAddresses(
     staticSeeds(options.seeds ?? [], { when: () => book.size === 0 }),
     dns.length > 0
       ? dnsSeeds(dns, {
-          defaultPort: deps.defaultPort,
+          defaultPort: NETWORKS[options.network].defaultPort,
           scheduler: options.scheduler,
           ...(options.dnsServers ? { servers: options.dnsServers } : {}),
         })

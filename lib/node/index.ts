@@ -2,7 +2,7 @@
  * The node hub: connection manager + peers + handshake + address book + bans (btcd's server).
  * @packageDocumentation
  */
-export { BitcoinNode, Node, createNode } from './Node.js';
+export { BitcoinNode, Node, createNode } from './BitcoinNode.js';
 export { BannedPeerError } from './BannedPeerError.js';
 export {
   InboundGate,

@@ -12,7 +12,6 @@ import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { acceptPeers } from './acceptPeers.js';
 import { discoverAddresses } from './discoverAddresses.js';
-import type { RefusalReason } from './InboundGate.js';
 import { inboundVerdictEvent } from './inboundVerdictEvent.js';
 import type { NodeConn } from './NodeConn.js';
 import { resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
@@ -77,8 +76,7 @@ export class BitcoinNode {
 
   constructor(options: NodeOptions = {}) {
     const o = (this.#options = resolveNodeOptions(options));
-    const network = NETWORKS[o.network];
-    const protocol = bitcoinProtocol({ magic: network.magic });
+    const protocol = bitcoinProtocol({ magic: NETWORKS[o.network].magic });
     const log = (this.#log = createDebug(`rx-connmgr:node:${o.name ?? o.host}`));
     const book = (this.book = o.addressBook ?? new AddressBook());
     const banList = (this.banList = o.bans instanceof BanList ? o.bans : new BanList(o.bans ?? {}));
@@ -93,16 +91,7 @@ export class BitcoinNode {
     const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
     const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
     const [state, ownAddress] = [() => this.manager.state, () => this.#address];
-    const dialer = (this.#dialer = new OutboundDialer({
-      options: o,
-      defaultPort: network.defaultPort,
-      book,
-      banList,
-      sessions,
-      emit,
-      state,
-      ownAddress,
-    }));
+    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
     this.#listening = new Promise((resolve) => (onListening = resolve));
@@ -147,12 +136,7 @@ export class BitcoinNode {
     const o = this.#options;
     if (!this.#manual.connectMode) this.#subscriptions.add(this.#dialer.feelers().subscribe());
     this.#subscriptions.add(
-      discoverAddresses({
-        options: o,
-        defaultPort: NETWORKS[o.network].defaultPort,
-        book: this.book,
-        addrMessages: this.#addrMessages,
-      }).subscribe((e) => {
+      discoverAddresses({ options: o, book: this.book, addrMessages: this.#addrMessages }).subscribe((e) => {
         if (e.type === 'dnsSeedFailed') this.#log('DNS seed %s failed: %O', e.host, e.error);
         this.#events.next(e);
       }),
@@ -202,11 +186,7 @@ export class BitcoinNode {
     const verdict = inboundVerdictEvent(e);
     if (verdict) {
       if (verdict.type === 'refused') this.#refused++;
-      this.#log(
-        '%s %s',
-        verdict.type,
-        verdict.type === 'refused' ? `${verdict.remote}: ${verdict.reason}` : `${verdict.peer.key} for ${verdict.for}`,
-      );
+      this.#log('%s %o', verdict.type, verdict);
       this.#events.next(verdict);
     } else if (e.type === 'retryScheduled') this.#retries++;
     else if (e.type === 'refillScheduled') {
@@ -226,5 +206,3 @@ export type Node = BitcoinNode;
 export function createNode(options: NodeOptions = {}): BitcoinNode {
   return new BitcoinNode(options);
 }
-
-export type { RefusalReason };
