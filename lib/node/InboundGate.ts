@@ -2,6 +2,7 @@ import type { ConnManagerState, InboundVerdict } from '../model/state.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { netGroup } from '../net/netGroup.js';
 import { DEFAULT_MAX_INBOUND_PER_GROUP, DEFAULT_MAX_INBOUND_PER_IP } from '../policy/admitInbound.js';
+import { checkCount } from '../policy/checks.js';
 import { ipKey } from '../policy/InboundCounts.js';
 import { DEFAULT_MAX_PENDING_HANDSHAKES, maxPendingHandshakes } from '../policy/maxPendingHandshakes.js';
 import { selectNodeToEvict, type EvictionCandidate } from '../policy/selectNodeToEvict.js';
@@ -78,10 +79,15 @@ export class InboundGate {
   readonly #maxPerGroup: number;
   readonly #maxPending: number;
 
+  /** @throws `PolicyArgumentError` naming a limit that is not an integer in range (or `Infinity` where allowed). */
   constructor(limits: InboundGateLimits = {}) {
     this.#maxPerIp = limits.maxPerIp ?? DEFAULT_MAX_INBOUND_PER_IP;
     this.#maxPerGroup = limits.maxPerGroup ?? DEFAULT_MAX_INBOUND_PER_GROUP;
     this.#maxPending = limits.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+    // Checked once here, so that `check` (run in the manager's reducer) cannot throw on a limit.
+    checkCount('maxInboundPerIp', this.#maxPerIp, 1, true);
+    checkCount('maxInboundPerGroup', this.#maxPerGroup, 1, true);
+    checkCount('maxPendingHandshakes', this.#maxPending, 0);
   }
 
   /** The verdict on `conn`, given the inbound conns the manager holds in `state`. Pure. */

@@ -7,6 +7,8 @@ import { inboundVerdictEvent } from '../../lib/node/inboundVerdictEvent.js';
 import type { NodeConn } from '../../lib/node/NodeConn.js';
 import type { PeerInfo } from '../../lib/node/PeerInfo.js';
 import { reduce } from '../../lib/reducer/reduce.js';
+import { PolicyArgumentError } from '../../lib/policy/errors.js';
+import { createNode } from '../../lib/node/BitcoinNode.js';
 
 type Conn = GatedConn & { readonly name: string };
 type S = ConnManagerState<string, Conn>;
@@ -97,6 +99,13 @@ describe('InboundGate.check (pure: arrival facts + the manager state → verdict
     const verdict = gate.check(conn('127.99.0.1:1', { sessions: sessions(30) }), full);
     expect(verdict?.evict).to.be.a('number');
     expect(sessions(30).map((x) => x.inboundId)).to.include(verdict!.evict);
+  });
+
+  it('checks its limits once, at construction (a node with a bad limit fails at createNode, not at an accept)', () => {
+    expect(() => new InboundGate({ maxPerIp: 0 })).to.throw(PolicyArgumentError, /maxInboundPerIp/);
+    expect(() => new InboundGate({ maxPerGroup: 1.5 })).to.throw(PolicyArgumentError, /maxInboundPerGroup/);
+    expect(() => new InboundGate({ maxPendingHandshakes: -1 })).to.throw(PolicyArgumentError, /maxPendingHandshakes/);
+    expect(() => createNode({ listen: false, maxInboundPerIp: -2 })).to.throw(PolicyArgumentError, /-2/);
   });
 
   it('is a value: the same inputs give the same verdict, and checking changes nothing', () => {
