@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createNode, type Node } from '../lib/node/index.js';
+import { sendWrongMagic } from './sendWrongMagic.js';
 import type { SocketAddress } from '../lib/net/SocketAddress.js';
 
 const { values } = parseArgs({
@@ -48,7 +49,7 @@ async function launch(i: number): Promise<void> {
     handshakeTimeout: 3_000,
     pingInterval: 5_000,
     idleTimeout: 20_000,
-    misbehave: i === misbehaving,
+    ...(i === misbehaving ? { onPeerUp: sendWrongMagic() } : {}),
   });
   slot.node = node;
   slot.address = await node.start();

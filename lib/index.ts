@@ -1,29 +1,45 @@
 /**
- * rx-connmgr: a peer-to-peer connection manager as reactive streams.
+ * rx-connmgr: a peer-to-peer connection manager as reactive streams. This entry is the API a
+ * user needs: the manager, its config, its requests, events and state, its errors and the retry
+ * policies. The building blocks behind it (the reducer's effects, operators, `TimeoutList`,
+ * `resolveConfig`) are in `rx-connmgr/internals`; the node, transport, address book and the rest
+ * each have their own entry (`rx-connmgr/node`, …).
  * @packageDocumentation
  */
 export { ConnManager } from './manager/ConnManager.js';
 export { connManager, type ConnCommand } from './manager/connManagerStream.js';
-export { DEFAULTS, resolveConfig, defaultAddressKey, defaultCloseConn, defaultConnClosed, type ConnManagerConfig, type ResolvedConfig } from './manager/config.js';
+export { DEFAULTS, type ConnManagerConfig } from './manager/config.js';
 export { ConnReq, type ConnReqOptions } from './model/ConnReq.js';
 export { ConnState } from './model/ConnState.js';
-export type { ConnAction, ConnActionInput, ConnActionType } from './model/actions.js';
-export type { ConnEvent, ConnEventOf, ConnEventType, CancelReason, DisconnectReason } from './model/events.js';
-export {
-  initialState, type ConnManagerState, type OutboundEntry, type InboundEntry, type ReducerConfig, type RequestStage, type ManagerPhase,
+export type {
+  ConnEvent,
+  ConnEventOf,
+  ConnEventType,
+  CancelReason,
+  DisconnectReason,
+  RejectReason,
+  InboundCloseReason,
+} from './model/events.js';
+export type {
+  ConnManagerState,
+  OutboundEntry,
+  InboundEntry,
+  RequestStage,
+  ManagerPhase,
+  AdmitInbound,
+  InboundVerdict,
 } from './model/state.js';
 export {
-  DialRequiredError, ManagerStoppedError, DialTimeoutError, EmptyDialError, NoAddressError, DuplicateAddressError, ConnReqInUseError,
+  DialRequiredError,
+  ManagerStoppedError,
+  ManagerDialTimeoutError,
+  EmptyDialError,
+  NoNewAddressError,
+  DuplicateAddressError,
+  ConnReqInUseError,
 } from './model/errors.js';
-export { reduce } from './reducer/reduce.js';
-export * from './effects/index.js';
-export { dialOnce, startDial, type DialFunction, type DialContext, type DialObserver } from './operators/dialOnce.js';
-export { switchMapByKey } from './operators/switchMapByKey.js';
-export { switchWorkByKey, type KeyedWork } from './operators/switchWorkByKey.js';
-export { trampoline } from './operators/trampoline.js';
+export type { DialFunction, DialContext } from './operators/dialOnce.js';
 export * from './backoff/index.js';
-export { PersistentMap } from './collections/PersistentMap.js';
 export { VERSION } from './version.js';
 export { describeEvent } from './model/describeEvent.js';
 export { immediateScheduler } from './schedulers/immediateScheduler.js';
-export { TimeoutList, type Expirable } from './schedulers/TimeoutList.js';

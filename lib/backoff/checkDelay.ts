@@ -1,3 +1,5 @@
+import { isCount } from '../shared/isCount.js';
+
 /**
  * The largest duration any policy returns, in ms: `Number.MAX_SAFE_INTEGER`.
  * Above it doubles stop being exact integers, so caps and bases are clamped
@@ -29,11 +31,7 @@ export const MAX_DURATION = Number.MAX_SAFE_INTEGER;
  * @internal
  */
 export function checkDelay(factory: string, field: string, value: unknown, allowInfinity: boolean): number {
-  const ok =
-    typeof value === 'number' &&
-    value >= 0 &&
-    (Number.isInteger(value) || (allowInfinity && value === Infinity));
-  if (!ok) {
+  if (!isCount(value, 0, allowInfinity)) {
     const expected = allowInfinity ? 'a non-negative integer or Infinity' : 'a non-negative integer';
     throw new RangeError(`${factory}: ${field} must be ${expected}, got ${String(value)}`);
   }

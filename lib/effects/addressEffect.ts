@@ -1,6 +1,6 @@
 import { from, type Observable, type ObservableInput, type Subscription } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
-import { NoAddressError } from '../model/errors.js';
+import { NoNewAddressError } from '../model/errors.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -30,7 +30,7 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     const getNewAddress = deps.getNewAddress;
     let result: unknown;
     try {
-      if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
+      if (!getNewAddress) throw new NoNewAddressError('no getNewAddress configured');
       result = getNewAddress();
     } catch (error) {
       emit({ type: 'addressFailed', id, error });
@@ -54,7 +54,7 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
       source = from(result as ObservableInput<A>).subscribe({
         next: (addr) => settle({ type: 'addressResolved', id, addr }),
         error: (error: unknown) => settle({ type: 'addressFailed', id, error }),
-        complete: () => settle({ type: 'addressFailed', id, error: new NoAddressError() }),
+        complete: () => settle({ type: 'addressFailed', id, error: new NoNewAddressError() }),
       });
     } catch (error) {
       settle({ type: 'addressFailed', id, error });

@@ -1,6 +1,6 @@
 import type { Observable, Unsubscribable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
-import { DialTimeoutError } from '../model/errors.js';
+import { ManagerDialTimeoutError } from '../model/errors.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { startDial, type DialObserver } from '../operators/dialOnce.js';
@@ -78,7 +78,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
     if (this.#over) return;
     this.#over = true;
     this.#call?.unsubscribe(); // abandons the dial (its late conn gets closed)
-    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error: new DialTimeoutError(this.addr, this.deps.dialTimeout) });
+    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error: new ManagerDialTimeoutError(this.addr, this.deps.dialTimeout) });
   }
 
   /** The request moved on (canceled, removed, stopped): abandon the dial. */

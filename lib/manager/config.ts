@@ -4,7 +4,8 @@ import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { DialRequiredError } from '../model/errors.js';
-import type { ReducerConfig } from '../model/state.js';
+import { isCount } from '../shared/isCount.js';
+import type { AdmitInbound, ReducerConfig } from '../model/state.js';
 import type { DialFunction } from '../operators/dialOnce.js';
 
 /**
@@ -30,7 +31,13 @@ export interface ConnManagerConfig<A, C> {
   readonly maxFailedAttempts?: number;
   /** Inbound conns admitted at once; more are closed at once with a `rejected` event. Default `Infinity`. */
   readonly maxInbound?: number;
-  /** ms a dial may take before it fails with `DialTimeoutError`. Default 30,000; `Infinity` = none. */
+  /**
+   * Inbound admission policy, asked for every incoming conn in the reducer (pure: the conn, the
+   * state, the time): refuse it (`rejected` with the reason), or admit it in place of an inbound
+   * conn it names (evicted). Default none: admit while fewer than `maxInbound` are admitted.
+   */
+  readonly admitInbound?: AdmitInbound<A, C>;
+  /** ms a dial may take before it fails with `ManagerDialTimeoutError`. Default 30,000; `Infinity` = none. */
   readonly dialTimeout?: number;
   /** Retry delays of permanent requests. Default `linearBackoff({ step: retryDuration, cap: maxRetryDuration })`, btcd's. */
   readonly backoff?: BackoffPolicy;
@@ -51,7 +58,7 @@ export interface ConnManagerConfig<A, C> {
 
 /** A config with every default applied and every number checked. */
 export interface ResolvedConfig<A, C> {
-  readonly reducer: ReducerConfig<A>;
+  readonly reducer: ReducerConfig<A, C>;
   readonly dial: DialFunction<A, C>;
   readonly listeners: readonly ObservableInput<C>[];
   readonly getNewAddress: (() => ObservableInput<A> | A) | undefined;
@@ -101,6 +108,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
       backoff: config.backoff ?? linearBackoff({ step: retryDuration, cap: maxRetryDuration }),
       automatic: typeof config.getNewAddress === 'function',
       addressKey,
+      ...(config.admitInbound ? { admitInbound: config.admitInbound } : {}),
     },
     dial: config.dial,
     listeners,
@@ -116,8 +124,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
 
 function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || (infinityAllowed && value === Infinity));
-  if (!ok) {
+  if (!isCount(value, 0, infinityAllowed)) {
     throw new RangeError(
       `${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`,
     );

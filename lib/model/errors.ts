@@ -14,9 +14,12 @@ export class ManagerStoppedError extends Error {
   }
 }
 
-/** The failure of a dial that did not settle within `dialTimeout` milliseconds. */
-export class DialTimeoutError extends Error {
-  override readonly name = 'DialTimeoutError';
+/**
+ * The failure of a manager dial that did not settle within `dialTimeout` milliseconds (the whole
+ * dial, whatever it does; the TCP connect's own limit is the transport's `DialTimeoutError`).
+ */
+export class ManagerDialTimeoutError extends Error {
+  override readonly name = 'ManagerDialTimeoutError';
   constructor(readonly addr: unknown, readonly timeout: number) {
     super(`dial to ${String(addr)} timed out after ${timeout} ms`);
   }
@@ -30,9 +33,12 @@ export class EmptyDialError extends Error {
   }
 }
 
-/** The failure of an automatic request whose `getNewAddress` completed without an address. */
-export class NoAddressError extends Error {
-  override readonly name = 'NoAddressError';
+/**
+ * The failure of an automatic request whose `getNewAddress` completed without an address (the
+ * address book's `NoAddressError` is `selectOutboundAddress` finding no usable candidate).
+ */
+export class NoNewAddressError extends Error {
+  override readonly name = 'NoNewAddressError';
   constructor(readonly detail = 'getNewAddress completed without an address') {
     super(detail);
   }

@@ -3,6 +3,12 @@ import type { ConnReq } from './ConnReq.js';
 /** Why an established outbound connection ended. */
 export type DisconnectReason = 'closed' | 'disconnect' | 'remove' | 'stop';
 
+/** Why an inbound conn was refused: not running, no free slot, or the admission hook's reason. */
+export type RejectReason = 'maxInbound' | 'notRunning' | (string & {});
+
+/** Why an admitted inbound conn ended: by itself, evicted for a newcomer by the admission hook, or stop. */
+export type InboundCloseReason = 'closed' | 'evicted' | 'stop';
+
 /** Why a request ended before it was established. */
 export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate';
 
@@ -29,9 +35,11 @@ export type ConnEvent<A = unknown, C = unknown> =
   | { readonly type: 'disconnected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C; readonly reason: DisconnectReason; readonly willReconnect: boolean }
   | { readonly type: 'canceled'; readonly req: ConnReq<A>; readonly reason: CancelReason }
   | { readonly type: 'accepted'; readonly conn: C; readonly inboundId: number; readonly listener: number }
-  /** An inbound conn refused (and closed at once). */
-  | { readonly type: 'rejected'; readonly conn: C; readonly listener: number; readonly reason: 'maxInbound' | 'notRunning' }
+  /** An inbound conn refused (and closed at once), never `accepted` first. */
+  | { readonly type: 'rejected'; readonly conn: C; readonly listener: number; readonly reason: RejectReason }
+  /** An admitted inbound conn ended; with `'evicted'` it is closed to make room for `for`, the newcomer. */
   | { readonly type: 'inboundClosed'; readonly conn: C; readonly inboundId: number; readonly reason: 'closed' | 'stop' }
+  | { readonly type: 'inboundClosed'; readonly conn: C; readonly inboundId: number; readonly reason: 'evicted'; readonly for: C }
   /** A conn that arrived too late to be wanted (its request was canceled or already settled); closed. */
   | { readonly type: 'discarded'; readonly conn: C; readonly id: number }
   /** A command that could not apply; nothing changed. */

@@ -4,8 +4,22 @@ import type { ConnReq } from './ConnReq.js';
 import type { ConnState } from './ConnState.js';
 import type { ConnEvent } from './events.js';
 
-/** The part of the configuration the reducer needs: plain values, no functions with effects. */
-export interface ReducerConfig<A = unknown> {
+/**
+ * What an admission hook answers for one inbound conn: `undefined` admits it (if a slot is free),
+ * `{ refuse }` closes it with a `rejected` event carrying the reason, `{ evict }` admits it in place
+ * of the admitted inbound conn with that id (closed with `inboundClosed` reason `'evicted'`).
+ */
+export type InboundVerdict = { readonly refuse: string; readonly evict?: never } | { readonly evict: number; readonly refuse?: never } | undefined;
+
+/**
+ * The admission hook: a pure function of the newcomer, the state before this step and the
+ * step's time. It must not read clocks or mutable state; whatever the world knew about the conn
+ * when it arrived (a ban, a rate) travels in the conn itself, stamped at the edge.
+ */
+export type AdmitInbound<A, C> = (conn: C, state: ConnManagerState<A, C>, at: number) => InboundVerdict;
+
+/** The part of the configuration the reducer needs: plain values and pure functions, no effects. */
+export interface ReducerConfig<A = unknown, C = unknown> {
   /** Automatic outbound connections to keep (permanent ones come on top). */
   readonly targetOutbound: number;
   /** Failures in a row after which automatic replacements wait `retryDuration`. */
@@ -22,6 +36,8 @@ export interface ReducerConfig<A = unknown> {
   readonly automatic: boolean;
   /** Key of an address for de-duplication; `undefined` = no de-duplication (btcd). */
   readonly addressKey: ((addr: A) => string) | undefined;
+  /** Inbound admission policy, asked in the `incoming` step before the `maxInbound` check; absent = admit while a slot is free. */
+  admitInbound?(conn: C, state: ConnManagerState<A, C>, at: number): InboundVerdict;
 }
 
 /** Where an outbound request is in its life. */
@@ -64,7 +80,7 @@ export type ManagerPhase = 'idle' | 'running' | 'stopped';
  * snapshots share structure, so keeping old ones is cheap and they never change.
  */
 export interface ConnManagerState<A = unknown, C = unknown> {
-  readonly config: ReducerConfig<A>;
+  readonly config: ReducerConfig<A, C>;
   readonly phase: ManagerPhase;
   /** Live outbound requests by id (pending, failing/retrying, established). */
   readonly requests: PersistentMap<number, OutboundEntry<A, C>>;
@@ -86,7 +102,7 @@ export interface ConnManagerState<A = unknown, C = unknown> {
 }
 
 /** The state of a manager that has not started. */
-export function initialState<A, C>(config: ReducerConfig<A>): ConnManagerState<A, C> {
+export function initialState<A, C>(config: ReducerConfig<A, NoInfer<C>>): ConnManagerState<A, C> {
   return {
     config,
     phase: 'idle',

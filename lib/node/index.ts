@@ -2,6 +2,18 @@
  * The node hub: connection manager + peers + handshake + address book + bans (btcd's server).
  * @packageDocumentation
  */
-export { Node, createNode, BannedPeerError, type PeerInfo, type NodeEvent, type RefusalReason, type NodeStats, type NodeConn } from './Node.js';
+export { BitcoinNode, Node, createNode } from './BitcoinNode.js';
+export { BannedPeerError } from './BannedPeerError.js';
+export {
+  InboundGate,
+  type RefusalReason,
+  type ArrivalFacts,
+  type InboundSessionFacts,
+  type InboundGateLimits,
+  type GatedConn,
+} from './InboundGate.js';
+export type { NodeConn } from './NodeConn.js';
+export type { NodeEvent, NodeStats } from './NodeEvent.js';
 export type { NodeOptions } from './NodeOptions.js';
-export { peerDoneCommands, type PeerDoneCommand } from './peerDone.js';
+export { NODE_DEFAULTS, resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
+export type { PeerInfo } from './PeerInfo.js';

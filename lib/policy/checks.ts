@@ -5,6 +5,7 @@
  * @packageDocumentation
  * @internal
  */
+import { isCount } from '../shared/isCount.js';
 import { PolicyArgumentError } from './errors.js';
 
 /**
@@ -38,8 +39,7 @@ export function checkNow(now: number): void {
  * @internal
  */
 export function checkCount(argument: string, value: number, min: number, allowInfinity = false): void {
-  if (allowInfinity && value === Infinity) return;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+  if (!isCount(value, min, allowInfinity)) {
     const expected = `an integer ≥ ${min}${allowInfinity ? ' or Infinity' : ''}`;
     throw new PolicyArgumentError(argument, value, expected);
   }

@@ -2,7 +2,7 @@ import type { ConnAction } from '../model/actions.js';
 import { ConnState } from '../model/ConnState.js';
 import { DuplicateAddressError } from '../model/errors.js';
 import type { CancelReason, DisconnectReason } from '../model/events.js';
-import type { ConnManagerState, OutboundEntry } from '../model/state.js';
+import type { ConnManagerState, InboundVerdict, OutboundEntry } from '../model/state.js';
 import { PersistentMap } from '../collections/PersistentMap.js';
 import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
 
@@ -175,6 +175,23 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       if (d.phase !== 'running') {
         d.emitted.push({ type: 'rejected', conn, listener, reason: 'notRunning' });
         return d;
+      }
+      let verdict: InboundVerdict;
+      try {
+        verdict = d.config.admitInbound?.(conn, state, action.at);
+      } catch (error) {
+        // A throwing hook refuses this conn; the manager goes on.
+        d.emitted.push({ type: 'callbackError', source: 'admitInbound', error });
+        verdict = { refuse: 'admitInboundFailed' };
+      }
+      if (verdict?.refuse !== undefined) {
+        d.emitted.push({ type: 'rejected', conn, listener, reason: verdict.refuse });
+        return d;
+      }
+      const victim = verdict?.evict === undefined ? undefined : d.inbound.get(verdict.evict);
+      if (victim) {
+        d.inbound = d.inbound.delete(victim.inboundId);
+        d.emitted.push({ type: 'inboundClosed', conn: victim.conn, inboundId: victim.inboundId, reason: 'evicted', for: conn });
       }
       if (d.inbound.size >= d.config.maxInbound) {
         d.emitted.push({ type: 'rejected', conn, listener, reason: 'maxInbound' });

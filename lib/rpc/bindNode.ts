@@ -1,4 +1,5 @@
-import type { Node, PeerInfo } from '../node/Node.js';
+import type { BitcoinNode as Node } from '../node/BitcoinNode.js';
+import type { PeerInfo } from '../node/PeerInfo.js';
 import { SocketAddress } from '../net/SocketAddress.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
 import type { RpcNode, RpcPeer } from './RpcNode.js';

@@ -66,7 +66,7 @@ export class FakeNetwork {
 
   /** How many times `addr` was dialed (all dials without an argument). */
   dialCount(addr?: string): number {
-    return addr === undefined ? this.dials.length : this.#dialCount.get(addr) ?? 0;
+    return addr === undefined ? this.dials.length : (this.#dialCount.get(addr) ?? 0);
   }
 
   /** Conns never closed by anyone (a leak once the manager has stopped). */

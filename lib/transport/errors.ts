@@ -177,29 +177,5 @@ export class DialError extends TransportError {
   }
 }
 
-/**
- * A transport function was called with an option outside its domain (a
- * negative timeout, a port above 65535, …). Thrown synchronously at the call,
- * since it is a programming error rather than a network condition.
- *
- * @example
- * ```ts
- * tcpDial('127.0.0.1:8333', { timeout: -1 }); // throws InvalidOptionError: timeout = -1 …
- * ```
- */
-export class InvalidOptionError extends RangeError {
-  override readonly name = 'InvalidOptionError';
-
-  /**
-   * @param option - the option's name.
-   * @param value - the offending value.
-   * @param expected - what would have been accepted.
-   */
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    expected: string,
-  ) {
-    super(`invalid option ${option} = ${String(value)}: expected ${expected}`);
-  }
-}
+// Shared by the protocol, the peer and the transport: defined in a leaf, re-exported here.
+export { InvalidOptionError } from '../shared/InvalidOptionError.js';

@@ -27,3 +27,5 @@ export {
   DialError,
   InvalidOptionError,
 } from './errors.js';
+export { tcpTransport } from './tcpTransport.js';
+export type { Transport, TransportDialOptions, TransportListenOptions } from './Transport.js';

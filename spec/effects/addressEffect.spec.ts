@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { NEVER, Subject } from 'rxjs';
 import sinon from 'sinon';
 import { addressEffect } from '../../lib/effects/addressEffect.js';
-import { NoAddressError } from '../../lib/model/errors.js';
+import { NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnEvent } from '../../lib/model/events.js';
 import { type Action, type Event, addressRequested, canceled, dialing, makeDeps, request, state$, testScheduler } from './deps.js';
 
@@ -68,7 +68,7 @@ describe('addressEffect', () => {
     expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 'p:1' }]);
   });
 
-  it('a getNewAddress that throws, errors or completes empty answers addressFailed (NoAddressError when empty)', () => {
+  it('a getNewAddress that throws, errors or completes empty answers addressFailed (NoNewAddressError when empty)', () => {
     const scheduler = testScheduler();
     const thrown = new Error('address book locked');
     const errored = new Error('dns seed unreachable');
@@ -88,12 +88,12 @@ describe('addressEffect', () => {
       expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe(expected, {
         x: { type: 'addressFailed', id: 7, error: thrown } satisfies Action,
         y: { type: 'addressFailed', id: 8, error: errored } satisfies Action,
-        z: { type: 'addressFailed', id: 9, error: new NoAddressError() } satisfies Action,
+        z: { type: 'addressFailed', id: 9, error: new NoNewAddressError() } satisfies Action,
       });
     });
   });
 
-  it('the empty-lookup error is a NoAddressError, whatever its message', () => {
+  it('the empty-lookup error is a NoNewAddressError, whatever its message', () => {
     const scheduler = testScheduler();
     const seen: Action[] = [];
     scheduler.run(({ cold, hot }) => {
@@ -102,16 +102,16 @@ describe('addressEffect', () => {
     });
     expect(seen).to.have.length(1);
     expect(seen[0]).to.have.property('type', 'addressFailed');
-    expect((seen[0] as { error: unknown }).error).to.be.instanceOf(NoAddressError);
+    expect((seen[0] as { error: unknown }).error).to.be.instanceOf(NoNewAddressError);
   });
 
-  it('without getNewAddress, every lookup fails with NoAddressError', () => {
+  it('without getNewAddress, every lookup fails with NoNewAddressError', () => {
     const scheduler = testScheduler();
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-r-', { r: addressRequested(r7) });
       const expected = '         -x-';
       expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress: undefined }))).toBe(expected, {
-        x: { type: 'addressFailed', id: 7, error: new NoAddressError('no getNewAddress configured') } satisfies Action,
+        x: { type: 'addressFailed', id: 7, error: new NoNewAddressError('no getNewAddress configured') } satisfies Action,
       });
     });
   });

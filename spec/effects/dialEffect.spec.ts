@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
 import sinon from 'sinon';
 import { dialEffect } from '../../lib/effects/dialEffect.js';
-import { DialTimeoutError, EmptyDialError } from '../../lib/model/errors.js';
+import { ManagerDialTimeoutError, EmptyDialError } from '../../lib/model/errors.js';
 import type { DialContext } from '../../lib/operators/dialOnce.js';
 import {
   type Action, type Event, canceled, connected, dialing, disconnected, failed, makeDeps, recordingScheduler, request, retryScheduled, state$, testScheduler,
@@ -59,7 +59,7 @@ describe('dialEffect', () => {
     });
   });
 
-  it('fails a dial with DialTimeoutError after dialTimeout (virtual time) and abandons it', () => {
+  it('fails a dial with ManagerDialTimeoutError after dialTimeout (virtual time) and abandons it', () => {
     const scheduler = testScheduler();
     const signals: AbortSignal[] = [];
     scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
@@ -68,7 +68,7 @@ describe('dialEffect', () => {
       const event$ = hot<Event>('-d-----------', { d: dialing(r7, 'a7', 2) });
       const expected = '         ------t------';
       expectObservable(dialEffect(event$, state$, makeDeps(scheduler, { dial, dialTimeout: 5 }))).toBe(expected, {
-        t: { type: 'dialFailed', id: 7, attempt: 2, error: new DialTimeoutError('a7', 5) } satisfies Action,
+        t: { type: 'dialFailed', id: 7, attempt: 2, error: new ManagerDialTimeoutError('a7', 5) } satisfies Action,
       });
       expectSubscriptions(dial$.subscriptions).toBe('-^----!');
     });

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { filter, firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import { AddressBook } from '../../lib/addr/AddressBook.js';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import type { NodeOptions } from '../../lib/node/NodeOptions.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
@@ -287,7 +288,7 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
     it('6c: bcoin charges our misbehave mode (a mainnet frame after the handshake) 10 points and answers with a reject', async () => {
       const b = trio[1]!;
       const from = b.log.length;
-      const node = make({ connectPeers: [b.p2p], misbehave: true });
+      const node = make({ connectPeers: [b.p2p], onPeerUp: sendWrongMagic() });
       const reject = firstMessage(node, isReject);
       const up = next(node.events$, isUp);
       await node.start();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { config as rxConfig, NEVER, of, throwError, timer, map } from 'rxjs';
 import { ConnManager } from '../../lib/manager/ConnManager.js';
 import { ConnState } from '../../lib/model/ConnState.js';
-import { DialTimeoutError, EmptyDialError, NoAddressError } from '../../lib/model/errors.js';
+import { ManagerDialTimeoutError, EmptyDialError, NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnEvent } from '../../lib/model/events.js';
 import { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
@@ -42,7 +42,7 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
       expect(error).to.be.instanceOf(EmptyDialError);
     });
 
-    it('never completes → DialTimeoutError after dialTimeout, in virtual time', () => {
+    it('never completes → ManagerDialTimeoutError after dialTimeout, in virtual time', () => {
       const r = runManagerTest((t) => {
         const cm = t.manager({ dial: () => NEVER, dialTimeout: 300 });
         const log = t.log(cm);
@@ -56,7 +56,7 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
         return () => ({ log, errors });
       });
       expect(r.log).to.include('300 failed #1 a');
-      expect(r.errors[0]).to.be.instanceOf(DialTimeoutError);
+      expect(r.errors[0]).to.be.instanceOf(ManagerDialTimeoutError);
     });
 
     it('emits twice → one connection; the extra conn is closed', () => {
@@ -90,7 +90,7 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
     for (const [name, getNewAddress, check] of [
       ['throws', () => { throw new Error('no book'); }, (e: unknown) => expect(e).to.have.property('message', 'no book')],
       ['errors', () => throwError(() => new Error('lookup failed')), (e: unknown) => expect(e).to.have.property('message', 'lookup failed')],
-      ['completes empty', () => of(), (e: unknown) => expect(e).to.be.instanceOf(NoAddressError)],
+      ['completes empty', () => of(), (e: unknown) => expect(e).to.be.instanceOf(NoNewAddressError)],
     ] as const) {
       it(`${name} → counted as a failed attempt and retried on the throttle`, () => {
         const r = runManagerTest((t) => {

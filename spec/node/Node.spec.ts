@@ -1,12 +1,17 @@
 import { expect } from 'chai';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { AddressInUseError } from '../../lib/transport/errors.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
+import { versionMessage } from './versionMessage.js';
 
 /** The first value of `source$` that passes `predicate` (bounded by mocha's timeout). */
 function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
@@ -75,7 +80,7 @@ describe('Node (real sockets on loopback)', function () {
   it("the seed's ban scenario: b bans a misbehaving a, refuses it before the handshake, a retries on its backoff", async () => {
     const b = make({ host: '127.0.0.3', targetOutbound: 0 });
     const bAddr = (await b.start())!;
-    const a = make({ host: '127.0.0.2', connectPeers: [bAddr.toString()], misbehave: true });
+    const a = make({ host: '127.0.0.2', connectPeers: [bAddr.toString()], onPeerUp: sendWrongMagic() });
     const banned = next(b.bans$, (e) => e.type === 'banned');
     const refused = next(b.events$, (e) => e.type === 'refused');
     await a.start();
@@ -94,8 +99,24 @@ describe('Node (real sockets on loopback)', function () {
     const magic = NETWORKS.regtest.magic;
     const cases: [string, () => Uint8Array, boolean][] = [
       ['bad magic', () => encodeFrame(NETWORKS.mainnet.magic, 'version', new Uint8Array(10)), true],
-      ['bad checksum', () => { const f = encodeFrame(magic, 'ping', new Uint8Array(8)); f[20]! ^= 0xff; return f; }, true],
-      ['oversize length', () => { const f = encodeFrame(magic, 'ping', new Uint8Array(8)); new DataView(f.buffer).setUint32(16, 50_000_000, true); return f; }, true],
+      [
+        'bad checksum',
+        () => {
+          const f = encodeFrame(magic, 'ping', new Uint8Array(8));
+          f[20]! ^= 0xff;
+          return f;
+        },
+        true,
+      ],
+      [
+        'oversize length',
+        () => {
+          const f = encodeFrame(magic, 'ping', new Uint8Array(8));
+          new DataView(f.buffer).setUint32(16, 50_000_000, true);
+          return f;
+        },
+        true,
+      ],
       ['a message before version', () => bitcoinProtocol({ magic }).encode({ command: 'ping', nonce: 1n }), true],
       ['random bytes', () => Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff), true],
       ['a truncated frame, then hang up', () => encodeFrame(magic, 'ping', new Uint8Array(8)).subarray(0, 13), false],
@@ -128,11 +149,7 @@ describe('Node (real sockets on loopback)', function () {
     client.on('error', () => {});
     await new Promise((r) => client.once('connect', r));
     const failed = next(b.events$, (e) => e.type === 'handshakeFailed');
-    const version = bitcoinProtocol({ magic: NETWORKS.regtest.magic }).encode({
-      command: 'version', protocolVersion: 70016, services: 0n, timestamp: 0n,
-      addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, addrFrom: { services: 0n, ip: new Uint8Array(16), port: 0 },
-      nonce: 9n, userAgent: '/half/', startHeight: 0, relay: false,
-    });
+    const version = bitcoinProtocol({ magic: NETWORKS.regtest.magic }).encode(versionMessage(9n, '/half/'));
     client.write(version.subarray(0, 40)); // half a version: the handshake is under way
     await new Promise((r) => setImmediate(r));
     client.resetAndDestroy();
@@ -175,9 +192,6 @@ describe('Node (real sockets on loopback)', function () {
 describe('Node bans on disk and on outbound', function () {
   this.timeout(10_000);
   it('never dials a banned host, even a permanent peer, and keeps bans across restarts in its file', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dir = await mkdtemp(join(tmpdir(), 'rx-connmgr-bans-'));
     const file = join(dir, 'bans.json');
     const b = createNode({ ...fast, host: '127.0.0.3', targetOutbound: 0 });

@@ -33,7 +33,13 @@ describe('Node inbound defences (real sockets on loopback)', function () {
     return { node, port: (await node.start())!.port };
   };
   const refusals = (node: Node, n: number) =>
-    firstValueFrom(node.events$.pipe(filter((e): e is Extract<NodeEvent, { type: 'refused' }> => e.type === 'refused'), take(n), toArray()));
+    firstValueFrom(
+      node.events$.pipe(
+        filter((e): e is Extract<NodeEvent, { type: 'refused' }> => e.type === 'refused'),
+        take(n),
+        toArray(),
+      ),
+    );
 
   it('caps inbound conns per IP', async () => {
     const { node, port } = await start({ maxInboundPerIp: 2 });

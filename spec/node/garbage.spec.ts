@@ -5,6 +5,7 @@ import { createNode } from '../../lib/node/index.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
+import { versionMessage } from './versionMessage.js';
 
 /** `npm test` sends 300 frames; `npm run test:long` sets GARBAGE_FRAMES=100000. */
 const FRAMES = Number(process.env['GARBAGE_FRAMES'] ?? 300);
@@ -34,16 +35,17 @@ describe('Node under garbage: random and mutated frames from many hosts', functi
     // The other inbound defences (rate, per-IP, handshakes in flight) have their own specs: wide
     // open here, so that every refusal this spec sees is a ban.
     const node = createNode({
-      host: '127.0.0.3', targetOutbound: 0, maxPeers: 1_000_000, handshakeTimeout: 2_000,
-      acceptRate: 1e6, maxInboundPerIp: 1e6, maxPendingHandshakes: 1e6,
+      host: '127.0.0.3',
+      targetOutbound: 0,
+      maxPeers: 1_000_000,
+      handshakeTimeout: 2_000,
+      acceptRate: 1e6,
+      maxInboundPerIp: 1e6,
+      maxPendingHandshakes: 1e6,
     });
     const { port } = (await node.start())!;
     const protocol = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
-    const version = protocol.encode({
-      command: 'version', protocolVersion: 70016, services: 0n, timestamp: 0n,
-      addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, addrFrom: { services: 0n, ip: new Uint8Array(16), port: 0 },
-      nonce: 7n, userAgent: '/garbage/', startHeight: 0, relay: false,
-    });
+    const version = protocol.encode(versionMessage(7n, '/garbage/'));
     const frames = fc.sample(
       fc.oneof(
         fc.uint8Array({ minLength: 1, maxLength: 200 }), // random bytes

@@ -28,13 +28,22 @@ describe('Node address sources (DNS seeds, the book on disk)', function () {
       'gone.test': 'nxdomain',
     });
     const node = createNode({
-      host: '127.0.0.2', targetOutbound: 0, listen: false,
-      dnsSeeds: ['seed.test', 'gone.test'], dnsServers: [dns.address],
+      host: '127.0.0.2',
+      targetOutbound: 0,
+      listen: false,
+      dnsSeeds: ['seed.test', 'gone.test'],
+      dnsServers: [dns.address],
     });
     try {
       const learned: NodeEvent[] = [];
       node.events$.subscribe((e) => learned.push(e));
-      const done = firstValueFrom(node.events$.pipe(filter((e) => e.type === 'dnsSeedFailed' || e.type === 'addressesLearned'), take(2), toArray()));
+      const done = firstValueFrom(
+        node.events$.pipe(
+          filter((e) => e.type === 'dnsSeedFailed' || e.type === 'addressesLearned'),
+          take(2),
+          toArray(),
+        ),
+      );
       await node.start();
       await done;
       const port = NETWORKS.regtest.defaultPort;
@@ -52,7 +61,13 @@ describe('Node address sources (DNS seeds, the book on disk)', function () {
 
   it('keeps its address book in a file: saved on stop, loaded on start (and then the seeds are not needed)', async () => {
     const file = join(dir, 'peers.json');
-    const first = createNode({ host: '127.0.0.2', targetOutbound: 0, listen: false, addressFile: file, seeds: ['127.0.0.60:18444', '127.0.0.61:18444'] });
+    const first = createNode({
+      host: '127.0.0.2',
+      targetOutbound: 0,
+      listen: false,
+      addressFile: file,
+      seeds: ['127.0.0.60:18444', '127.0.0.61:18444'],
+    });
     await first.start();
     expect(first.book.size).to.equal(2);
     await first.stop();

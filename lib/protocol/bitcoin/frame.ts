@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ProtocolError, type MessageDecoder } from '../WireProtocol.js';
-import { InvalidOptionError } from '../../transport/errors.js';
+import { InvalidOptionError } from '../../shared/InvalidOptionError.js';
 import { ByteQueue } from './ByteQueue.js';
 import {
   BadChecksumError, BadCommandError, BadMagicError, InvalidMessageError, OversizeMessageError,

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../../transport/errors.js';
+import { InvalidOptionError } from '../../shared/InvalidOptionError.js';
 import { InvalidMessageError, MalformedPayloadError } from './errors.js';
 
 /** The largest value a CompactSize can carry (uint64). */

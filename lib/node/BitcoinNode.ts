@@ -1,0 +1,216 @@
+import createDebug from 'debug';
+import { Subject, Subscription, filter, map, type Observable } from 'rxjs';
+import { AddressBook } from '../addr/AddressBook.js';
+import { BanList } from '../ban/BanList.js';
+import type { BanEvent } from '../ban/BanEvent.js';
+import type { PeerMessage } from '../discovery/peerAddresses.js';
+import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
+import { ConnManager } from '../manager/ConnManager.js';
+import type { ConnEvent } from '../model/events.js';
+import type { SocketAddress } from '../net/SocketAddress.js';
+import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
+import { NETWORKS } from '../protocol/bitcoin/networks.js';
+import { acceptPeers } from './acceptPeers.js';
+import { discoverAddresses } from './discoverAddresses.js';
+import { inboundVerdictEvent } from './inboundVerdictEvent.js';
+import type { NodeConn } from './NodeConn.js';
+import { resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
+import type { NodeEvent, NodeStats } from './NodeEvent.js';
+import type { NodeOptions } from './NodeOptions.js';
+import { nodeManagerConfig } from './nodeManagerConfig.js';
+import { NodePersistence } from './NodePersistence.js';
+import { OutboundDialer } from './OutboundDialer.js';
+import type { PeerInfo } from './PeerInfo.js';
+import { PeerSessions } from './PeerSessions.js';
+
+/**
+ * A Bitcoin P2P node: the composition root that wires the connection manager to the peers, the
+ * address book and the ban list — btcd's `server`, as streams. Its parts:
+ *
+ * - `acceptPeers` (the accept edge) → the manager, whose reducer asks the `InboundGate`: refused
+ *   (`refused`), admitted, or admitted in place of an evicted peer (`evicted`);
+ * - `OutboundDialer`: the manager's `dial` (transport + handshake) and `getNewAddress` (anchors,
+ *   then the book), and feelers;
+ * - `PeerSessions`: handshakes, keep-alive, messages, misbehaviour charges (bans);
+ * - `discoverAddresses` and `NodePersistence`: the book's sources and what is kept on disk.
+ *
+ * A peer that ends is seen by the manager itself (it watches `peer.closed$`): permanent requests
+ * reconnect on their backoff, automatic ones are replaced (btcd's `peerDoneHandler`).
+ *
+ * @example
+ * const node = createNode({ host: '127.0.0.2', seeds: ['127.0.0.3:18444'] });
+ * const addr = await node.start();
+ * node.events$.subscribe((e) => console.log(e.type));
+ * await node.stop();
+ */
+export class BitcoinNode {
+  /** The connection manager (addresses are `SocketAddress`, conns are peers). */
+  readonly manager: ConnManager<SocketAddress, NodeConn>;
+  /** Where outbound addresses come from. */
+  readonly book: AddressBook;
+  /** Banned hosts and misbehaviour scores. */
+  readonly banList: BanList;
+  /** Peers up and down, refusals, misbehaviour. Completes on `stop()`. */
+  readonly events$: Observable<NodeEvent>;
+  /** Only `peerUp` and `peerDown`. */
+  readonly peers$: Observable<Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }>>;
+  /** The ban list's events. */
+  readonly bans$: Observable<BanEvent>;
+
+  readonly #options: ResolvedNodeOptions;
+  readonly #events = new Subject<NodeEvent>();
+  readonly #addrMessages = new Subject<PeerMessage>();
+  readonly #manual: ManualPeersPlan;
+  readonly #sessions: PeerSessions;
+  readonly #dialer: OutboundDialer;
+  readonly #persistence: NodePersistence;
+  readonly #subscriptions = new Subscription();
+  readonly #log: createDebug.Debugger;
+  readonly #listening: Promise<SocketAddress>;
+  #address: SocketAddress | undefined;
+  #retries = 0;
+  #initialFill = true;
+  #refused = 0;
+  #started = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: NodeOptions = {}) {
+    const o = (this.#options = resolveNodeOptions(options));
+    const protocol = bitcoinProtocol({ magic: NETWORKS[o.network].magic });
+    const log = (this.#log = createDebug(`rx-connmgr:node:${o.name ?? o.host}`));
+    const book = (this.book = o.addressBook ?? new AddressBook());
+    const banList = (this.banList = o.bans instanceof BanList ? o.bans : new BanList(o.bans ?? {}));
+    this.events$ = this.#events.asObservable();
+    this.peers$ = this.events$.pipe(
+      filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'),
+    );
+    this.bans$ = banList.bans$;
+    // addnode → permanent peers on top of the target; connect → connect mode (only those).
+    this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
+    const emit = (event: NodeEvent) => this.#events.next(event);
+    const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
+    const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
+    const [state, ownAddress] = [() => this.manager.state, () => this.#address];
+    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress }));
+    this.#persistence = new NodePersistence({ options: o, book, banList, log });
+    let onListening!: (address: SocketAddress) => void;
+    this.#listening = new Promise((resolve) => (onListening = resolve));
+    const accepts = acceptPeers({ options: o, protocol, banList, sessions, onListening: (a) => onListening((this.#address = a)) });
+    this.manager = new ConnManager(nodeManagerConfig(o, this.#manual, dialer, accepts));
+  }
+
+  /** The address the node listens on, once `start()` has resolved (undefined when not listening). */
+  get address(): SocketAddress | undefined {
+    return this.#address;
+  }
+
+  /** The peers that completed their handshake. */
+  peers(): PeerInfo[] {
+    return this.#sessions.peers();
+  }
+
+  /** Counters for display. */
+  stats(): NodeStats {
+    const peers = this.peers();
+    const outbound = peers.filter((p) => p.direction === 'outbound').length;
+    return {
+      outbound,
+      inbound: peers.length - outbound,
+      pending: this.manager.state.requests.size - outbound,
+      retries: this.#retries,
+      bans: this.banList.entries().length,
+      refused: this.#refused,
+    };
+  }
+
+  /**
+   * Starts listening and connecting. Resolves with the listening address (undefined when
+   * `listen: false`); rejects with the listener's typed error (e.g. `AddressInUseError`), after
+   * stopping the node.
+   */
+  async start(): Promise<SocketAddress | undefined> {
+    if (this.#started) throw new Error('node already started');
+    this.#started = true;
+    const m = this.manager;
+    this.#dialer.anchors = await this.#persistence.load();
+    const o = this.#options;
+    if (!this.#manual.connectMode) this.#subscriptions.add(this.#dialer.feelers().subscribe());
+    this.#subscriptions.add(
+      discoverAddresses({
+        options: o,
+        book: this.book,
+        addrMessages: this.#addrMessages,
+        peersGone: this.peers$.pipe(
+          filter((e) => e.type === 'peerDown'),
+          map((e) => e.peer.remote),
+        ),
+      }).subscribe((e) => {
+        if (e.type === 'dnsSeedFailed') this.#log('DNS seed %s failed: %O', e.host, e.error);
+        this.#events.next(e);
+      }),
+    );
+    this.#subscriptions.add(m.connected$.subscribe((e) => this.#sessions.runOutbound(e.conn, e.req.id, e.addr, e.req.permanent)));
+    this.#subscriptions.add(m.accepted$.subscribe((e) => this.#sessions.runInbound(e.conn, e.inboundId)));
+    this.#subscriptions.add(m.events$.subscribe((e) => this.#onManagerEvent(e)));
+    const listening = new Promise<SocketAddress | undefined>((resolve, reject) => {
+      if (!o.listen) return resolve(undefined);
+      this.#subscriptions.add(
+        m.events$.subscribe((e) => e.type === 'listenerError' && reject(e.error instanceof Error ? e.error : new Error(String(e.error)))),
+      );
+      void this.#listening.then(resolve);
+    });
+    m.start();
+    for (const addr of this.#manual.permanent) m.connect(addr, { permanent: true });
+    try {
+      const address = await listening;
+      this.#log('started on %s', address ?? '(not listening)');
+      return address;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops everything: the manager closes every conn, each peer ends, subscriptions are released. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const anchors = this.#dialer.anchorCandidates(this.peers());
+      this.manager.stop();
+      if (this.#started) await this.#persistence.saveAnchors(anchors);
+      await this.manager.wait();
+      this.#subscriptions.unsubscribe();
+      this.#sessions.stop();
+      await this.#persistence.close();
+      this.#addrMessages.complete();
+      this.banList.close();
+      this.#events.complete();
+      this.#log('stopped');
+    })();
+    return this.#stopped;
+  }
+
+  /** Refusals and evictions as node events; retries counted. */
+  #onManagerEvent(e: ConnEvent<SocketAddress, NodeConn>): void {
+    const verdict = inboundVerdictEvent(e);
+    if (verdict) {
+      if (verdict.type === 'refused') this.#refused++;
+      this.#log('%s %o', verdict.type, verdict);
+      this.#events.next(verdict);
+    } else if (e.type === 'retryScheduled') this.#retries++;
+    else if (e.type === 'refillScheduled') {
+      // Replacements of lost automatic peers; the first refill, at start, only fills the target.
+      if (!this.#initialFill) this.#retries += e.count;
+      this.#initialFill = false;
+    }
+  }
+}
+
+/** The former name of {@link BitcoinNode}. */
+export const Node = BitcoinNode;
+/** The former name of {@link BitcoinNode}. */
+export type Node = BitcoinNode;
+
+/** Creates a node (see {@link BitcoinNode}). */
+export function createNode(options: NodeOptions = {}): BitcoinNode {
+  return new BitcoinNode(options);
+}

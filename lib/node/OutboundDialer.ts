@@ -1,0 +1,137 @@
+import { EMPTY, catchError, ignoreElements, map, mergeMap, switchMap, throwError, timer, type Observable } from 'rxjs';
+import type { AddressBook } from '../addr/AddressBook.js';
+import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
+import type { BanList } from '../ban/BanList.js';
+import type { ConnManagerState } from '../model/state.js';
+import { netGroup } from '../net/netGroup.js';
+import type { SocketAddress } from '../net/SocketAddress.js';
+import { NETWORKS } from '../protocol/bitcoin/networks.js';
+import { BannedPeerError } from './BannedPeerError.js';
+import type { NodeConn } from './NodeConn.js';
+import type { NodeEvent } from './NodeEvent.js';
+import type { ResolvedNodeOptions } from './nodeDefaults.js';
+import type { PeerInfo } from './PeerInfo.js';
+import type { PeerSessions } from './PeerSessions.js';
+
+/** Core keeps two anchors. */
+export const MAX_ANCHORS = 2;
+
+/** What an {@link OutboundDialer} works with. */
+export interface OutboundDialerDeps {
+  readonly options: ResolvedNodeOptions;
+  readonly book: AddressBook;
+  readonly banList: BanList;
+  readonly sessions: PeerSessions;
+  /** The manager's latest state: which addresses are in use, which requests are automatic. */
+  readonly state: () => ConnManagerState<SocketAddress, NodeConn>;
+  /** Our listening address, never to be dialed. */
+  readonly ownAddress: () => SocketAddress | undefined;
+  readonly emit: (event: NodeEvent) => void;
+}
+
+/**
+ * The outbound side: the dial (transport, then handshake; banned hosts never dialed), the choice
+ * of the next address (anchors first, then the book, one per network group), feelers, and the
+ * anchors to keep on stop.
+ */
+export class OutboundDialer {
+  readonly #deps: OutboundDialerDeps;
+  /** Anchors read at start: tried first by automatic requests (Core's anchors). */
+  #anchors: SocketAddress[] = [];
+
+  constructor(deps: OutboundDialerDeps) {
+    this.#deps = deps;
+  }
+
+  /** The anchors loaded at start (at most {@link MAX_ANCHORS} are used). */
+  set anchors(anchors: readonly SocketAddress[]) {
+    this.#anchors = anchors.slice(0, MAX_ANCHORS);
+  }
+
+  /** Connect, then the version handshake: the conn reaches the manager only as a handshaken peer. */
+  dial(addr: SocketAddress): Observable<NodeConn> {
+    const { options, banList, sessions } = this.#deps;
+    // A banned host is never dialed, not even as a permanent peer: the attempt fails before any
+    // packet and the request waits on its backoff, until the ban ends.
+    if (banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
+    return options.transport
+      .dial(addr, { timeout: options.dialTimeout, scheduler: options.scheduler, localAddress: options.host })
+      .pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket)));
+  }
+
+  /** The address of the next automatic request (the manager's `getNewAddress`). */
+  chooseAddress(): SocketAddress {
+    const { book, options } = this.#deps;
+    const groupsInUse = new Set<string>();
+    for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(netGroup(entry.addr));
+    const unavailable = (a: SocketAddress) => this.#unavailable(a);
+    // Anchors first: the outbound peers we had when we last stopped, so a restart cannot be
+    // steered into a fresh set of attacker-chosen peers (Core's anchors).
+    while (this.#anchors.length > 0) {
+      const anchor = this.#anchors.shift()!;
+      if (!unavailable(anchor) && !groupsInUse.has(netGroup(anchor))) {
+        book.attempt(anchor);
+        return anchor;
+      }
+    }
+    const addr = selectOutboundAddress({
+      pick: () => book.select(),
+      now: options.scheduler.now(),
+      groupsInUse,
+      isUnavailable: unavailable,
+      group: netGroup,
+      defaultPort: NETWORKS[options.network].defaultPort,
+    });
+    book.attempt(addr);
+    return addr;
+  }
+
+  /** A feeler every `feelerInterval` ms (none for `Infinity` or 0). */
+  feelers(): Observable<never> {
+    const every = this.#deps.options.feelerInterval;
+    if (!Number.isFinite(every) || every <= 0) return EMPTY;
+    return timer(every, every, this.#deps.options.scheduler).pipe(mergeMap(() => this.feeler()));
+  }
+
+  /**
+   * A feeler (Core): briefly connect to an address from the *new* table; if it completes the
+   * handshake it is promoted to *tried*, then the conn is closed. Tests addresses before we need
+   * them, without taking an outbound slot.
+   */
+  feeler(): Observable<never> {
+    const { book, emit } = this.#deps;
+    const info = book.select({ newOnly: true });
+    if (!info) return EMPTY;
+    const addr = info.addr;
+    if (this.#unavailable(addr)) return EMPTY;
+    book.attempt(addr);
+    return this.dial(addr).pipe(
+      map((conn) => {
+        book.good(addr);
+        conn.peer.close();
+        emit({ type: 'feeler', addr: addr.toString(), ok: true });
+      }),
+      catchError(() => {
+        emit({ type: 'feeler', addr: addr.toString(), ok: false });
+        return EMPTY;
+      }),
+      ignoreElements(),
+    );
+  }
+
+  /** Up to two automatic outbound peers, the longest connected first: the anchors to keep. */
+  anchorCandidates(peers: readonly PeerInfo[]): SocketAddress[] {
+    const automatic = new Set<string>();
+    for (const entry of this.#deps.state().requests.values()) if (entry.automatic) automatic.add(`out#${entry.id}`);
+    return peers
+      .filter((p) => automatic.has(p.key))
+      .sort((a, b) => a.since - b.since)
+      .slice(0, MAX_ANCHORS)
+      .map((p) => p.remote);
+  }
+
+  #unavailable(addr: SocketAddress): boolean {
+    const text = addr.toString();
+    return text === this.#deps.ownAddress()?.toString() || this.#deps.state().addresses.has(text) || this.#deps.banList.isBanned(addr.host);
+  }
+}

@@ -1,0 +1,67 @@
+import { EMPTY, mergeMap, of, type Observable } from 'rxjs';
+import type { BanList } from '../ban/BanList.js';
+import type { SocketAddress } from '../net/SocketAddress.js';
+import { Peer } from '../peer/Peer.js';
+import { acceptRateLimiter } from '../policy/acceptRateLimiter.js';
+import type { BitcoinMessage } from '../protocol/bitcoin/messages.js';
+import type { WireProtocol } from '../protocol/WireProtocol.js';
+import type { ArrivalFacts } from './InboundGate.js';
+import type { NodeConn } from './NodeConn.js';
+import type { ResolvedNodeOptions } from './nodeDefaults.js';
+import type { PeerSessions } from './PeerSessions.js';
+
+/** What {@link acceptPeers} works with. */
+export interface AcceptPeersDeps {
+  readonly options: ResolvedNodeOptions;
+  readonly protocol: WireProtocol<BitcoinMessage>;
+  readonly banList: BanList;
+  readonly sessions: PeerSessions;
+  readonly onListening: (address: SocketAddress) => void;
+}
+
+/**
+ * The accept edge, the node's listener for its manager: each accepted socket becomes a peer
+ * stamped with what the node knows of it now — banned or whitelisted, whether its IP's accept-rate
+ * bucket is empty (the buckets are an immutable value folded over the accepts), the handshakes
+ * in flight and the eviction candidates — so that the gate in the manager's reducer stays pure.
+ * Nothing is sent to the remote here.
+ */
+export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
+  const { options, protocol, banList, sessions } = deps;
+  let limiter = acceptRateLimiter({ perSecond: options.acceptRate });
+  const facts = (remote: SocketAddress): ArrivalFacts => {
+    const banned = banList.isBanned(remote.host);
+    const whitelisted = banList.isWhitelisted(remote.host);
+    let rateLimited = false;
+    if (!banned && !whitelisted) {
+      const decision = limiter.check(remote.host, options.scheduler.now());
+      limiter = decision.next;
+      rateLimited = !decision.allowed;
+    }
+    return {
+      remote,
+      banned,
+      whitelisted,
+      rateLimited,
+      pendingHandshakes: sessions.pendingHandshakes,
+      sessions: sessions.inboundSessions(),
+    };
+  };
+  return options.transport.listen({ host: options.host, port: options.port, onListening: deps.onListening }).pipe(
+    mergeMap((socket) => {
+      let peer: Peer<BitcoinMessage>;
+      try {
+        peer = new Peer(socket, protocol, { scheduler: options.scheduler });
+      } catch {
+        socket.destroy(); // closed before we could look at it
+        return EMPTY;
+      }
+      const remote = peer.remote;
+      if (!remote) {
+        peer.close();
+        return EMPTY;
+      }
+      return of<NodeConn>({ peer, socket, arrival: facts(remote) });
+    }),
+  );
+}
