@@ -16,14 +16,24 @@ const protocol = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
 const NO_ADDR = { services: 0n, ip: new Uint8Array(16), port: 0 };
 const frame = (message: BitcoinMessage): Buffer => Buffer.from(protocol.encode(message));
 const VERSION = frame({
-  command: 'version', protocolVersion: 70016, services: 0n, timestamp: 0n, addrRecv: NO_ADDR, addrFrom: NO_ADDR,
-  nonce: 7n, userAgent: '/timers-spec/', startHeight: 0, relay: false,
+  command: 'version',
+  protocolVersion: 70016,
+  services: 0n,
+  timestamp: 0n,
+  addrRecv: NO_ADDR,
+  addrFrom: NO_ADDR,
+  nonce: 7n,
+  userAgent: '/timers-spec/',
+  startHeight: 0,
+  relay: false,
 });
 const VERACK = frame({ command: 'verack' });
 /** One gossiped address (10.0.0.1:8333): what made the node keep a release timer per peer (#16). */
 const ADDR = frame({
   command: 'addr',
-  addresses: [{ timestamp: 1_700_000_000, services: 1n, ip: new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 1]), port: 8333 }],
+  addresses: [
+    { timestamp: 1_700_000_000, services: 1n, ip: new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 1]), port: 8333 },
+  ],
 });
 const PING = frame({ command: 'ping', nonce: 42n });
 
@@ -112,14 +122,22 @@ describe('Node timers (issue #16): peers that have gone leave no timer behind', 
 
   // The node's default, and RxJS's asyncScheduler, whose actions hold a setInterval each (reused
   // when an action reschedules itself with the same delay, as keep-alive's ping does).
-  for (const [name, scheduler] of [['immediateScheduler', undefined], ['asyncScheduler', asyncScheduler]] as const) {
+  for (const [name, scheduler] of [
+    ['immediateScheduler', undefined],
+    ['asyncScheduler', asyncScheduler],
+  ] as const) {
     it(`serves ${N} short inbound connections and ends with no more Timeout handles than it started with (${name})`, async () => {
       // Mocha arms its own test timer once this function has returned its promise: count after it.
       await new Promise((resolve) => setImmediate(resolve));
       const beforeNode = timeouts();
       // Every inbound defence wide open (each has its own spec): every client reaches the node.
       node = createNode({
-        targetOutbound: 0, maxPeers: 1e6, acceptRate: 1e6, maxInboundPerIp: 1e6, maxPendingHandshakes: 1e6, ...TIMERS,
+        targetOutbound: 0,
+        maxPeers: 1e6,
+        acceptRate: 1e6,
+        maxInboundPerIp: 1e6,
+        maxPendingHandshakes: 1e6,
+        ...TIMERS,
         ...(scheduler ? { scheduler } : {}),
       });
       const counts = { peerUp: 0, peerDown: 0, handshakeFailed: 0, addrFromPeers: 0, handshakeTimeouts: 0, idleTimeouts: 0 };
@@ -150,7 +168,8 @@ describe('Node timers (issue #16): peers that have gone leave no timer behind', 
       const lingering = Array.from({ length: LINGERING }, (_, i) => shortConnection(port, i % 2 === 0 ? 'silent' : 'idle'));
       const kinds = Array.from({ length: N - LINGERING }, (_, i) => KINDS[i % KINDS.length]!);
       const outcomes: Outcome[] = [];
-      for (let i = 0; i < kinds.length; i += PARALLEL) outcomes.push(...(await Promise.all(kinds.slice(i, i + PARALLEL).map((kind) => shortConnection(port, kind)))));
+      for (let i = 0; i < kinds.length; i += PARALLEL)
+        outcomes.push(...(await Promise.all(kinds.slice(i, i + PARALLEL).map((kind) => shortConnection(port, kind)))));
       outcomes.push(...(await Promise.all(lingering)));
       const m = node.manager;
       await settle(() => m.state.inbound.size === 0 && counts.peerDown === counts.peerUp);
@@ -159,7 +178,9 @@ describe('Node timers (issue #16): peers that have gone leave no timer behind', 
       // The timers of every stage were armed (handshakes, keep-alives, addr buckets), and some
       // fired. A pong proves the node read the addr before it, on a handshaken peer.
       const pongs = answered('addr');
-      expect(pongs, 'addr clients answered (most of them, even on a busy machine)').to.be.at.least(kinds.filter((k) => k === 'addr').length / 2);
+      expect(pongs, 'addr clients answered (most of them, even on a busy machine)').to.be.at.least(
+        kinds.filter((k) => k === 'addr').length / 2,
+      );
       expect(counts.addrFromPeers, 'addr messages read').to.be.at.least(pongs);
       expect(counts.peerUp, 'handshakes completed').to.be.at.least(pongs);
       expect(counts.handshakeTimeouts, 'handshake timeouts that fired (the silent clients)').to.be.at.least(LINGERING / 2);
