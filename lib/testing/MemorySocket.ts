@@ -54,6 +54,16 @@ export class MemorySocket extends EventEmitter {
     return this as unknown as Socket;
   }
 
+  /** Always flowing: a memory socket delivers as soon as the scheduler runs (`Peer` asks before it resumes). */
+  isPaused(): boolean {
+    return false;
+  }
+
+  /** Nothing to resume: a memory socket never pauses. */
+  resume(): this {
+    return this;
+  }
+
   /** Sends bytes to the other end; dropped when either end is closed. */
   write(bytes: Uint8Array): boolean {
     if (this.destroyed) return false;
