@@ -72,7 +72,7 @@ describe('README examples (read from README.md)', function () {
   });
 
   it('the quick start runs: starts, dials, stops and waits', async () => {
-    const block = exampleWith(blocks, 'tcpDial(');
+    const block = exampleWith(blocks, 'tcpDial(addr, { timeout: 5_000 })');
     const { cm } = await run(block, 'export { cm };');
     expect((cm as { state: { phase: string } }).state.phase).to.equal('stopped');
   });
