@@ -1,4 +1,6 @@
-import { from, type Observable, type ObservableInput, type Subscription } from 'rxjs';
+import { from, type Observable, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
+import { guard } from '../operators/guard.js';
+import { isPromiseLike } from '../operators/isPromiseLike.js';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoAddressError } from '../model/errors.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
@@ -41,7 +43,14 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
       emit({ type: 'addressResolved', id, addr: result as A });
       return undefined;
     }
-    // A source: its first value, or a failure for an error or an empty source.
+    // An array (the README's `[addr]`): its first element, at once — no Observable, no subscriber.
+    if (Array.isArray(result)) {
+      emit(result.length > 0 ? { type: 'addressResolved', id, addr: result[0] as A } : { type: 'addressFailed', id, error: new NoAddressError() });
+      return undefined;
+    }
+    // A promise: `.then` directly (as `startDial` does), its handle a flag that drops a late answer.
+    if (isPromiseLike(result)) return new PendingLookup<A, C>(result as PromiseLike<A>, id, emit);
+    // Any other source: its first value, or a failure for an error or an empty source.
     let settled = false;
     const settle = (action: ConnActionInput<A, C>): void => {
       if (settled) return;
@@ -54,7 +63,11 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
       source = from(result as ObservableInput<A>).subscribe({
         next: (addr) => settle({ type: 'addressResolved', id, addr }),
         error: (error: unknown) => settle({ type: 'addressFailed', id, error }),
-        complete: () => settle({ type: 'addressFailed', id, error: new NoAddressError() }),
+        // Built only if nothing came first: every source that answered completes too, and an
+        // Error per attempt (its stack capture) was 38 % of a storm with an Observable source.
+        complete: () => {
+          if (!settled) settle({ type: 'addressFailed', id, error: new NoAddressError() });
+        },
       });
     } catch (error) {
       settle({ type: 'addressFailed', id, error });
@@ -65,6 +78,30 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     }
     return source;
   };
+}
+
+/** A lookup waiting on a promise: it answers once, unless stopped first. */
+class PendingLookup<A, C> implements Unsubscribable {
+  #over = false;
+
+  constructor(promise: PromiseLike<A>, id: number, emit: (action: ConnActionInput<A, C>) => void) {
+    promise.then(
+      (addr) => {
+        if (this.#over) return;
+        this.#over = true;
+        guard(() => emit({ type: 'addressResolved', id, addr }));
+      },
+      (error: unknown) => {
+        if (this.#over) return;
+        this.#over = true;
+        guard(() => emit({ type: 'addressFailed', id, error }));
+      },
+    );
+  }
+
+  unsubscribe(): void {
+    this.#over = true;
+  }
 }
 
 /** Whether `value` is something `from()` should subscribe to, rather than an address. Strings are addresses. */
