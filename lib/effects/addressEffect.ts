@@ -3,6 +3,7 @@ import { guard } from '../operators/guard.js';
 import { isPromiseLike } from '../operators/isPromiseLike.js';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoAddressError } from '../model/errors.js';
+import { lookUpAddress } from './lookUpAddress.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -29,25 +30,17 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
   return (event, emit) => {
     if (event.type !== 'addressRequested') return undefined;
     const id = event.req.id;
-    const getNewAddress = deps.getNewAddress;
-    let result: unknown;
-    try {
-      if (!getNewAddress) throw new NoAddressError('no getNewAddress configured');
-      result = getNewAddress();
-    } catch (error) {
-      emit({ type: 'addressFailed', id, error });
+    // Looked up already when the refill effect made the request; otherwise now.
+    const lookup = event.lookup ?? lookUpAddress(deps.getNewAddress);
+    if (lookup.kind === 'address') {
+      emit({ type: 'addressResolved', id, addr: lookup.addr });
       return undefined;
     }
-    // The common case — a plain address — answers at once, with nothing to allocate or stop.
-    if (!isObservableInput(result)) {
-      emit({ type: 'addressResolved', id, addr: result as A });
+    if (lookup.kind === 'failed') {
+      emit({ type: 'addressFailed', id, error: lookup.error });
       return undefined;
     }
-    // An array (the README's `[addr]`): its first element, at once — no Observable, no subscriber.
-    if (Array.isArray(result)) {
-      emit(result.length > 0 ? { type: 'addressResolved', id, addr: result[0] as A } : { type: 'addressFailed', id, error: new NoAddressError() });
-      return undefined;
-    }
+    const result = lookup.source;
     // A promise: `.then` directly (as `startDial` does), its handle a flag that drops a late answer.
     if (isPromiseLike(result)) return new PendingLookup<A, C>(result as PromiseLike<A>, id, emit);
     // Any other source: its first value, or a failure for an error or an empty source.
@@ -102,17 +95,4 @@ class PendingLookup<A, C> implements Unsubscribable {
   unsubscribe(): void {
     this.#over = true;
   }
-}
-
-/** Whether `value` is something `from()` should subscribe to, rather than an address. Strings are addresses. */
-function isObservableInput(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string | symbol, unknown>;
-  return (
-    typeof v['subscribe'] === 'function' ||
-    typeof v['then'] === 'function' ||
-    typeof v[Symbol.asyncIterator] === 'function' ||
-    typeof v[Symbol.iterator] === 'function' ||
-    typeof v['getReader'] === 'function'
-  );
 }

@@ -198,4 +198,21 @@ describe('addressEffect', () => {
     await new Promise((r) => setImmediate(r));
     expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 't:1' }]);
   });
+
+  it('an addressRequested that carries its lookup is answered from it: getNewAddress is not called again', () => {
+    const scheduler = testScheduler();
+    const getNewAddress = sinon.spy(() => 'fresh');
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const lookup$ = cold('--a|', { a: 'from-source' });
+      const event$ = hot<Event>('-r-s-----', {
+        r: { type: 'addressRequested', req: r7, lookup: { kind: 'failed', error: new Error('taken') } },
+        s: { type: 'addressRequested', req: r8, lookup: { kind: 'source', source: lookup$ } },
+      });
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe('-x---y---', {
+        x: { type: 'addressFailed', id: 7, error: new Error('taken') } satisfies Action,
+        y: { type: 'addressResolved', id: 8, addr: 'from-source' } satisfies Action,
+      });
+    });
+    expect(getNewAddress.callCount).to.equal(0);
+  });
 });
