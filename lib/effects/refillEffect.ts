@@ -5,6 +5,8 @@ import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
 import { lookUpAddress } from './lookUpAddress.js';
+import { probeSource } from './probeSource.js';
+import { isPromiseLike } from '../operators/isPromiseLike.js';
 
 const ignore = (): void => {};
 
@@ -26,6 +28,8 @@ export function refillEffect<A, C>(
 ): Observable<ConnActionInput<A, C>> {
   return new Observable<ConnActionInput<A, C>>((subscriber) => {
     const { getNewAddress } = deps;
+    /** Address sources subscribed by probeSource that have not answered nor been handed over yet. */
+    const probes = new Set<Subscription>();
     const make = (count: number): void => {
       for (let i = 0; i < count && !subscriber.closed; i++) {
         const req = deps.newRequest();
@@ -35,10 +39,17 @@ export function refillEffect<A, C>(
         }
         // The address is asked for as the request is made (see AddressLookup): one at hand
         // saves the reducer two steps per replacement.
-        const lookup = lookUpAddress(getNewAddress);
-        // Should the reducer drop this request (a refill that finds the target met), nobody
-        // would ever wait on its promise: a rejection must not go unhandled.
-        if (lookup.kind === 'source' && lookup.source instanceof Promise) lookup.source.catch(ignore);
+        let lookup = lookUpAddress(getNewAddress);
+        if (lookup.kind === 'source') {
+          // Should the reducer drop this request (a refill that finds the target met), nobody
+          // would ever wait on its promise: a rejection must not go unhandled.
+          if (isPromiseLike(lookup.source)) {
+            if (lookup.source instanceof Promise) lookup.source.catch(ignore);
+          } else {
+            // An Observable or iterable may answer at once (`of(addr)`): then it is at hand too.
+            lookup = probeSource(lookup.source, probes);
+          }
+        }
         subscriber.next({ type: 'newConnReq', req, refill: true, lookup });
       }
     };
@@ -82,6 +93,9 @@ export function refillEffect<A, C>(
       nextTurnAction?.unsubscribe();
       for (const timer of delayed) timer.unsubscribe();
       delayed.clear();
+      const pending = [...probes];
+      probes.clear();
+      for (const probe of pending) probe.unsubscribe();
     };
   });
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
 import { NoAddressError } from '../../lib/model/errors.js';
@@ -282,5 +282,25 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('an address source that has not answered is ended with the effect (a dropped refill holds nothing after stop)', () => {
+    const vts = new VirtualTimeScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    let open = 0;
+    const getNewAddress = () =>
+      new Observable<string>(() => {
+        open++;
+        return () => open--;
+      });
+    const seen: Action[] = [];
+    const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(2, 0));
+    vts.flush();
+    expect(seen.map((a) => (a as { lookup?: { kind: string } }).lookup?.kind)).to.deep.equal(['source', 'source']);
+    expect(open).to.equal(2);
+    sub.unsubscribe();
+    expect(open).to.equal(0);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { of } from 'rxjs';
+import { defer, delay, of } from 'rxjs';
 import type { ConnAction } from '../../lib/model/actions.js';
 import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
@@ -30,15 +30,31 @@ describe('ConnManager — a retry storm (virtual time)', () => {
     expect(r.dials).to.be.within(attempts, attempts + 2);
   });
 
-  it('with an address source (an Observable), each replacement still asks getNewAddress once and goes through addressRequested', () => {
+  it('a source that answers at once (of(addr)) is an address at hand too: two steps, subscribed once per replacement', () => {
     let calls = 0;
+    let subscriptions = 0;
     const r = storm((addr) => {
       calls++;
-      return of(addr);
+      return defer(() => (subscriptions++, of(addr)));
+    });
+    const attempts = r.actions.filter((a) => a.type === 'dialFailed').length;
+    expect(attempts).to.be.greaterThan(20);
+    expect(r.events.filter((e) => e === 'addressRequested')).to.have.length(0);
+    expect(subscriptions).to.equal(calls);
+    expect(r.dials).to.equal(r.events.filter((e) => e === 'dialing').length);
+  });
+
+  it('a source that answers later goes through addressRequested, asked and subscribed once per replacement', () => {
+    let calls = 0;
+    let subscriptions = 0;
+    const r = storm((addr) => {
+      calls++;
+      return defer(() => (subscriptions++, of(addr).pipe(delay(1))));
     });
     const requested = r.events.filter((e) => e === 'addressRequested').length;
-    expect(requested).to.be.greaterThan(20);
+    expect(requested).to.be.greaterThan(10);
     expect(calls).to.equal(requested);
+    expect(subscriptions).to.equal(calls);
     expect(r.dials).to.equal(r.events.filter((e) => e === 'dialing').length);
   });
 });
