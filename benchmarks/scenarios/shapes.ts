@@ -13,6 +13,8 @@ import { ConnManager } from '../../lib/index.js';
 import { CallbackConnManager, type CallbackDial } from '../baselines/callback.js';
 import { ImperativeConnManager } from '../baselines/imperative.js';
 import { atLeast, fixed, int, median, ratioAtMost, times } from '../report/format.js';
+import { rateOverTime } from '../report/rateOverTime.js';
+import { alternateRounds } from './alternateRounds.js';
 import type { Scenario, ScenarioContext, ScenarioReport, TargetCheck } from './Scenario.js';
 
 const ADDRESSES = Array.from({ length: 10_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8333`);
@@ -109,18 +111,6 @@ interface Round {
   readonly samples: readonly StormSample[];
 }
 
-/** Attempts per CPU-second between consecutive samples, against wall seconds. */
-function rateOverTime(samples: readonly StormSample[]): [number, number][] {
-  const points: [number, number][] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
-    const cpuS = (b.cpuMs - a.cpuMs) / 1000;
-    if (cpuS > 0) points.push([b.wallMs / 1000, (b.attempts - a.attempts) / cpuS]);
-  }
-  return points;
-}
-
 export const shapes: Scenario = {
   name: 'shapes',
   title: 'Retry storm on every input shape (compiled package, public API): 10,000 unreachable addresses, target 8, throttle off',
@@ -140,19 +130,7 @@ export const shapes: Scenario = {
         samples: r.samples,
       };
     };
-    const results = new Map<string, Round[]>(VARIANTS.map((v) => [v.key, []]));
-    for (const v of VARIANTS) {
-      progress(`warm-up: ${v.label}`);
-      await run(v, warmupMs, warmupAttempts);
-    }
-    // Every round runs every variant, in an order rotated by one each round (the machine is shared).
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < VARIANTS.length; i++) {
-        const v = VARIANTS[(i + round) % VARIANTS.length]!;
-        progress(`round ${round + 1}/${rounds}: ${v.label}`);
-        results.get(v.key)!.push(await run(v, durationMs));
-      }
-    }
+    const results = await alternateRounds(VARIANTS, rounds, (v) => run(v, durationMs), (v) => run(v, warmupMs, warmupAttempts), progress);
 
     const of_ = (key: string) => results.get(key)!;
     /** The median over rounds of `key`'s CPU per attempt over `base`'s in the same round. */
