@@ -26,10 +26,11 @@ import { herd } from './scenarios/herd.js';
 import { memory } from './scenarios/memory.js';
 import { reducer } from './scenarios/reducer.js';
 import type { Scenario, ScenarioReport } from './scenarios/Scenario.js';
+import { shapes } from './scenarios/shapes.js';
 import { storm } from './scenarios/storm.js';
 import { tcp } from './scenarios/tcp.js';
 
-const SCENARIOS: readonly Scenario[] = [storm, herd, reducer, tcp, memory];
+const SCENARIOS: readonly Scenario[] = [storm, shapes, herd, reducer, tcp, memory];
 /** `benchmarks/results` in the source tree, also when running compiled from `.bench-build/benchmarks/`. */
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]\.bench-build(?=[\\/]benchmarks$)/, ''), 'results');
 

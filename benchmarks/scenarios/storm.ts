@@ -14,6 +14,8 @@ import { runStorm, type StormIO, type StormSample } from '../../lib/bench/runSto
 import { ConnManager } from '../../lib/manager/ConnManager.js';
 import { ImperativeConnManager } from '../baselines/imperative.js';
 import { atLeast, atMost, bytes, fixed, int, median, ratioAtMost, times } from '../report/format.js';
+import { rateOverTime } from '../report/rateOverTime.js';
+import { alternateRounds } from './alternateRounds.js';
 import type { Scenario, ScenarioContext, ScenarioReport, TargetCheck } from './Scenario.js';
 import { sleep } from './sleep.js';
 
@@ -159,18 +161,6 @@ const VARIANTS: readonly Variant[] = [
   },
 ];
 
-/** Attempts per CPU-second between consecutive samples, against wall seconds. */
-function rateOverTime(samples: readonly StormSample[]): [number, number][] {
-  const points: [number, number][] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
-    const cpuS = (b.cpuMs - a.cpuMs) / 1000;
-    if (cpuS > 0) points.push([b.wallMs / 1000, (b.attempts - a.attempts) / cpuS]);
-  }
-  return points;
-}
-
 export const storm: Scenario = {
   name: 'storm',
   title: 'Retry storm: 10,000 unreachable addresses, target 8',
@@ -182,21 +172,8 @@ export const storm: Scenario = {
     // on a busy machine a fixed time may leave it half-compiled. Throttled runs stop on time.
     const warmupAttempts = quick ? 20_000 : 50_000;
     const warmupMs = quick ? 1_000 : 3_000;
-    const results = new Map<string, Round[]>(VARIANTS.map((v) => [v.key, []]));
-
-    for (const v of VARIANTS) {
-      progress(`warm-up: ${v.label}`);
-      await v.run(warmupMs, warmupAttempts);
-    }
-    // Alternate: every round runs every variant, in an order rotated by one each round, so
-    // drift in the machine's load (it is shared) spreads over all of them.
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < VARIANTS.length; i++) {
-        const v = VARIANTS[(i + round) % VARIANTS.length]!;
-        progress(`round ${round + 1}/${rounds}: ${v.label}`);
-        results.get(v.key)!.push(await v.run(durationMs));
-      }
-    }
+    // Alternating rounds: drift in the machine's load (it is shared) spreads over every variant.
+    const results = await alternateRounds(VARIANTS, rounds, (v) => v.run(durationMs), (v) => v.run(warmupMs, warmupAttempts), progress);
 
     const med = (key: string, pick: (r: Round) => number) => median(results.get(key)!.map(pick));
     const figures = Object.fromEntries(

@@ -16,8 +16,15 @@ export class UnreachableError extends Error {
  * wire it into your own manager.
  */
 export interface StormIO<A, C> {
-  /** The counted dial; always call this one, so every attempt is seen. */
+  /** The counted dial; always call this one, so every attempt is seen (or count your own with `attempted` and `refused`). */
   readonly dial: (addr: A) => Promise<C>;
+  /**
+   * Counts one dial attempt: for a dial of another shape (an Observable, a callback, one that
+   * throws) built on `refused` instead of `dial`. Call it as the attempt starts.
+   */
+  readonly attempted: () => void;
+  /** Counts one refused attempt of `addr` and returns its `UnreachableError` (one per address, reused: see {@link refusingDial}). */
+  readonly refused: (addr: A) => UnreachableError;
   /** The next address, round-robin over `addresses`. */
   readonly getNewAddress: () => A;
   /** Automatic connections to keep (the storm's `target`). */
@@ -143,11 +150,23 @@ export async function runStorm<A, C>(options: StormOptions<A, C>): Promise<Storm
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const dial = (addr: A): Promise<C> => {
+  const attempted = (): void => {
     attempts++;
     inFlight++;
     if (inFlight > maxInFlight) maxInFlight = inFlight;
     if (attempts >= maxAttempts) finish();
+  };
+  const errors = new Map<A, UnreachableError>();
+  for (const addr of addresses) errors.set(addr, new UnreachableError(addr));
+  const refused = (addr: A): UnreachableError => {
+    inFlight--;
+    failures++;
+    let error = errors.get(addr);
+    if (error === undefined) errors.set(addr, (error = new UnreachableError(addr)));
+    return error;
+  };
+  const dial = (addr: A): Promise<C> => {
+    attempted();
     return realDial(addr).then(
       (conn) => {
         inFlight--;
@@ -163,6 +182,8 @@ export async function runStorm<A, C>(options: StormOptions<A, C>): Promise<Storm
   };
   const io: StormIO<A, C> = {
     dial,
+    attempted,
+    refused,
     getNewAddress: () => addresses[next++ % addresses.length]!,
     targetOutbound: options.target ?? 8,
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),

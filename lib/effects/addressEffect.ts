@@ -1,6 +1,9 @@
-import { from, type Observable, type ObservableInput, type Subscription } from 'rxjs';
+import { from, type Observable, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
+import { guard } from '../operators/guard.js';
+import { isPromiseLike } from '../operators/isPromiseLike.js';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoNewAddressError } from '../model/errors.js';
+import { lookUpAddress } from './lookUpAddress.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -27,21 +30,20 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
   return (event, emit) => {
     if (event.type !== 'addressRequested') return undefined;
     const id = event.req.id;
-    const getNewAddress = deps.getNewAddress;
-    let result: unknown;
-    try {
-      if (!getNewAddress) throw new NoNewAddressError('no getNewAddress configured');
-      result = getNewAddress();
-    } catch (error) {
-      emit({ type: 'addressFailed', id, error });
+    // Looked up already when the refill effect made the request; otherwise now.
+    const lookup = event.lookup ?? lookUpAddress(deps.getNewAddress);
+    if (lookup.kind === 'address') {
+      emit({ type: 'addressResolved', id, addr: lookup.addr });
       return undefined;
     }
-    // The common case — a plain address — answers at once, with nothing to allocate or stop.
-    if (!isObservableInput(result)) {
-      emit({ type: 'addressResolved', id, addr: result as A });
+    if (lookup.kind === 'failed') {
+      emit({ type: 'addressFailed', id, error: lookup.error });
       return undefined;
     }
-    // A source: its first value, or a failure for an error or an empty source.
+    const result = lookup.source;
+    // A promise: `.then` directly (as `startDial` does), its handle a flag that drops a late answer.
+    if (isPromiseLike(result)) return new PendingLookup<A, C>(result as PromiseLike<A>, id, emit);
+    // Any other source: its first value, or a failure for an error or an empty source.
     let settled = false;
     const settle = (action: ConnActionInput<A, C>): void => {
       if (settled) return;
@@ -54,7 +56,11 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
       source = from(result as ObservableInput<A>).subscribe({
         next: (addr) => settle({ type: 'addressResolved', id, addr }),
         error: (error: unknown) => settle({ type: 'addressFailed', id, error }),
-        complete: () => settle({ type: 'addressFailed', id, error: new NoNewAddressError() }),
+        // Built only if nothing came first: every source that answered completes too, and an
+        // Error per attempt (its stack capture) was 38 % of a storm with an Observable source.
+        complete: () => {
+          if (!settled) settle({ type: 'addressFailed', id, error: new NoNewAddressError() });
+        },
       });
     } catch (error) {
       settle({ type: 'addressFailed', id, error });
@@ -67,15 +73,26 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
   };
 }
 
-/** Whether `value` is something `from()` should subscribe to, rather than an address. Strings are addresses. */
-function isObservableInput(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string | symbol, unknown>;
-  return (
-    typeof v['subscribe'] === 'function' ||
-    typeof v['then'] === 'function' ||
-    typeof v[Symbol.asyncIterator] === 'function' ||
-    typeof v[Symbol.iterator] === 'function' ||
-    typeof v['getReader'] === 'function'
-  );
+/** A lookup waiting on a promise: it answers once, unless stopped first. */
+class PendingLookup<A, C> implements Unsubscribable {
+  #over = false;
+
+  constructor(promise: PromiseLike<A>, id: number, emit: (action: ConnActionInput<A, C>) => void) {
+    promise.then(
+      (addr) => {
+        if (this.#over) return;
+        this.#over = true;
+        guard(() => emit({ type: 'addressResolved', id, addr }));
+      },
+      (error: unknown) => {
+        if (this.#over) return;
+        this.#over = true;
+        guard(() => emit({ type: 'addressFailed', id, error }));
+      },
+    );
+  }
+
+  unsubscribe(): void {
+    this.#over = true;
+  }
 }

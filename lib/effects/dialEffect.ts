@@ -59,9 +59,12 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
 
   /** Dials; returns itself while the dial is under way, nothing once it has settled. */
   start(): Unsubscribable | undefined {
-    this.timeouts?.add(this);
     this.#call = startDial(this.deps.dial, this.addr, this.deps.closeConn, this);
-    return this.#over ? undefined : this;
+    if (this.#over) return undefined;
+    // Armed only for a dial still under way: one that settled synchronously (a dial that throws)
+    // would otherwise empty the shared list and cancel and re-arm its timer on every attempt.
+    this.timeouts?.add(this);
+    return this;
   }
 
   dialed(conn: C): void {

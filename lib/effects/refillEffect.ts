@@ -4,10 +4,16 @@ import type { ConnActionInput } from '../model/actions.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
+import { lookUpAddress } from './lookUpAddress.js';
+import { probeSource } from './probeSource.js';
+import { isPromiseLike } from '../operators/isPromiseLike.js';
+
+const ignore = (): void => {};
 
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
- * makes that many automatic requests. Going through the scheduler even for 0 is what keeps a
+ * makes that many automatic requests, each with its address already asked of `getNewAddress`
+ * (`AddressLookup`). Going through the scheduler even for 0 is what keeps a
  * storm of instantly failing dials from growing the stack or starving I/O.
  *
  * Every 0-delay refill asked for before the next turn shares one scheduled action — in a storm
@@ -21,8 +27,31 @@ export function refillEffect<A, C>(
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
   return new Observable<ConnActionInput<A, C>>((subscriber) => {
+    const { getNewAddress } = deps;
+    /** Address sources subscribed by probeSource that have not answered nor been handed over yet. */
+    const probes = new Set<Subscription>();
     const make = (count: number): void => {
-      for (let i = 0; i < count && !subscriber.closed; i++) subscriber.next({ type: 'newConnReq', req: deps.newRequest(), refill: true });
+      for (let i = 0; i < count && !subscriber.closed; i++) {
+        const req = deps.newRequest();
+        if (getNewAddress === undefined) {
+          subscriber.next({ type: 'newConnReq', req, refill: true });
+          continue;
+        }
+        // The address is asked for as the request is made (see AddressLookup): one at hand
+        // saves the reducer two steps per replacement.
+        let lookup = lookUpAddress(getNewAddress);
+        if (lookup.kind === 'source') {
+          // Should the reducer drop this request (a refill that finds the target met), nobody
+          // would ever wait on its promise: a rejection must not go unhandled.
+          if (isPromiseLike(lookup.source)) {
+            if (lookup.source instanceof Promise) lookup.source.catch(ignore);
+          } else {
+            // An Observable or iterable may answer at once (`of(addr)`): then it is at hand too.
+            lookup = probeSource(lookup.source, probes);
+          }
+        }
+        subscriber.next({ type: 'newConnReq', req, refill: true, lookup });
+      }
     };
     let nextTurn = 0;
     let nextTurnAction: Subscription | undefined;
@@ -64,6 +93,9 @@ export function refillEffect<A, C>(
       nextTurnAction?.unsubscribe();
       for (const timer of delayed) timer.unsubscribe();
       delayed.clear();
+      const pending = [...probes];
+      probes.clear();
+      for (const probe of pending) probe.unsubscribe();
     };
   });
 }

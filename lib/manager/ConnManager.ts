@@ -99,7 +99,9 @@ export class ConnManager<A, C> {
       .pipe(
         trampoline(),
         map((action) => {
-          this.#actions.next(action);
+          // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
+          // watches actions$, and every action came through here.
+          if (this.#actions.observed) this.#actions.next(action);
           return action;
         }),
         scan(reduce<A, C>, this.#state),
@@ -254,8 +256,9 @@ export class ConnManager<A, C> {
       }
     }
     this.#stateSubject.next(state);
+    const watched = this.#events.observed;
     for (const event of state.emitted) {
-      this.#events.next(event);
+      if (watched) this.#events.next(event);
       const routed = this.#routes.get(event.type);
       if (routed !== undefined) for (const input of routed) input.next(event);
     }

@@ -1,3 +1,4 @@
+import type { AddressLookup } from './AddressLookup.js';
 import type { ConnReq } from './ConnReq.js';
 
 /**
@@ -10,8 +11,11 @@ export type ConnAction<A = unknown, C = unknown> =
   | { readonly type: 'stop'; readonly at: number }
   /** A hand-made request (`cm.connect`); its id is already assigned. */
   | { readonly type: 'connect'; readonly req: ConnReq<A>; readonly at: number }
-  /** An automatic request; `refill` marks one that the manager scheduled itself. */
-  | { readonly type: 'newConnReq'; readonly req: ConnReq<A>; readonly refill: boolean; readonly at: number }
+  /**
+   * An automatic request; `refill` marks one that the manager scheduled itself. `lookup`: its
+   * address, already asked of `getNewAddress` (refills do; see `AddressLookup`).
+   */
+  | { readonly type: 'newConnReq'; readonly req: ConnReq<A>; readonly refill: boolean; readonly lookup?: AddressLookup<A>; readonly at: number }
   | { readonly type: 'disconnect'; readonly id: number; readonly at: number }
   | { readonly type: 'remove'; readonly id: number; readonly at: number }
   | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A; readonly at: number }

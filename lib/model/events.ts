@@ -1,3 +1,4 @@
+import type { AddressLookup } from './AddressLookup.js';
 import type { ConnReq } from './ConnReq.js';
 
 /** Why an established outbound connection ended. */
@@ -20,8 +21,12 @@ export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate';
 export type ConnEvent<A = unknown, C = unknown> =
   | { readonly type: 'started' }
   | { readonly type: 'stopped' }
-  /** An automatic request asks `getNewAddress` for its address. */
-  | { readonly type: 'addressRequested'; readonly req: ConnReq<A> }
+  /**
+   * An automatic request asks `getNewAddress` for its address. `lookup`: the answer already got
+   * when the request was made (a refill), for the address effect to use instead of asking again.
+   * (A refill whose address was at hand skips this event: start → `dialing`.)
+   */
+  | { readonly type: 'addressRequested'; readonly req: ConnReq<A>; readonly lookup?: AddressLookup<A> }
   /** A dial begins (`attempt` counts the dials of this request, from 1). */
   | { readonly type: 'dialing'; readonly req: ConnReq<A>; readonly addr: A; readonly attempt: number }
   | { readonly type: 'connected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C }

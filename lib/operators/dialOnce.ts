@@ -1,5 +1,7 @@
-import { Observable, config, from, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
+import { Observable, from, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
 import { EmptyDialError } from '../model/errors.js';
+import { guard } from './guard.js';
+import { isPromiseLike } from './isPromiseLike.js';
 
 /** What a dial function receives besides the address. */
 export interface DialContext {
@@ -134,25 +136,8 @@ function closeQuietly<C>(closeConn: (conn: C) => void, conn: C): void {
   }
 }
 
-/** Runs `f`; an exception goes where RxJS reports its unhandled errors, never into a promise chain. */
-function guard(f: () => void): void {
-  try {
-    f();
-  } catch (error) {
-    if (config.onUnhandledError) config.onUnhandledError(error);
-    else
-      setTimeout(() => {
-        throw error;
-      });
-  }
-}
-
 /**
  * The context given to a dial declared with fewer than two parameters (it does not read it): a
  * shared signal that never aborts, so such dials cannot be canceled through it.
  */
 const NO_CONTEXT: DialContext = Object.freeze({ signal: new AbortController().signal });
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}

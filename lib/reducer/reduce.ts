@@ -67,13 +67,30 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
         if (!action.refill) d.emitted.push({ type: 'ignored', command: 'newConnReq', id: req.id, reason });
         return d;
       }
+      const { lookup } = action;
+      if (lookup?.kind === 'address') {
+        // Its address is at hand: straight to the dial, the steps of addressResolved in this one
+        // (a retry storm's fail → replace cycle is then two steps, not three). An address
+        // already taken goes the long way, so that its failure follows an addressRequested.
+        const addrKey = d.config.addressKey?.(lookup.addr);
+        if (addrKey === undefined || !d.addresses.has(addrKey)) {
+          const dialing: OutboundEntry<A, C> = {
+            req, id: req.id, addr: lookup.addr, addrKey, permanent: false, automatic: true,
+            state: ConnState.Pending, stage: 'dial', attempt: 1,
+            conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+          };
+          putEntry(d, undefined, dialing);
+          d.emitted.push({ type: 'dialing', req, addr: lookup.addr, attempt: 1 });
+          return d;
+        }
+      }
       const entry: OutboundEntry<A, C> = {
         req, id: req.id, addr: undefined, addrKey: undefined, permanent: false, automatic: true,
         state: ConnState.Pending, stage: 'address', attempt: 0,
         conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
       };
       putEntry(d, undefined, entry);
-      d.emitted.push({ type: 'addressRequested', req });
+      d.emitted.push(lookup === undefined ? { type: 'addressRequested', req } : { type: 'addressRequested', req, lookup });
       return d;
     }
 

@@ -3,7 +3,9 @@ import { exponentialBackoff } from '../../lib/backoff/exponentialBackoff.js';
 import { linearBackoff } from '../../lib/backoff/linearBackoff.js';
 import { immediateScheduler } from '../../lib/schedulers/immediateScheduler.js';
 import { runHerd } from '../../lib/bench/runHerd.js';
-import { runStorm } from '../../lib/bench/runStorm.js';
+import { runStorm, UnreachableError } from '../../lib/bench/runStorm.js';
+import { BenchConn } from '../../lib/bench/BenchConn.js';
+import { CallbackConnManager } from '../../benchmarks/baselines/callback.js';
 import { VirtualClock } from '../../lib/bench/VirtualClock.js';
 import { ConnManager } from '../../lib/manager/ConnManager.js';
 
@@ -55,6 +57,80 @@ describe('lib/bench', () => {
     expect(result.failures).to.be.at.most(result.attempts);
     expect(result.successes).to.equal(0);
     expect(result.maxInFlight).to.be.within(1, 2);
+  });
+
+  it('runStorm counts a dial of another shape through attempted and refused, with one error per address', async () => {
+    const addresses = ['10.0.0.1:8333', '10.0.0.2:8333'];
+    const errors = new Map<string, Set<unknown>>();
+    const result = await runStorm<string, never>({
+      makeManager: (io) =>
+        new ConnManager<string, never>({
+          getNewAddress: io.getNewAddress,
+          targetOutbound: io.targetOutbound,
+          maxFailedAttempts: Infinity,
+          scheduler: immediateScheduler,
+          dial: (addr) => {
+            io.attempted();
+            const error = io.refused(addr);
+            (errors.get(addr) ?? errors.set(addr, new Set()).get(addr)!).add(error);
+            throw error;
+          },
+        }),
+      addresses,
+      target: 2,
+      maxAttempts: 200,
+      durationMs: 30_000,
+    });
+    expect(result.attempts).to.be.at.least(200);
+    expect(result.failures).to.be.at.most(result.attempts);
+    expect(result.maxInFlight).to.equal(1); // each attempt is refused before the next one starts
+    expect([...errors.keys()].sort()).to.deep.equal(addresses);
+    for (const [addr, seen] of errors) {
+      expect(seen.size, addr).to.equal(1);
+      expect([...seen][0]).to.be.instanceOf(UnreachableError).with.property('addr', addr);
+    }
+  });
+
+  it('the minimal callback baseline keeps the target dialing in a storm, and stops', async () => {
+    const result = await runStorm<string, BenchConn>({
+      makeManager: (io) =>
+        new CallbackConnManager<string, BenchConn>({
+          dial: (addr, cb) => {
+            io.attempted();
+            setImmediate(() => cb(io.refused(addr)));
+          },
+          getNewAddress: io.getNewAddress,
+          targetOutbound: io.targetOutbound,
+          closeConn: (conn) => conn.destroy(),
+        }),
+      addresses: ['10.0.0.1:8333', '10.0.0.2:8333', '10.0.0.3:8333'],
+      target: 3,
+      maxAttempts: 300,
+      durationMs: 30_000,
+    });
+    expect(result.attempts).to.be.at.least(300);
+    expect(result.maxInFlight).to.equal(3);
+  });
+
+  it('the minimal callback baseline closes a conn that arrives after stop, keeps one that arrives before', async () => {
+    const callbacks: ((error: unknown, conn?: BenchConn) => void)[] = [];
+    const cm = new CallbackConnManager<string, BenchConn>({
+      dial: (_addr, cb) => void callbacks.push(cb),
+      getNewAddress: () => 'a:1',
+      targetOutbound: 2,
+      closeConn: (conn) => conn.destroy(),
+    });
+    cm.start();
+    expect(callbacks).to.have.length(2);
+    const kept = new BenchConn('a:1');
+    const late = new BenchConn('a:1');
+    callbacks[0]!(undefined, kept);
+    expect(kept.destroyed).to.equal(false);
+    cm.stop();
+    expect(kept.closedBy).to.equal('local'); // stop closes what it holds
+    callbacks[1]!(undefined, late);
+    expect(late.closedBy).to.equal('local');
+    expect(callbacks).to.have.length(2); // nothing replaced after stop
   });
 
   it('VirtualClock runs promise callbacks between timers, in virtual time', async () => {

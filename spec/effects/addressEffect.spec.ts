@@ -152,4 +152,67 @@ describe('addressEffect', () => {
     });
     expect(getNewAddress.callCount).to.equal(0);
   });
+
+  it('answers an array at once, with its first element; an empty array fails with NoNewAddressError', () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    const lookups: string[][] = [['a:1', 'a:2'], []];
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => lookups.shift()! })).subscribe((a) => seen.push(a));
+    events.next(addressRequested(r7));
+    expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 'a:1' }]);
+    events.next(addressRequested(r8));
+    expect(seen).to.have.length(2);
+    expect(seen[1]).to.include({ type: 'addressFailed', id: 8 });
+    expect((seen[1] as { error: unknown }).error).to.be.instanceOf(NoNewAddressError);
+  });
+
+  it('a rejected promise answers addressFailed with its reason', async () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    const reason = new Error('book closed');
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.reject(reason) })).subscribe((a) => seen.push(a));
+    events.next(addressRequested(r7));
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.deep.equal([{ type: 'addressFailed', id: 7, error: reason }]);
+  });
+
+  it('canceled before a promise settles: its late address is never answered', async () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    let resolve!: (addr: string) => void;
+    const lookup = new Promise<string>((r) => (resolve = r));
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => lookup })).subscribe((a) => seen.push(a));
+    events.next(addressRequested(r7));
+    events.next(canceled(r7, 'stop'));
+    resolve('late:1');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('a promise-like (a thenable) is awaited, not taken as the address', async () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    const thenable: PromiseLike<string> = { then: (ok) => Promise.resolve('t:1').then(ok) };
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => thenable })).subscribe((a) => seen.push(a));
+    events.next(addressRequested(r7));
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 't:1' }]);
+  });
+
+  it('an addressRequested that carries its lookup is answered from it: getNewAddress is not called again', () => {
+    const scheduler = testScheduler();
+    const getNewAddress = sinon.spy(() => 'fresh');
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const lookup$ = cold('--a|', { a: 'from-source' });
+      const event$ = hot<Event>('-r-s-----', {
+        r: { type: 'addressRequested', req: r7, lookup: { kind: 'failed', error: new Error('taken') } },
+        s: { type: 'addressRequested', req: r8, lookup: { kind: 'source', source: lookup$ } },
+      });
+      expectObservable(addressEffect(event$, state$, makeDeps(scheduler, { getNewAddress }))).toBe('-x---y---', {
+        x: { type: 'addressFailed', id: 7, error: new Error('taken') } satisfies Action,
+        y: { type: 'addressResolved', id: 8, addr: 'from-source' } satisfies Action,
+      });
+    });
+    expect(getNewAddress.callCount).to.equal(0);
+  });
 });

@@ -118,6 +118,23 @@ describe('dialEffect', () => {
     expect(vts.now()).to.equal(1_000);
   });
 
+  it('a dial that settles synchronously (throws, or answers at once) arms no timeout at all', () => {
+    const { scheduler, delays } = recordingScheduler();
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    const dials = [
+      () => {
+        throw new Error('refused');
+      },
+      () => [ 'conn8' ],
+    ];
+    dialEffect(events, state$, makeDeps(scheduler, { dial: () => dials.shift()!(), dialTimeout: 1_000 })).subscribe((a) => seen.push(a));
+    events.next(dialing(r7, 'a7', 1));
+    events.next(dialing(r8, 'a8', 1));
+    expect(seen.map((a) => a.type)).to.deep.equal(['dialFailed', 'dialSucceeded']);
+    expect(delays).to.deep.equal([]);
+  });
+
   for (const [name, later] of [
     ['canceled', canceled(r7, 'remove')],
     ['retryScheduled', retryScheduled(r7, 100, 2)],

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
+import { NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnReq } from '../../lib/model/ConnReq.js';
 import { type Action, type Event, canceled, makeDeps, recordingScheduler, refillScheduled, request, requestFactory, state$, stopped, testScheduler } from './deps.js';
 
@@ -241,5 +242,65 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     events.next(refillScheduled(2, 0));
     expect(made.map((r) => r.id)).to.deep.equal([1, 2, 3]);
     expect(actions.map((a) => a.type)).to.deep.equal(['newConnReq', 'newConnReq', 'newConnReq']);
+  });
+
+  it('with getNewAddress, each request carries its address, asked for when the request is made', () => {
+    const scheduler = testScheduler();
+    const { newRequest } = requestFactory(1);
+    const askedAt: number[] = [];
+    const answers: unknown[] = ['a:1', ['b:1'], []];
+    const getNewAddress = () => (askedAt.push(scheduler.now()), answers.shift() as string);
+    scheduler.run(({ hot, expectObservable }) => {
+      const event$ = hot<Event>('-r----', { r: refillScheduled(3, 2) });
+      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest, getNewAddress }))).toBe('---(abc)', {
+        a: { type: 'newConnReq', req: request(1), refill: true, lookup: { kind: 'address', addr: 'a:1' } },
+        b: { type: 'newConnReq', req: request(2), refill: true, lookup: { kind: 'address', addr: 'b:1' } },
+        c: { type: 'newConnReq', req: request(3), refill: true, lookup: { kind: 'failed', error: new NoNewAddressError() } },
+      });
+    });
+    expect(askedAt).to.deep.equal([3, 3, 3]);
+  });
+
+  it('a promise lookup whose request is never looked at does not reject unhandled', async () => {
+    const vts = new VirtualTimeScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const getNewAddress = () => Promise.reject(new Error('book closed'));
+      refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
+      events.next(refillScheduled(1, 0));
+      vts.flush();
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.have.nested.property('lookup.kind', 'source');
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('an address source that has not answered is ended with the effect (a dropped refill holds nothing after stop)', () => {
+    const vts = new VirtualTimeScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    let open = 0;
+    const getNewAddress = () =>
+      new Observable<string>(() => {
+        open++;
+        return () => open--;
+      });
+    const seen: Action[] = [];
+    const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(2, 0));
+    vts.flush();
+    expect(seen.map((a) => (a as { lookup?: { kind: string } }).lookup?.kind)).to.deep.equal(['source', 'source']);
+    expect(open).to.equal(2);
+    sub.unsubscribe();
+    expect(open).to.equal(0);
   });
 });

@@ -163,4 +163,45 @@ describe('reduce', () => {
     ]);
     expect(events.at(-1)).to.deep.include({ type: 'canceled', reason: 'duplicate' });
   });
+
+  describe('newConnReq with its address already looked up (a refill)', () => {
+    const started = () => reduce(initialState<string, string>(config()), { type: 'start', at: 0 });
+
+    it('an address at hand goes straight to its dial, in one step: the same entry addressResolved would make', () => {
+      const direct = reduce(started(), { type: 'newConnReq', req: req(1), refill: true, lookup: { kind: 'address', addr: 'a' }, at: 0 });
+      expect(direct.emitted.map((e) => e.type)).to.deep.equal(['dialing']);
+      expect(direct.emitted[0]).to.include({ addr: 'a', attempt: 1 });
+      const long = run(started(), [
+        { type: 'newConnReq', req: req(1), refill: true, at: 0 },
+        { type: 'addressResolved', id: 1, addr: 'a', at: 0 },
+      ]).states.at(-1)!;
+      expect(direct.requests.get(1)).to.deep.equal(long.requests.get(1));
+      expect(direct.addresses.get('a')).to.equal(1);
+      expect({ a: direct.automaticCount, r: direct.refillsPending }).to.deep.equal({ a: long.automaticCount, r: long.refillsPending });
+    });
+
+    it('an address already taken goes the long way: addressRequested carrying the lookup, then the duplicate failure', () => {
+      const s1 = reduce(started(), { type: 'connect', req: req(9, 'a'), at: 0 });
+      const lookup = { kind: 'address', addr: 'a' } as const;
+      const s2 = reduce(s1, { type: 'newConnReq', req: req(1), refill: true, lookup, at: 0 });
+      expect(s2.emitted).to.have.length(1);
+      expect(s2.emitted[0]).to.include({ type: 'addressRequested', lookup });
+      expect(s2.requests.get(1)).to.include({ stage: 'address', addr: undefined });
+      const s3 = reduce(s2, { type: 'addressResolved', id: 1, addr: 'a', at: 0 });
+      expect(s3.emitted.map((e) => e.type)).to.deep.equal(['failed', 'refillScheduled']);
+    });
+
+    it('a lookup that is not an address rides on addressRequested; a refused request drops it without an event', () => {
+      const lookup = { kind: 'failed', error: new Error('book empty') } as const;
+      const s1 = reduce(started(), { type: 'newConnReq', req: req(1), refill: true, lookup, at: 0 });
+      expect(s1.emitted).to.have.length(1);
+      expect(s1.emitted[0]).to.include({ type: 'addressRequested', lookup });
+      let s = s1;
+      s = reduce(s, { type: 'newConnReq', req: req(2), refill: true, lookup: { kind: 'address', addr: 'b' }, at: 0 });
+      const full = reduce(s, { type: 'newConnReq', req: req(3), refill: true, lookup: { kind: 'address', addr: 'c' }, at: 0 });
+      expect(full.emitted).to.deep.equal([]); // at target
+      expect(full.requests.has(3)).to.equal(false);
+      expect(full.addresses.has('c')).to.equal(false);
+    });
+  });
 });
