@@ -298,6 +298,7 @@ export class BitcoinNode {
           filter((e) => e.type === 'peerDown'),
           map((e) => e.peer.remote),
         ),
+        unlimited: (peer) => this.permissionsOf(peer.host).includes('addr'),
       }).subscribe((e) => {
         if (e.type === 'dnsSeedFailed') this.#log('DNS seed %s failed: %O', e.host, e.error);
         this.#events.next(e);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { InvalidPermissionError } from '../../lib/ban/permissions.js';
+import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
+import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
@@ -18,6 +20,24 @@ function wrongMagicOnce(): (peer: unknown, socket: Socket) => void {
     if (sent) return;
     sent = true;
     send(peer, socket);
+  };
+}
+
+/** An `onPeerUp` hook that sends two `addr` messages of 1,000 public addresses each: twice Core's burst. */
+function twoFullAddrMessages(): (peer: unknown, socket: Socket) => void {
+  const protocol = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
+  const message = (from: number) => ({
+    command: 'addr' as const,
+    addresses: Array.from({ length: 1_000 }, (_, i) => ({
+      timestamp: 1_700_000_000,
+      services: 1n,
+      ip: SocketAddress.from(`11.${(from + i) >> 8}.${(from + i) & 255}.1`, 8333).toBytes16(),
+      port: 8333,
+    })),
+  });
+  return (_peer, socket) => {
+    socket.write(protocol.encode(message(0)));
+    socket.write(protocol.encode(message(1_000)));
   };
 }
 
@@ -161,6 +181,17 @@ describe('Node: the operator surface (virtual time)', () => {
     await time.until(() => b.peers().some((p) => p.remote.host === '127.5.0.1'), 1_000, 'the forced one up');
     expect(of(b, 'evicted').map((e) => e.peer.remote.host)).to.deep.equal(['127.2.1.1']);
     expect(b.peers().find((p) => p.remote.host === '127.5.0.1')!.permissions).to.deep.equal(['forceinbound']);
+  });
+
+  it('addr: a peer with the permission skips the addr rate limit; one without has its second 1,000 dropped', async () => {
+    const { node: limited, target: t1 } = await start({ host: '127.0.0.3', targetOutbound: 0 });
+    const { node: free, target: t2 } = await start({ host: '127.0.0.4', targetOutbound: 0, permissions: 'addr@127.0.0.2' });
+    await start({ host: '127.0.0.2', listen: false, connectPeers: [t1, t2], onPeerUp: twoFullAddrMessages() });
+    const learned = (node: Node) => of(node, 'addressesLearned').filter((e) => e.origin === 'peer');
+    await time.until(() => learned(limited).length === 2 && learned(free).length === 2, 1_000, 'both messages read');
+    expect(learned(limited).map((e) => e.announced)).to.deep.equal([1_000, 0]);
+    expect(learned(free).map((e) => e.announced)).to.deep.equal([1_000, 1_000]);
+    expect(free.peers()[0]!.permissions).to.deep.equal(['addr']);
   });
 
   it('a bad permission rule fails at createNode with a typed error naming it', () => {
