@@ -5,12 +5,8 @@ import { InvalidPermissionError } from '../../lib/ban/permissions.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
-import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
-import { VirtualTime } from '../../lib/testing/VirtualTime.js';
-
-type Options = NonNullable<Parameters<typeof createNode>[0]>;
-type Of<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
+import { createNode, type Node } from '../../lib/node/index.js';
+import { virtualNodes } from './virtualNodes.js';
 
 /** `sendWrongMagic`, but only on the first handshake: the peer misbehaves once, then behaves. */
 function wrongMagicOnce(): (peer: unknown, socket: Socket) => void {
@@ -47,54 +43,14 @@ function twoFullAddrMessages(): (peer: unknown, socket: Socket) => void {
  * facts `peers()` gives for getpeerinfo.
  */
 describe('Node: the operator surface (virtual time)', () => {
-  let time: VirtualTime;
-  let net: MemoryNetwork;
-  let nodes: Node[];
-  let events: Map<Node, NodeEvent[]>;
-  const fast = {
-    retryDuration: 50,
-    maxRetryDuration: 400,
-    minUptime: 1_000,
-    dialTimeout: 1_000,
-    handshakeTimeout: 1_000,
-    feelerInterval: Infinity,
-  } as const;
-
-  beforeEach(() => {
-    time = new VirtualTime();
-    net = new MemoryNetwork(time.scheduler);
-    nodes = [];
-    events = new Map();
-  });
-  afterEach(async () => {
-    const stopping = Promise.all(nodes.map((n) => n.stop()));
-    await time.advance(100);
-    await stopping;
-    await time.advance(100);
-    expect(net.openSockets, 'sockets left open after stop').to.equal(0);
-    expect(net.listening, 'listeners left after stop').to.deep.equal([]);
-  });
-
-  const make = (options: Options): Node => {
-    const node = createNode({ ...fast, ...options, scheduler: time.scheduler, transport: net.transport() });
-    nodes.push(node);
-    const log: NodeEvent[] = [];
-    events.set(node, log);
-    node.events$.subscribe((e) => log.push(e));
-    return node;
-  };
-  const of = <T extends NodeEvent['type']>(node: Node, type: T): Of<T>[] => events.get(node)!.filter((e): e is Of<T> => e.type === type);
-  const start = async (options: Options) => {
-    const node = make(options);
-    const address = await node.start();
-    return { node, target: address?.toString() ?? '' };
-  };
+  const h = virtualNodes();
+  const { of, start } = h;
 
   describe('misbehaviour: banned, discouraged, or only reported', () => {
     it('a manual (connect) peer that misbehaves is only reported (exempt), never banned, and redialed', async () => {
       const { target } = await start({ host: '127.0.0.3', targetOutbound: 0, onPeerUp: sendWrongMagic() });
       const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
-      await time.until(() => of(a, 'misbehaving').length >= 2, 2_000, 'two misbehaviours reported');
+      await h.time.until(() => of(a, 'misbehaving').length >= 2, 2_000, 'two misbehaviours reported');
       for (const e of of(a, 'misbehaving'))
         expect(e).to.include({ remote: target, cost: 100, banned: false, discouraged: false, exempt: true });
       expect(a.banList.isBanned('127.0.0.3')).to.equal(false);
@@ -105,7 +61,7 @@ describe('Node: the operator surface (virtual time)', () => {
     it('an automatic outbound peer that misbehaves the same way is banned', async () => {
       const { target } = await start({ host: '127.0.0.3', targetOutbound: 0, onPeerUp: sendWrongMagic() });
       const { node: a } = await start({ host: '127.0.0.2', listen: false, targetOutbound: 1, seeds: [target] });
-      await time.until(() => a.banList.isBanned('127.0.0.3'), 2_000, 'b banned');
+      await h.time.until(() => a.banList.isBanned('127.0.0.3'), 2_000, 'b banned');
       // 100 points per wrong magic, banned above the threshold of 100: on the second.
       expect(of(a, 'misbehaving').map((e) => [e.banned, e.exempt])).to.deep.equal([
         [false, false],
@@ -117,7 +73,7 @@ describe('Node: the operator surface (virtual time)', () => {
       const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0, permissions: 'noban,relay@127.0.0.2' });
       const { node: w, target: wTarget } = await start({ host: '127.0.0.5', targetOutbound: 0, bans: { whitelist: ['127.0.0.2'] } });
       await start({ host: '127.0.0.2', listen: false, connectPeers: [target, wTarget], onPeerUp: sendWrongMagic() });
-      await time.until(() => of(b, 'misbehaving').length >= 1 && of(w, 'misbehaving').length >= 1, 2_000, 'misbehaviour seen');
+      await h.time.until(() => of(b, 'misbehaving').length >= 1 && of(w, 'misbehaving').length >= 1, 2_000, 'misbehaviour seen');
       for (const node of [b, w]) {
         expect(of(node, 'misbehaving')[0]).to.include({ remote: of(node, 'misbehaving')[0]!.remote, banned: false, exempt: true });
         expect(node.banList.isBanned('127.0.0.2')).to.equal(false);
@@ -135,7 +91,7 @@ describe('Node: the operator surface (virtual time)', () => {
         discouragement: { discourageLoopback: true },
       });
       await start({ host: '127.0.0.2', listen: false, connectPeers: [plainTarget, target], onPeerUp: sendWrongMagic() });
-      await time.until(() => of(plain, 'misbehaving').length >= 1 && of(strict, 'misbehaving').length >= 1, 2_000, 'misbehaviour seen');
+      await h.time.until(() => of(plain, 'misbehaving').length >= 1 && of(strict, 'misbehaving').length >= 1, 2_000, 'misbehaviour seen');
       expect(of(plain, 'misbehaving')[0]).to.include({ banned: false, discouraged: false, exempt: false });
       expect(plain.discouragement.isDiscouraged('127.0.0.2')).to.equal(false);
       expect(of(strict, 'misbehaving')[0]).to.include({ banned: false, discouraged: true, exempt: false });
@@ -152,11 +108,11 @@ describe('Node: the operator surface (virtual time)', () => {
         discouragement: { discourageLoopback: true },
       });
       await start({ host: '127.2.0.1', listen: false, connectPeers: [target], onPeerUp: wrongMagicOnce() });
-      await time.until(() => b.discouragement.isDiscouraged('127.2.0.1'), 1_000, 'discouraged');
+      await h.time.until(() => b.discouragement.isDiscouraged('127.2.0.1'), 1_000, 'discouraged');
       await start({ host: '127.2.1.1', listen: false, connectPeers: [target], retryDuration: 60_000 });
-      await time.until(() => b.peers().length === 2, 2_000, 'two inbound, the discouraged one back');
+      await h.time.until(() => b.peers().length === 2, 2_000, 'two inbound, the discouraged one back');
       await start({ host: '127.2.2.1', listen: false, connectPeers: [target], retryDuration: 60_000 });
-      await time.until(() => of(b, 'evicted').length === 1, 1_000, 'an eviction');
+      await h.time.until(() => of(b, 'evicted').length === 1, 1_000, 'an eviction');
       expect(of(b, 'evicted')[0]!.peer.remote.host).to.equal('127.2.0.1');
       expect(of(b, 'refused').filter((e) => e.reason === 'full')).to.deep.equal([]);
     });
@@ -171,14 +127,14 @@ describe('Node: the operator surface (virtual time)', () => {
     });
     for (let i = 0; i < 2; i++) {
       await start({ host: `127.2.${i}.1`, listen: false, connectPeers: [target], retryDuration: 60_000 });
-      await time.until(() => b.peers().length === i + 1, 1_000, 'inbound up');
-      await time.advance(10); // 127.2.1.1 is the younger
+      await h.time.until(() => b.peers().length === i + 1, 1_000, 'inbound up');
+      await h.time.advance(10); // 127.2.1.1 is the younger
     }
     await start({ host: '127.4.0.1', listen: false, connectPeers: [target], retryDuration: 60_000 });
-    await time.until(() => of(b, 'refused').length === 1, 1_000, 'a plain newcomer refused');
+    await h.time.until(() => of(b, 'refused').length === 1, 1_000, 'a plain newcomer refused');
     expect(of(b, 'refused')[0]).to.include({ reason: 'full' });
     await start({ host: '127.5.0.1', listen: false, connectPeers: [target], retryDuration: 60_000 });
-    await time.until(() => b.peers().some((p) => p.remote.host === '127.5.0.1'), 1_000, 'the forced one up');
+    await h.time.until(() => b.peers().some((p) => p.remote.host === '127.5.0.1'), 1_000, 'the forced one up');
     expect(of(b, 'evicted').map((e) => e.peer.remote.host)).to.deep.equal(['127.2.1.1']);
     expect(b.peers().find((p) => p.remote.host === '127.5.0.1')!.permissions).to.deep.equal(['forceinbound']);
   });
@@ -188,7 +144,7 @@ describe('Node: the operator surface (virtual time)', () => {
     const { node: free, target: t2 } = await start({ host: '127.0.0.4', targetOutbound: 0, permissions: 'addr@127.0.0.2' });
     await start({ host: '127.0.0.2', listen: false, connectPeers: [t1, t2], onPeerUp: twoFullAddrMessages() });
     const learned = (node: Node) => of(node, 'addressesLearned').filter((e) => e.origin === 'peer');
-    await time.until(() => learned(limited).length === 2 && learned(free).length === 2, 1_000, 'both messages read');
+    await h.time.until(() => learned(limited).length === 2 && learned(free).length === 2, 1_000, 'both messages read');
     expect(learned(limited).map((e) => e.announced)).to.deep.equal([1_000, 0]);
     expect(learned(free).map((e) => e.announced)).to.deep.equal([1_000, 1_000]);
     expect(free.peers()[0]!.permissions).to.deep.equal(['addr']);
@@ -204,13 +160,13 @@ describe('Node: the operator surface (virtual time)', () => {
     for (let i = 0; i < 3; i++) servers.push((await start({ host: `127.0.${10 + i}.1`, targetOutbound: 0 })).target);
     const { node: a, target } = await start({ host: '127.0.0.2', targetOutbound: 2, addPeers: [servers[0]!], seeds: servers.slice(1) });
     await start({ host: '127.0.0.9', listen: false, connectPeers: [target], retryDuration: 100, maxRetryDuration: 100 });
-    await time.until(() => a.peers().length === 4, 2_000, 'a: 1 manual + 2 automatic + 1 inbound');
+    await h.time.until(() => a.peers().length === 4, 2_000, 'a: 1 manual + 2 automatic + 1 inbound');
     expect(a.networkActive).to.equal(true);
     let dials = 0;
     a.manager.events$.subscribe((e) => e.type === 'dialing' && dials++);
 
     expect(a.setNetworkActive(false)).to.equal(false);
-    await time.advance(2_000);
+    await h.time.advance(2_000);
     expect(a.networkActive).to.equal(false);
     expect(a.peers()).to.deep.equal([]);
     expect(dials).to.equal(0);
@@ -219,7 +175,7 @@ describe('Node: the operator surface (virtual time)', () => {
     expect(a.addPeer(servers[0]!)).to.equal(false);
 
     expect(a.setNetworkActive(true)).to.equal(true);
-    await time.until(() => a.peers().length === 4, 2_000, 'all four back');
+    await h.time.until(() => a.peers().length === 4, 2_000, 'all four back');
     const directions = a.peers().map((p) => `${p.direction}${p.permanent ? '/manual' : ''}`);
     expect(directions.sort()).to.deep.equal(['inbound', 'outbound', 'outbound', 'outbound/manual']);
     expect(a.addedPeers()).to.deep.equal([servers[0]]);
@@ -234,15 +190,15 @@ describe('Node: the operator surface (virtual time)', () => {
     expect(a.addPeer(SocketAddress.parse(b))).to.equal(false);
     expect(a.addedPeers()).to.deep.equal([b]);
     a.tryPeer(c);
-    await time.until(() => a.peers().length === 2, 1_000, 'both up');
+    await h.time.until(() => a.peers().length === 2, 1_000, 'both up');
     const manual = a.peers().find((p) => p.remote.toString() === b)!;
     expect(manual.permanent).to.equal(true);
     expect(a.disconnectPeer(manual.id)).to.equal(true);
     expect(a.disconnectPeer(999)).to.equal(false);
-    await time.until(() => a.peers().some((p) => p.remote.toString() === b && p.id !== manual.id), 1_000, 'the manual peer redialed');
+    await h.time.until(() => a.peers().some((p) => p.remote.toString() === b && p.id !== manual.id), 1_000, 'the manual peer redialed');
     expect(a.removePeer(b)).to.equal(true);
     expect(a.removePeer(b)).to.equal(false);
-    await time.advance(1_000);
+    await h.time.advance(1_000);
     expect(a.peers().map((p) => p.remote.toString())).to.deep.equal([c]);
     expect(a.addedPeers()).to.deep.equal([]);
     expect(() => a.addPeer('nonsense')).to.throw(/nonsense/);
@@ -251,13 +207,13 @@ describe('Node: the operator surface (virtual time)', () => {
   it("peers(): numeric ids, the remote's services and version, ping and byte counters that move", async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0, services: 9n, pingInterval: 500 });
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target], pingInterval: 500 });
-    await time.until(() => a.peers().length === 1 && b.peers().length === 1, 1_000, 'up');
+    await h.time.until(() => a.peers().length === 1 && b.peers().length === 1, 1_000, 'up');
     const first = a.peers()[0]!;
     expect(first).to.include({ id: 0, services: 9n, version: 70016 });
     expect(first.bytesSent).to.be.greaterThan(0);
     expect(first.bytesRecv).to.be.greaterThan(0);
     expect(first.minPingMs).to.equal(undefined);
-    await time.advance(1_200); // two pings
+    await h.time.advance(1_200); // two pings
     const later = a.peers()[0]!;
     expect(later.bytesSent).to.be.greaterThan(first.bytesSent);
     expect(later.minPingMs).to.be.a('number');
