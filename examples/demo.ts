@@ -4,12 +4,18 @@
  * Twelve nodes on 127.0.0.2 … 127.0.0.13 (ports from the OS) each keep 8 outbound peers. Every few
  * seconds one node is killed and restarted on the same address; the last node misbehaves (it
  * sends a frame for the wrong network after each handshake) and gets banned by the others. A live
- * table shows each node's outbound, inbound, pending, retries and bans. Stops by itself.
+ * table shows each node's outbound, inbound, pending, retries and bans. Node n1 is never killed
+ * and serves Core's JSON-RPC on 127.0.0.1 (cookie auth): the curl line printed at start calls it
+ * while the demo runs. Stops by itself.
  *
  *   npm start -- --duration 30 --nodes 12
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNode, type Node } from '../lib/node/index.js';
+import { RpcServer, bindNode } from '../lib/rpc/index.js';
 import { sendWrongMagic } from './sendWrongMagic.js';
 import type { SocketAddress } from '../lib/net/SocketAddress.js';
 
@@ -93,11 +99,21 @@ const started = Date.now();
 for (let i = 0; i < count; i++) await launch(i);
 seedEveryone();
 
+// n1 (never killed) serves the operator's JSON-RPC; the cookie is a fresh password per start.
+const cookieDir = await mkdtemp(join(tmpdir(), 'rx-connmgr-demo-'));
+const cookieFile = join(cookieDir, '.cookie');
+const rpc = new RpcServer({ node: bindNode(slots[0]!.node!), auth: { cookieFile } });
+const { port: rpcPort } = await rpc.start();
+console.log(`JSON-RPC of n1 on 127.0.0.1:${rpcPort}, while the demo runs:`);
+console.log(
+  `  curl -s --user "$(cat ${cookieFile})" --data-binary '{"jsonrpc":"2.0","id":1,"method":"getpeerinfo"}' http://127.0.0.1:${rpcPort}/`,
+);
+
 let kills = 0;
 const restartTimers = new Set<NodeJS.Timeout>();
 const killTimer = setInterval(() => {
   // Kill a random healthy node that is up, restart it 2 s later on the same address.
-  const up = slots.map((s, i) => ({ s, i })).filter(({ s, i }) => s.node && i !== misbehaving);
+  const up = slots.map((s, i) => ({ s, i })).filter(({ s, i }) => s.node && i !== misbehaving && i !== 0);
   const pick = up[Math.floor(Math.random() * up.length)];
   if (!pick) return;
   kills++;
@@ -127,6 +143,8 @@ draw(Date.now() - started);
 const healthy = slots.filter((s, i) => s.node && i !== misbehaving);
 const full = healthy.filter((s) => s.node!.stats().outbound >= 8).length;
 const bannedBy = slots.filter((s, i) => i !== misbehaving && s.node?.banList.isBanned(slots[misbehaving]!.host)).length;
+await rpc.stop();
+await rm(cookieDir, { recursive: true, force: true });
 await Promise.all(slots.map((s) => s.node?.stop()));
 // Sockets release their handles on the next turns of the event loop.
 for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));

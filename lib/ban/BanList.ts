@@ -204,6 +204,19 @@ export class BanList {
   }
 
   /**
+   * The clock bans and scores are kept on, ms since the epoch: the `now` option (default
+   * `Date.now`). Ban times shown to an operator (`listbanned`) are read against it.
+   *
+   * @example
+   * ```ts
+   * const left = bans.get(host)!.until - bans.now();
+   * ```
+   */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
    * Whether `host` falls in one of the whitelisted networks.
    *
    * @example

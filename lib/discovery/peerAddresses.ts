@@ -60,6 +60,11 @@ export interface PeerAddressesOptions {
    * full again (Core drops a peer's bucket with the peer). Default: none, buckets go when full.
    */
   readonly gone$?: Observable<SocketAddress>;
+  /**
+   * Peers exempt from the limit (Core's `addr` permission): their messages are kept whole and
+   * spend no tokens. Default: none.
+   */
+  readonly unlimited?: (peer: SocketAddress) => boolean;
 }
 
 /**
@@ -125,10 +130,13 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
         const entries = message.command === 'addr' ? addrEntries(message).map((ip) => ({ ip })) : addrV2Entries(message);
         if (entries.length === 0) return;
         const key = peer.toString();
-        const granted = limiter.admit(key, entries.length, scheduler.now());
-        const at = limiter.fullAt(key);
-        if (at === undefined) releases.delete(key);
-        else releases.set(key, at);
+        let granted = entries.length;
+        if (options.unlimited?.(peer) !== true) {
+          granted = limiter.admit(key, entries.length, scheduler.now());
+          const at = limiter.fullAt(key);
+          if (at === undefined) releases.delete(key);
+          else releases.set(key, at);
+        }
         // The limit keeps the first `granted` entries of the message, whatever their network.
         const kept = entries.slice(0, granted);
         const addrs = kept.flatMap((e) => ('ip' in e ? [e.ip] : []));

@@ -3,12 +3,22 @@ import { Subject, Subscription, filter, map, type Observable } from 'rxjs';
 import { AddressBook } from '../addr/AddressBook.js';
 import { BanList } from '../ban/BanList.js';
 import type { BanEvent } from '../ban/BanEvent.js';
+import { Discouragement } from '../ban/Discouragement.js';
+import {
+  NO_PERMISSIONS,
+  PERMISSION_FLAGS,
+  parsePermissions,
+  permissionsFor,
+  type PermissionFlag,
+  type PermissionTable,
+} from '../ban/permissions.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
 import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
 import { ConnManager } from '../manager/ConnManager.js';
 import type { ConnEvent } from '../model/events.js';
-import type { SocketAddress } from '../net/SocketAddress.js';
+import { SocketAddress } from '../net/SocketAddress.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
+import { PROTOCOL_VERSION } from '../protocol/bitcoin/messages.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { acceptPeers } from './acceptPeers.js';
 import { discoverAddresses } from './discoverAddresses.js';
@@ -18,6 +28,7 @@ import { resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js'
 import type { NodeEvent, NodeStats } from './NodeEvent.js';
 import type { NodeOptions } from './NodeOptions.js';
 import { nodeManagerConfig } from './nodeManagerConfig.js';
+import { NetworkActivity } from './NetworkActivity.js';
 import { NodePersistence } from './NodePersistence.js';
 import { OutboundDialer } from './OutboundDialer.js';
 import type { PeerInfo } from './PeerInfo.js';
@@ -36,6 +47,10 @@ import { PeerSessions } from './PeerSessions.js';
  *
  * A peer that ends is seen by the manager itself (it watches `peer.closed$`): permanent requests
  * reconnect on their backoff, automatic ones are replaced (btcd's `peerDoneHandler`).
+ *
+ * The operator's surface (what `rx-connmgr/rpc`'s `bindNode` serves): `peers()` with Core's
+ * getpeerinfo facts, `disconnectPeer(id)`, `addPeer`/`removePeer`/`tryPeer`/`addedPeers`,
+ * `setNetworkActive`, `permissionsOf`, `banList` (and its clock), `discouragement`.
  *
  * @example
  * const node = createNode({ host: '127.0.0.2', seeds: ['127.0.0.3:18444'] });
@@ -56,6 +71,10 @@ export class BitcoinNode {
   readonly peers$: Observable<Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }>>;
   /** The ban list's events. */
   readonly bans$: Observable<BanEvent>;
+  /** Misbehaving hosts that were not banned: evicted first when inbound is full. */
+  readonly discouragement: Discouragement;
+  /** The `permissions` option, parsed. */
+  readonly permissions: PermissionTable;
 
   readonly #options: ResolvedNodeOptions;
   readonly #events = new Subject<NodeEvent>();
@@ -67,6 +86,9 @@ export class BitcoinNode {
   readonly #subscriptions = new Subscription();
   readonly #log: createDebug.Debugger;
   readonly #listening: Promise<SocketAddress>;
+  readonly #network = new NetworkActivity();
+  /** Manual peers set aside while networking is off; connected again when it is back on. */
+  #paused: SocketAddress[] = [];
   #address: SocketAddress | undefined;
   #retries = 0;
   #initialFill = true;
@@ -85,18 +107,150 @@ export class BitcoinNode {
       filter((e): e is Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }> => e.type === 'peerUp' || e.type === 'peerDown'),
     );
     this.bans$ = banList.bans$;
+    this.discouragement = o.discouragement instanceof Discouragement ? o.discouragement : new Discouragement(o.discouragement ?? {});
+    const rules = o.permissions === undefined ? [] : typeof o.permissions === 'string' ? [o.permissions] : o.permissions;
+    this.permissions = rules.length === 0 ? NO_PERMISSIONS : parsePermissions(rules);
+    const permissions = (host: string) => this.permissionsOf(host);
+    const network = this.#network;
     // addnode → permanent peers on top of the target; connect → connect mode (only those).
     this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
     const emit = (event: NodeEvent) => this.#events.next(event);
     const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
-    const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
+    const sessions = (this.#sessions = new PeerSessions({
+      options: o,
+      protocol,
+      book,
+      banList,
+      discouragement: this.discouragement,
+      permissions,
+      emit,
+      addrMessages,
+      log,
+    }));
     const [state, ownAddress] = [() => this.manager.state, () => this.#address];
-    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress }));
+    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress, network }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
     this.#listening = new Promise((resolve) => (onListening = resolve));
-    const accepts = acceptPeers({ options: o, protocol, banList, sessions, onListening: (a) => onListening((this.#address = a)) });
-    this.manager = new ConnManager(nodeManagerConfig(o, this.#manual, dialer, accepts));
+    const accepts = acceptPeers({
+      options: o,
+      protocol,
+      banList,
+      sessions,
+      permissions,
+      networkActive: () => network.active,
+      onListening: (a) => onListening((this.#address = a)),
+    });
+    this.manager = new ConnManager(nodeManagerConfig(o, this.#manual, dialer, accepts, network));
+  }
+
+  /** Our user agent, as sent in our `version`. */
+  get userAgent(): string {
+    return this.#options.userAgent;
+  }
+
+  /** Our service bits, as sent in our `version` (getnetworkinfo's `localservices`). */
+  get localServices(): bigint {
+    return this.#options.services;
+  }
+
+  /** The protocol version we announce. */
+  get protocolVersion(): number {
+    return PROTOCOL_VERSION;
+  }
+
+  /** Whether P2P networking is on (Core's `networkactive`). */
+  get networkActive(): boolean {
+    return this.#network.active;
+  }
+
+  /**
+   * Turns P2P networking off or on (Core's `setnetworkactive`). Off: every peer is closed, inbound
+   * conns are refused (`networkInactive`), nothing is dialed — manual peers are set aside and
+   * automatic requests wait for an address. On: manual peers are connected again and automatic
+   * ones fill the target. Done with the manager's public commands. Returns the new state.
+   */
+  setNetworkActive(active: boolean): boolean {
+    if (!this.#network.set(active)) return active;
+    const m = this.manager;
+    this.#log('network %s', active ? 'on' : 'off');
+    if (!this.#started || this.#stopped) return active;
+    if (active) {
+      const paused = this.#paused;
+      this.#paused = [];
+      for (const addr of paused) m.connect(addr, { permanent: true });
+      const { automaticCount, refillsPending, config } = m.state;
+      for (let i = automaticCount + refillsPending; i < config.targetOutbound; i++) m.newConnReq();
+      return active;
+    }
+    const { requests, inbound } = m.state;
+    for (const entry of requests.values()) {
+      if (entry.permanent && entry.addr !== undefined) {
+        this.#paused.push(entry.addr);
+        m.remove(entry.id);
+      } else if (!entry.automatic) m.remove(entry.id);
+      // An established one is replaced by a request that waits for an address; a dial is canceled.
+      else if (entry.stage !== 'address') m.disconnect(entry.id);
+    }
+    for (const entry of inbound.values()) entry.conn.peer.close();
+    return active;
+  }
+
+  /** The permission flags of `host` (the `permissions` table, plus `noban` for the ban list's whitelist). Throws `InvalidHostError` for a non-IP. */
+  permissionsOf(host: string): readonly PermissionFlag[] {
+    const flags = permissionsFor(this.permissions, host);
+    if (flags.includes('noban') || !this.banList.isWhitelisted(host)) return flags;
+    return PERMISSION_FLAGS.filter((f) => f === 'noban' || flags.includes(f));
+  }
+
+  /** Closes the handshaken peer with this `PeerInfo.id` (Core's `disconnectnode`); `false` if there is none. */
+  disconnectPeer(id: number): boolean {
+    return this.#sessions.disconnect(id);
+  }
+
+  /**
+   * `addnode add`: a permanent (manual) peer, reconnected forever on its backoff. `false` if it is
+   * already added. Throws `InvalidAddressError` for a bad address.
+   */
+  addPeer(address: string | SocketAddress): boolean {
+    const addr = typeof address === 'string' ? SocketAddress.parse(address) : address;
+    if (this.#permanentRequest(addr) !== undefined || this.#paused.some((a) => a.toString() === addr.toString())) return false;
+    if (this.#network.active) this.manager.connect(addr, { permanent: true });
+    else this.#paused.push(addr);
+    return true;
+  }
+
+  /** `addnode remove`: ends a manual peer for good. `false` if it was not added. Throws `InvalidAddressError`. */
+  removePeer(address: string | SocketAddress): boolean {
+    const addr = typeof address === 'string' ? SocketAddress.parse(address) : address;
+    const paused = this.#paused.findIndex((a) => a.toString() === addr.toString());
+    if (paused >= 0) {
+      this.#paused.splice(paused, 1);
+      return true;
+    }
+    const id = this.#permanentRequest(addr);
+    if (id === undefined) return false;
+    this.manager.remove(id);
+    return true;
+  }
+
+  /** `addnode onetry`: one connection attempt, not retried (fails at once while networking is off). Throws `InvalidAddressError`. */
+  tryPeer(address: string | SocketAddress): void {
+    this.manager.connect(typeof address === 'string' ? SocketAddress.parse(address) : address);
+  }
+
+  /** The manual peers (`addPeers`, `connectPeers`, `addPeer`), connected or not, as `host:port`. */
+  addedPeers(): string[] {
+    const added: string[] = [];
+    for (const entry of this.manager.state.requests.values())
+      if (entry.permanent && entry.addr !== undefined) added.push(entry.addr.toString());
+    return [...added, ...this.#paused.map((a) => a.toString())];
+  }
+
+  #permanentRequest(addr: SocketAddress): number | undefined {
+    const key = addr.toString();
+    for (const entry of this.manager.state.requests.values()) if (entry.permanent && entry.addrKey === key) return entry.id;
+    return undefined;
   }
 
   /** The address the node listens on, once `start()` has resolved (undefined when not listening). */
@@ -144,6 +298,7 @@ export class BitcoinNode {
           filter((e) => e.type === 'peerDown'),
           map((e) => e.peer.remote),
         ),
+        unlimited: (peer) => this.permissionsOf(peer.host).includes('addr'),
       }).subscribe((e) => {
         if (e.type === 'dnsSeedFailed') this.#log('DNS seed %s failed: %O', e.host, e.error);
         this.#events.next(e);
@@ -160,7 +315,10 @@ export class BitcoinNode {
       void this.#listening.then(resolve);
     });
     m.start();
-    for (const addr of this.#manual.permanent) m.connect(addr, { permanent: true });
+    for (const addr of this.#manual.permanent) {
+      if (this.#network.active) m.connect(addr, { permanent: true });
+      else this.#paused.push(addr);
+    }
     try {
       const address = await listening;
       this.#log('started on %s', address ?? '(not listening)');
@@ -183,6 +341,7 @@ export class BitcoinNode {
       await this.#persistence.close();
       this.#addrMessages.complete();
       this.banList.close();
+      this.#network.close();
       this.#events.complete();
       this.#log('stopped');
     })();

@@ -5,16 +5,18 @@ import { DEFAULT_MAX_INBOUND_PER_GROUP, DEFAULT_MAX_INBOUND_PER_IP } from '../po
 import { checkCount } from '../policy/checks.js';
 import { ipKey } from '../policy/InboundCounts.js';
 import { DEFAULT_MAX_PENDING_HANDSHAKES, maxPendingHandshakes } from '../policy/maxPendingHandshakes.js';
+import { selectDiscouragedToEvict } from '../ban/selectDiscouragedToEvict.js';
 import { selectNodeToEvict, type EvictionCandidate } from '../policy/selectNodeToEvict.js';
 import type { PeerInfo } from './PeerInfo.js';
 
 /**
  * Why an inbound conn was refused before its handshake: a banned host, too many accepts from its
  * IP in a short time (`rate`), too many conns from its IP or group, too many handshakes in
- * flight, or every inbound slot (`maxPeers − targetOutbound − permanent`) taken by peers that
- * eviction protects (`full`).
+ * flight, every inbound slot (`maxPeers − targetOutbound − permanent`) taken by peers that
+ * eviction protects (`full`), or networking switched off (`networkInactive`, Core's
+ * `setnetworkactive false`).
  */
-export type RefusalReason = 'banned' | 'rate' | 'perIp' | 'perGroup' | 'pendingHandshakes' | 'full';
+export type RefusalReason = 'banned' | 'rate' | 'perIp' | 'perGroup' | 'pendingHandshakes' | 'full' | 'networkInactive';
 
 /** A handshaken inbound peer as eviction sees it, at the moment a newcomer arrived. */
 export interface InboundSessionFacts {
@@ -25,7 +27,10 @@ export interface InboundSessionFacts {
   readonly since: number;
   /** Best ping so far, ms; `Infinity` while unknown. */
   readonly minPingMs: number;
+  /** It has `noban` (or is on the ban list's whitelist): never evicted. */
   readonly whitelisted: boolean;
+  /** It misbehaved lately (the node's `Discouragement`): evicted before anyone else. Default false. */
+  readonly discouraged?: boolean;
   /** The peer, for the `evicted` event. */
   readonly info: PeerInfo;
 }
@@ -39,7 +44,12 @@ export interface InboundSessionFacts {
 export interface ArrivalFacts {
   readonly remote: SocketAddress;
   readonly banned: boolean;
+  /** `noban`: past every cap but the ban and the slot count, and never evicted. */
   readonly whitelisted: boolean;
+  /** `forceinbound`: when every slot is taken, someone (not `noban`) is evicted for it even where eviction protects everyone. Default false. */
+  readonly forceInbound?: boolean;
+  /** Networking is off (`setNetworkActive(false)`): refused. Default false. */
+  readonly networkInactive?: boolean;
   /** The accept-rate bucket of this IP was empty (never set for whitelisted hosts). */
   readonly rateLimited: boolean;
   /** Inbound handshakes in flight, not counting this one. */
@@ -66,9 +76,11 @@ export interface GatedConn {
 /**
  * The node's inbound defences as one immutable value: `check` is the manager's `admitInbound`
  * hook, a pure function of the newcomer's arrival facts and the manager's state. Cheapest first:
- * banned → refused; whitelisted → only needs a slot; accept rate; handshakes in flight; per-IP
- * and per-group caps; then, with every slot taken, Core's eviction picks a handshaken inbound
- * peer to make room, or the newcomer is refused as `full`.
+ * networking off → refused; banned → refused; whitelisted (`noban`) → only needs a slot; accept
+ * rate; handshakes in flight; per-IP and per-group caps; then, with every slot taken, the
+ * youngest discouraged peer goes first, else Core's eviction picks a handshaken inbound peer to
+ * make room, else a `forceinbound` newcomer evicts the youngest peer that is not `noban`, else
+ * the newcomer is refused as `full`.
  *
  * @example
  * const gate = new InboundGate({ maxPerIp: 2 });
@@ -94,6 +106,7 @@ export class InboundGate {
   check<A, C extends GatedConn>(conn: C, state: ConnManagerState<A, C>): InboundVerdict {
     const facts = conn.arrival;
     if (facts === undefined) return undefined;
+    if (facts.networkInactive) return refuse('networkInactive');
     if (facts.banned) return refuse('banned');
     if (!facts.whitelisted) {
       if (facts.rateLimited) return refuse('rate');
@@ -112,13 +125,25 @@ export class InboundGate {
       if (sameGroup >= this.#maxPerGroup) return refuse('perGroup');
     }
     if (state.inbound.size < state.config.maxInbound) return undefined;
-    const victim = selectNodeToEvict(facts.sessions.map(toCandidate));
+    const candidates = facts.sessions.map(toCandidate);
+    const discouraged = new Set(facts.sessions.filter((s) => s.discouraged).map((s) => s.inboundId));
+    const victim =
+      selectDiscouragedToEvict(candidates, (c) => discouraged.has(c.id)) ??
+      selectNodeToEvict(candidates) ??
+      (facts.forceInbound ? youngest(candidates) : undefined);
     return victim === undefined ? refuse('full') : { evict: victim.id };
   }
 }
 
 function refuse(reason: RefusalReason): InboundVerdict {
   return { refuse: reason };
+}
+
+/** The most recently connected candidate that is not `noban`: whom a `forceinbound` newcomer replaces. */
+function youngest(candidates: readonly EvictionCandidate[]): EvictionCandidate | undefined {
+  let pick: EvictionCandidate | undefined;
+  for (const c of candidates) if (!c.whitelisted && (pick === undefined || c.connectedAt > pick.connectedAt)) pick = c;
+  return pick;
 }
 
 function toCandidate(session: InboundSessionFacts): EvictionCandidate {

@@ -21,13 +21,20 @@ export type NodeEvent =
   | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
   /** A feeler connection tested an address from the new table (`ok`: it answered the handshake and moved to tried). */
   | { readonly type: 'feeler'; readonly addr: string; readonly ok: boolean }
-  /** A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was charged, making `score`. */
+  /**
+   * A peer's bytes or messages broke a rule: `cost` (the error's documented `banScore`) was
+   * charged, making `score`; over the threshold the host is `banned`, below it `discouraged`
+   * (first evicted; never loopback unless `discourageLoopback`). An `exempt` peer — manual or
+   * `noban` — is neither, and not charged: this event is all that happens.
+   */
   | {
       readonly type: 'misbehaving';
       readonly remote: string;
       readonly cost: number;
       readonly score: number;
       readonly banned: boolean;
+      readonly discouraged: boolean;
+      readonly exempt: boolean;
       readonly reason: string;
       readonly error: unknown;
     };

@@ -3,6 +3,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import type { BanList, BanListOptions } from '../ban/BanList.js';
+import type { Discouragement, DiscouragementOptions } from '../ban/Discouragement.js';
 import type { BitcoinNetworkName } from '../protocol/bitcoin/networks.js';
 import type { Transport } from '../transport/Transport.js';
 import type { PeerInfo } from './PeerInfo.js';
@@ -46,6 +47,22 @@ export interface NodeOptions {
   readonly addressBook?: AddressBook;
   /** The ban list, or options for a new one. @default a new one: threshold 100, 24 h */
   readonly bans?: BanList | BanListOptions;
+  /**
+   * Permission flags per network, in Bitcoin Core's `-whitelist` syntax: `'noban,forceinbound@127.0.0.0/8'`,
+   * `'all@::1'`, or a bare network for Core's default `relay,mempool,noban`. `noban`: never banned
+   * nor discouraged, past the accept caps, never evicted; `forceinbound`: admitted when inbound is
+   * full by evicting someone; `addr`, `relay`, `mempool`: flags shown in `PeerInfo.permissions`.
+   * The ban list's `whitelist` still works and means `noban`. A bad rule throws `InvalidPermissionError`.
+   * @default none
+   */
+  readonly permissions?: string | readonly string[];
+  /**
+   * Where misbehaving hosts that are not (yet) banned are remembered — the first evicted when
+   * inbound is full (Core's discouragement) — or options for a new one (`discourageLoopback: true`
+   * to discourage 127.0.0.0/8 and ::1 as well).
+   * @default a new one: 50,000 hosts, loopback never discouraged
+   */
+  readonly discouragement?: Discouragement | DiscouragementOptions;
   /** ms; manager retry step. @default 5_000 */
   readonly retryDuration?: number;
   /** ms; manager retry cap. @default 300_000 */

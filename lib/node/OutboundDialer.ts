@@ -7,6 +7,8 @@ import { netGroup } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { BannedPeerError } from './BannedPeerError.js';
+import type { NetworkActivity } from './NetworkActivity.js';
+import { NetworkInactiveError } from './NetworkInactiveError.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
@@ -27,6 +29,8 @@ export interface OutboundDialerDeps {
   /** Our listening address, never to be dialed. */
   readonly ownAddress: () => SocketAddress | undefined;
   readonly emit: (event: NodeEvent) => void;
+  /** Networking on or off: nothing is dialed while it is off. */
+  readonly network: NetworkActivity;
 }
 
 /**
@@ -54,9 +58,18 @@ export class OutboundDialer {
     // A banned host is never dialed, not even as a permanent peer: the attempt fails before any
     // packet and the request waits on its backoff, until the ban ends.
     if (banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
+    if (!this.#deps.network.active) return throwError(() => new NetworkInactiveError(addr));
+    const manual = this.#isManual(addr);
     return options.transport
       .dial(addr, { timeout: options.dialTimeout, scheduler: options.scheduler, localAddress: options.host })
-      .pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket)));
+      .pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket, manual)));
+  }
+
+  /** A permanent request (addnode/connect) is dialing `addr`: its misbehaviour is only reported. */
+  #isManual(addr: SocketAddress): boolean {
+    const key = addr.toString();
+    for (const entry of this.#deps.state().requests.values()) if (entry.permanent && entry.addrKey === key) return true;
+    return false;
   }
 
   /** The address of the next automatic request (the manager's `getNewAddress`). */
@@ -100,6 +113,7 @@ export class OutboundDialer {
    */
   feeler(): Observable<never> {
     const { book, emit } = this.#deps;
+    if (!this.#deps.network.active) return EMPTY;
     const info = book.select({ newOnly: true });
     if (!info) return EMPTY;
     const addr = info.addr;

@@ -4,6 +4,9 @@ import type createDebug from 'debug';
 import { Subscription, defer, map, merge, tap, type Observable } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BanList } from '../ban/BanList.js';
+import type { Discouragement } from '../ban/Discouragement.js';
+import { mayAutoBan } from '../ban/mayAutoBan.js';
+import type { PermissionFlag } from '../ban/permissions.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
 import { shouldAskForAddresses } from '../discovery/shouldAskForAddresses.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
@@ -27,6 +30,10 @@ export interface PeerSessionsDeps {
   readonly protocol: WireProtocol<BitcoinMessage>;
   readonly book: AddressBook;
   readonly banList: BanList;
+  /** Hosts that misbehaved without being banned: the first evicted. */
+  readonly discouragement: Discouragement;
+  /** The permission flags of a host (the node's table and the ban list's whitelist). */
+  readonly permissions: (host: string) => readonly PermissionFlag[];
   /** Where the node's events go. */
   readonly emit: (event: NodeEvent) => void;
   /** Every `addr` message of a handshaken peer, for discovery. */
@@ -34,30 +41,54 @@ export interface PeerSessionsDeps {
   readonly log: createDebug.Debugger;
 }
 
+/** A handshaken peer as the sessions keep it: what is fixed at the handshake, and what changes. */
+interface LivePeer {
+  readonly info: PeerInfo;
+  readonly peer: Peer<BitcoinMessage>;
+  pingMs?: number;
+  minPingMs?: number;
+}
+
 /**
  * The peers' lives: the version handshake (our nonces, to spot a dial to ourselves), then
  * keep-alive and message handling (`getaddr` answered from the book, `addr` passed to
- * discovery) until the peer closes; every error with a `banScore` is charged to its host. The
+ * discovery) until the peer closes; every error with a `banScore` is charged to its host —
+ * banned or discouraged, unless it is a manual or `noban` peer, whose misbehaviour is only
+ * reported (`mayAutoBan`). The
  * manager learns of every close by itself (it watches `peer.closed$`), so a session never sends
  * it commands.
  */
 export class PeerSessions {
   readonly #deps: PeerSessionsDeps;
-  readonly #peers = new Map<string, PeerInfo>();
+  readonly #peers = new Map<string, LivePeer>();
   /** Handshaken inbound peers by inbound id: the eviction candidates. */
-  readonly #inbound = new Map<number, PeerInfo>();
-  readonly #minPing = new Map<string, number>();
+  readonly #inbound = new Map<number, LivePeer>();
   readonly #nonces = new Set<bigint>();
   readonly #subscriptions = new Subscription();
   #pendingHandshakes = 0;
+  #nextId = 0;
 
   constructor(deps: PeerSessionsDeps) {
     this.#deps = deps;
   }
 
-  /** The handshaken peers. */
+  /** The handshaken peers, as of now (ping and byte counters read at this call). */
   peers(): PeerInfo[] {
-    return [...this.#peers.values()];
+    return [...this.#peers.values()].map(snapshot);
+  }
+
+  /**
+   * Closes the handshaken peer with this `id` (`PeerInfo.id`) as its remote hanging up would:
+   * the manager then redials a manual peer on its backoff and replaces an automatic one.
+   * Returns `false` when no peer has this id.
+   */
+  disconnect(id: number): boolean {
+    for (const live of this.#peers.values()) {
+      if (live.info.id !== id) continue;
+      live.peer.close();
+      return true;
+    }
+    return false;
   }
 
   /** Inbound handshakes in flight. */
@@ -68,21 +99,23 @@ export class PeerSessions {
   /** The handshaken inbound peers as eviction sees them now. */
   inboundSessions(): InboundSessionFacts[] {
     const sessions: InboundSessionFacts[] = [];
-    for (const [inboundId, info] of this.#inbound) {
+    for (const [inboundId, live] of this.#inbound) {
+      const { info } = live;
       sessions.push({
         inboundId,
         remote: info.remote,
         since: info.since,
-        minPingMs: this.#minPing.get(info.key) ?? Infinity,
-        whitelisted: this.#deps.banList.isWhitelisted(info.remote.host),
-        info,
+        minPingMs: live.minPingMs ?? Infinity,
+        whitelisted: info.permissions.includes('noban'),
+        discouraged: this.#deps.discouragement.isDiscouraged(info.remote.host),
+        info: snapshot(live),
       });
     }
     return sessions;
   }
 
-  /** An outbound socket's handshake: the conn for the manager, or the handshake's error (charged). */
-  shakeOutbound(addr: SocketAddress, socket: Socket): Observable<NodeConn> {
+  /** An outbound socket's handshake: the conn for the manager, or the handshake's error (charged; `manual`: only reported). */
+  shakeOutbound(addr: SocketAddress, socket: Socket, manual = false): Observable<NodeConn> {
     return defer(() => {
       const peer = new Peer(socket, this.#deps.protocol, { scheduler: this.#deps.options.scheduler });
       let shaken = false;
@@ -93,7 +126,7 @@ export class PeerSessions {
         }),
         tap({
           error: (error: unknown) => {
-            this.charge(addr, error);
+            this.charge(addr, error, manual);
             this.#deps.emit({ type: 'handshakeFailed', direction: 'outbound', remote: addr.toString(), error });
           },
           // Abandoned mid-handshake (timeout, cancel, stop): the half-made peer goes too.
@@ -137,14 +170,37 @@ export class PeerSessions {
     peer.closed$.subscribe(() => this.#subscriptions.remove(subscription));
   }
 
-  /** Charges `error`'s `banScore` (if any) to the host; a host over the threshold is banned. */
-  charge(remote: SocketAddress, error: unknown): void {
+  /**
+   * Charges `error`'s `banScore` (if any) to the host: over the threshold it is banned, below it
+   * discouraged (Core: the first evicted; loopback only if configured). A `manual` peer or a
+   * `noban` one is neither — its misbehaviour is only reported, with `exempt: true`.
+   */
+  charge(remote: SocketAddress, error: unknown, manual = false): void {
     const banScore = error instanceof ProtocolError ? error.banScore : (error as { banScore?: unknown } | null)?.banScore;
     if (typeof banScore !== 'number' || banScore <= 0) return;
+    const { banList, discouragement, log, emit } = this.#deps;
     const reason = error instanceof Error ? error.message : String(error);
-    const { score, banned } = this.#deps.banList.misbehaving(remote.host, banScore, 0, reason);
-    this.#deps.log('misbehaving %s +%d → %d%s: %s', remote, banScore, score, banned ? ' BANNED' : '', reason);
-    this.#deps.emit({ type: 'misbehaving', remote: remote.toString(), cost: banScore, score, banned, reason, error });
+    const host = remote.host;
+    if (!mayAutoBan({ manual, permissions: this.#deps.permissions(host) })) {
+      log('misbehaving %s +%d, not punished (manual or noban): %s', remote, banScore, reason);
+      const score = banList.scoreOf(host);
+      emit({
+        type: 'misbehaving',
+        remote: remote.toString(),
+        cost: banScore,
+        score,
+        banned: false,
+        discouraged: false,
+        exempt: true,
+        reason,
+        error,
+      });
+      return;
+    }
+    const { score, banned } = banList.misbehaving(host, banScore, 0, reason);
+    const discouraged = !banned && discouragement.discourage(host);
+    log('misbehaving %s +%d → %d%s: %s', remote, banScore, score, banned ? ' BANNED' : discouraged ? ' discouraged' : '', reason);
+    emit({ type: 'misbehaving', remote: remote.toString(), cost: banScore, score, banned, discouraged, exempt: false, reason, error });
   }
 
   /** Ends every session's work (the peers themselves are closed by the manager). */
@@ -181,16 +237,32 @@ export class PeerSessions {
     const { peer, socket } = conn;
     const { options, log, emit } = this.#deps;
     const { scheduler } = options;
-    const info: PeerInfo = { ...meta, userAgent: handshake.userAgent, startHeight: handshake.startHeight, since: scheduler.now() };
-    this.#peers.set(info.key, info);
-    if (inboundId !== undefined) this.#inbound.set(inboundId, info);
+    const info: PeerInfo = {
+      ...meta,
+      id: this.#nextId++,
+      userAgent: handshake.userAgent,
+      startHeight: handshake.startHeight,
+      services: handshake.version.services,
+      version: handshake.version.protocolVersion,
+      permissions: this.#deps.permissions(meta.remote.host),
+      since: scheduler.now(),
+      bytesSent: 0,
+      bytesRecv: 0,
+    };
+    const live: LivePeer = { info, peer };
+    this.#peers.set(info.key, live);
+    if (inboundId !== undefined) this.#inbound.set(inboundId, live);
     log('peer up %s %s %s', info.key, info.remote, handshake.userAgent);
-    emit({ type: 'peerUp', peer: info });
-    options.onPeerUp?.(info, socket);
+    const up = snapshot(live);
+    emit({ type: 'peerUp', peer: up });
+    options.onPeerUp?.(up, socket);
     let failure: unknown;
     const subscription = merge(
       keepAlive(peer, { pingInterval: options.pingInterval, idleTimeout: options.idleTimeout, scheduler }).pipe(
-        tap((sample) => this.#minPing.set(info.key, Math.min(sample.rtt, this.#minPing.get(info.key) ?? Infinity))),
+        tap((sample) => {
+          live.pingMs = sample.rtt;
+          live.minPingMs = Math.min(sample.rtt, live.minPingMs ?? Infinity);
+        }),
       ),
       peer.messages$.pipe(tap((message) => this.#onMessage(peer, info.remote, message))),
     ).subscribe({
@@ -206,12 +278,11 @@ export class PeerSessions {
       subscription.unsubscribe();
       this.#subscriptions.remove(subscription);
       const error = failure ?? closeInfo.error;
-      if (error !== undefined) this.charge(info.remote, error);
+      if (error !== undefined) this.charge(info.remote, error, info.permanent);
       this.#peers.delete(info.key);
       if (inboundId !== undefined) this.#inbound.delete(inboundId);
-      this.#minPing.delete(info.key);
       log('peer down %s', info.key);
-      emit({ type: 'peerDown', peer: info, error });
+      emit({ type: 'peerDown', peer: snapshot(live), error });
     });
   }
 
@@ -233,4 +304,16 @@ export class PeerSessions {
       this.#deps.addrMessages({ peer: remote, message });
     }
   }
+}
+
+/** A peer's info as of now: the handshake's facts with its ping and byte counters. */
+function snapshot(live: LivePeer): PeerInfo {
+  const { bytesIn, bytesOut } = live.peer.stats();
+  return {
+    ...live.info,
+    ...(live.pingMs === undefined ? {} : { pingMs: live.pingMs }),
+    ...(live.minPingMs === undefined ? {} : { minPingMs: live.minPingMs }),
+    bytesSent: bytesOut,
+    bytesRecv: bytesIn,
+  };
 }

@@ -1,5 +1,6 @@
 import { EMPTY, mergeMap, of, type Observable } from 'rxjs';
 import type { BanList } from '../ban/BanList.js';
+import type { PermissionFlag } from '../ban/permissions.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { Peer } from '../peer/Peer.js';
 import { acceptRateLimiter } from '../policy/acceptRateLimiter.js';
@@ -16,24 +17,31 @@ export interface AcceptPeersDeps {
   readonly protocol: WireProtocol<BitcoinMessage>;
   readonly banList: BanList;
   readonly sessions: PeerSessions;
+  /** The permission flags of a host. */
+  readonly permissions: (host: string) => readonly PermissionFlag[];
+  /** Whether networking is on (`setNetworkActive`). */
+  readonly networkActive: () => boolean;
   readonly onListening: (address: SocketAddress) => void;
 }
 
 /**
  * The accept edge, the node's listener for its manager: each accepted socket becomes a peer
- * stamped with what the node knows of it now — banned or whitelisted, whether its IP's accept-rate
+ * stamped with what the node knows of it now — networking on or off, banned, its permissions
+ * (`noban` or the whitelist, `forceinbound`), whether its IP's accept-rate
  * bucket is empty (the buckets are an immutable value folded over the accepts), the handshakes
  * in flight and the eviction candidates — so that the gate in the manager's reducer stays pure.
  * Nothing is sent to the remote here.
  */
 export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
-  const { options, protocol, banList, sessions } = deps;
+  const { options, protocol, banList, sessions, permissions } = deps;
   let limiter = acceptRateLimiter({ perSecond: options.acceptRate });
   const facts = (remote: SocketAddress): ArrivalFacts => {
+    const networkInactive = !deps.networkActive();
     const banned = banList.isBanned(remote.host);
-    const whitelisted = banList.isWhitelisted(remote.host);
+    const flags = permissions(remote.host);
+    const whitelisted = flags.includes('noban');
     let rateLimited = false;
-    if (!banned && !whitelisted) {
+    if (!networkInactive && !banned && !whitelisted) {
       const decision = limiter.check(remote.host, options.scheduler.now());
       limiter = decision.next;
       rateLimited = !decision.allowed;
@@ -42,6 +50,8 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
       remote,
       banned,
       whitelisted,
+      forceInbound: flags.includes('forceinbound'),
+      networkInactive,
       rateLimited,
       pendingHandshakes: sessions.pendingHandshakes,
       sessions: sessions.inboundSessions(),

@@ -17,11 +17,14 @@ export interface DiscoverAddressesDeps {
   readonly addrMessages: Observable<PeerMessage>;
   /** The address of every handshaken peer that has gone: its addr bucket is forgotten at once (issue #16). */
   readonly peersGone: Observable<SocketAddress>;
+  /** Peers whose `addr` messages skip the rate limit (the `addr` permission). */
+  readonly unlimited: (peer: SocketAddress) => boolean;
 }
 
 /**
  * The ways to find peers, as one stream into the book: hard-coded seeds (only into an empty
- * book), DNS seeds and `addr` messages from peers (rate-limited per peer). (The book on disk and
+ * book), DNS seeds and `addr` messages from peers (rate-limited per peer, but for peers with the
+ * `addr` permission). (The book on disk and
  * addnode/connect are the other two: the persistence and the manager's permanent requests.)
  * Emits what was learned, or a DNS seed's failure, as node events.
  */
@@ -39,7 +42,7 @@ export function discoverAddresses(
           ...(options.dnsServers ? { servers: options.dnsServers } : {}),
         })
       : EMPTY,
-    peerAddresses(deps.addrMessages, { scheduler: options.scheduler, gone$: deps.peersGone }),
+    peerAddresses(deps.addrMessages, { scheduler: options.scheduler, gone$: deps.peersGone, unlimited: deps.unlimited }),
   ).pipe(
     map((found) => {
       if (isDnsSeedFailure(found)) return { type: 'dnsSeedFailed', host: found.host, error: found.error } as const;

@@ -5,19 +5,22 @@ import type { SocketAddress } from '../net/SocketAddress.js';
 import { InboundGate } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
+import type { NetworkActivity } from './NetworkActivity.js';
 import type { OutboundDialer } from './OutboundDialer.js';
 
 /**
  * How a node plugs into its `ConnManager`: the dialer's `dial` and `getNewAddress` (none in
  * connect mode), the accept edge as the one listener, the `InboundGate` as the reducer's
  * admission hook over `maxPeers − targetOutbound − permanent` inbound slots, and a peer's own
- * `close`/`closed$` as the conn's.
+ * `close`/`closed$` as the conn's. While networking is off, `getNewAddress` waits for it to be
+ * back on, so automatic requests hold still instead of failing in a loop.
  */
 export function nodeManagerConfig(
   o: ResolvedNodeOptions,
   manual: ManualPeersPlan,
   dialer: OutboundDialer,
   accepts: Observable<NodeConn>,
+  network: NetworkActivity,
 ): ConnManagerConfig<SocketAddress, NodeConn> {
   const targetOutbound = manual.connectMode ? 0 : o.targetOutbound;
   const gate = new InboundGate({
@@ -28,7 +31,7 @@ export function nodeManagerConfig(
   return {
     dial: (addr) => dialer.dial(addr),
     listeners: o.listen ? [accepts] : [],
-    ...(manual.connectMode ? {} : { getNewAddress: () => dialer.chooseAddress() }),
+    ...(manual.connectMode ? {} : { getNewAddress: () => network.whenActive(() => dialer.chooseAddress()) }),
     targetOutbound,
     maxInbound: Math.max(0, o.maxPeers - targetOutbound - manual.permanent.length),
     // The gate refuses in the reducer, or names a peer to evict for the newcomer (Core).

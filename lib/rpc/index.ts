@@ -22,6 +22,5 @@ export type { ParamSpec, ParamType } from './readParams.js';
 export { RpcError, RPC_ERROR } from './RpcError.js';
 export type { RpcNode, RpcPeer, RpcBans, RpcKnownAddress, RpcConnectionType } from './RpcNode.js';
 export { bindNode } from './bindNode.js';
-export type { BindNodeOptions } from './bindNode.js';
 export { writeRpcCookie, removeRpcCookie, COOKIE_USER } from './rpcCookie.js';
 export { checkBasicAuth } from './checkBasicAuth.js';

@@ -22,13 +22,13 @@ function addr(count: number, first = 0): AddrMessage {
 }
 
 /** Drives `peerAddresses` in virtual time: `at(t, fn)` runs fn at t ms, `run()` flushes. */
-function harness(options: { maxBurst?: number; ratePerSecond?: number } = {}) {
+function harness(options: { maxBurst?: number; ratePerSecond?: number } = {}, unlimited?: (peer: SocketAddress) => boolean) {
   const scheduler = new VirtualTimeScheduler();
   const input = new Subject<PeerMessage>();
   const gone = new Subject<SocketAddress>();
   const limiter = new AddrRateLimiter(options);
   const out: (AddressAnnouncement & { at: number })[] = [];
-  const subscription = peerAddresses(input, { scheduler, limiter, gone$: gone }).subscribe((a) => out.push({ ...a, at: scheduler.now() }));
+  const subscription = peerAddresses(input, { scheduler, limiter, gone$: gone, ...(unlimited ? { unlimited } : {}) }).subscribe((a) => out.push({ ...a, at: scheduler.now() }));
   const at = (time: number, fn: () => void): void => void scheduler.schedule(fn, time);
   const send = (time: number, peer: SocketAddress, message: PeerMessage['message']): void => at(time, () => input.next({ peer, message }));
   return { scheduler, input, gone, limiter, out, subscription, at, send, run: () => scheduler.flush() };
@@ -53,6 +53,20 @@ describe('peerAddresses', () => {
       [50_000, 4, 2],
     ]);
     expect([h.limiter.accepted, h.limiter.dropped]).to.deep.equal([1_005, 5]);
+  });
+
+  it('an `unlimited` peer (the addr permission) keeps every address and spends no tokens; others stay limited', () => {
+    const h = harness({ maxBurst: 10 }, (peer) => peer.toString() === PEER_A.toString());
+    h.send(0, PEER_A, addr(1_000));
+    h.send(0, PEER_A, addr(1_000, 1_000));
+    h.send(0, PEER_B, addr(20, 2_000));
+    h.run();
+    expect(h.out.map((a) => [a.source.toString(), a.addrs.length, a.dropped])).to.deep.equal([
+      [PEER_A.toString(), 1_000, 0],
+      [PEER_A.toString(), 1_000, 0],
+      [PEER_B.toString(), 10, 10],
+    ]);
+    expect([h.limiter.accepted, h.limiter.dropped]).to.deep.equal([10, 10]); // the unlimited peer never met the limiter
   });
 
   it('keeps the first addresses of an oversized message, in order', () => {

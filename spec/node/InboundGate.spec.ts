@@ -44,13 +44,19 @@ function holding(maxInbound: number, ...conns: Conn[]): S {
 }
 
 const info = (key: string, remote: string): PeerInfo => ({
+  id: 0,
   key,
   direction: 'inbound',
   remote: SocketAddress.parse(remote),
   permanent: false,
   userAgent: '/x/',
   startHeight: 0,
+  services: 0n,
+  version: 70016,
+  permissions: [],
   since: 0,
+  bytesSent: 0,
+  bytesRecv: 0,
 });
 /** `n` handshaken inbound peers from distinct /16s, as eviction candidates (inbound ids 1..n). */
 const sessions = (n: number): InboundSessionFacts[] =>
@@ -99,6 +105,36 @@ describe('InboundGate.check (pure: arrival facts + the manager state → verdict
     const verdict = gate.check(conn('127.99.0.1:1', { sessions: sessions(30) }), full);
     expect(verdict?.evict).to.be.a('number');
     expect(sessions(30).map((x) => x.inboundId)).to.include(verdict!.evict);
+  });
+
+  it('with every slot taken: the youngest discouraged peer goes first, even where eviction would pick another', () => {
+    const full = holding(2, conn('127.50.0.1:1'), conn('127.51.0.1:1'));
+    const many = sessions(30);
+    const plain = gate.check(conn('127.99.0.1:1', { sessions: many }), full);
+    // Two discouraged peers, neither the one plain eviction picks: the younger one (higher `since`) goes.
+    const others = many.filter((x) => x.inboundId !== plain!.evict).slice(0, 2);
+    const marked = many.map((x) => (others.includes(x) ? { ...x, discouraged: true } : x));
+    expect(gate.check(conn('127.99.0.1:1', { sessions: marked }), full)).to.deep.equal({ evict: others[1]!.inboundId });
+    // A discouraged `noban` peer is never picked.
+    const noban = many.map((x) => (others.includes(x) ? { ...x, discouraged: true, whitelisted: true } : x));
+    expect(gate.check(conn('127.99.0.1:1', { sessions: noban }), full)).to.deep.equal(plain);
+  });
+
+  it('forceinbound: evicts the youngest non-noban peer when eviction protects everyone; refused as full when all are noban', () => {
+    const full = holding(2, conn('127.50.0.1:1'), conn('127.51.0.1:1'));
+    const few = sessions(2); // too few for Core's eviction: every one is protected
+    expect(gate.check(conn('127.99.0.1:1', { sessions: few }), full)).to.deep.equal({ refuse: 'full' });
+    expect(gate.check(conn('127.99.0.1:1', { sessions: few, forceInbound: true }), full)).to.deep.equal({ evict: 2 });
+    const younger = few.map((x) => (x.inboundId === 2 ? { ...x, whitelisted: true } : x));
+    expect(gate.check(conn('127.99.0.1:1', { sessions: younger, forceInbound: true }), full)).to.deep.equal({ evict: 1 });
+    const allNoban = few.map((x) => ({ ...x, whitelisted: true }));
+    expect(gate.check(conn('127.99.0.1:1', { sessions: allNoban, forceInbound: true }), full)).to.deep.equal({ refuse: 'full' });
+  });
+
+  it('networking off refuses everyone, before the ban and the whitelist', () => {
+    expect(gate.check(conn('127.0.0.9:1', { networkInactive: true, whitelisted: true, banned: true }), empty)).to.deep.equal({
+      refuse: 'networkInactive',
+    });
   });
 
   it('checks its limits once, at construction (a node with a bad limit fails at createNode, not at an accept)', () => {

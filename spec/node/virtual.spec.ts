@@ -3,14 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
-import { VirtualTime } from '../../lib/testing/VirtualTime.js';
-
-type Options = NonNullable<Parameters<typeof createNode>[0]>;
-type Of<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
+import { virtualNodes } from './virtualNodes.js';
 
 /**
  * The node's scenarios again, on an in-memory network in virtual time: the same nodes, peers,
@@ -18,54 +13,14 @@ type Of<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
  * TestScheduler action, so minutes of node life run in milliseconds, the same way every run.
  */
 describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
-  let time: VirtualTime;
-  let net: MemoryNetwork;
-  let nodes: Node[];
-  let events: Map<Node, NodeEvent[]>;
-  const fast = {
-    retryDuration: 50,
-    maxRetryDuration: 400,
-    minUptime: 1_000,
-    dialTimeout: 1_000,
-    handshakeTimeout: 1_000,
-    feelerInterval: Infinity,
-  } as const;
-
-  beforeEach(() => {
-    time = new VirtualTime();
-    net = new MemoryNetwork(time.scheduler);
-    nodes = [];
-    events = new Map();
-  });
-  afterEach(async () => {
-    const stopping = Promise.all(nodes.map((n) => n.stop()));
-    await time.advance(100);
-    await stopping;
-    await time.advance(100);
-    expect(net.openSockets, 'sockets left open after stop').to.equal(0);
-    expect(net.listening, 'listeners left after stop').to.deep.equal([]);
-  });
-
-  const make = (options: Options): Node => {
-    const node = createNode({ ...fast, ...options, scheduler: time.scheduler, transport: net.transport() });
-    nodes.push(node);
-    const log: NodeEvent[] = [];
-    events.set(node, log);
-    node.events$.subscribe((e) => log.push(e));
-    return node;
-  };
-  const of = <T extends NodeEvent['type']>(node: Node, type: T): Of<T>[] => events.get(node)!.filter((e): e is Of<T> => e.type === type);
-  const start = async (options: Options) => {
-    const node = make(options);
-    const address = await node.start();
-    return { node, target: address?.toString() ?? '' };
-  };
+  const h = virtualNodes();
+  const { make, of, start } = h;
   /** A client that connects and says nothing. */
   const silent = (target: string, from: string): Socket[] => {
     const held: Socket[] = [];
-    net
+    h.net
       .transport()
-      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: time.scheduler })
+      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: h.time.scheduler })
       .subscribe((socket) => held.push(socket));
     return held;
   };
@@ -73,7 +28,7 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   it('handshakes in both directions: an outbound peer on one side, an inbound one on the other', async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
-    await time.until(() => a.peers().length === 1 && b.peers().length === 1, 1_000, 'both peers up');
+    await h.time.until(() => a.peers().length === 1 && b.peers().length === 1, 1_000, 'both peers up');
     expect(a.peers()[0]).to.include({ direction: 'outbound', key: 'out#1' });
     expect(b.peers()[0]).to.include({ direction: 'inbound' });
     expect(b.peers()[0]!.remote.host).to.equal('127.0.0.2');
@@ -82,22 +37,22 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   it('a killed permanent peer is redialed on its backoff and reconnected when it comes back', async () => {
     const { node: b1, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
-    await time.until(() => a.peers().length === 1, 1_000, 'a up');
+    await h.time.until(() => a.peers().length === 1, 1_000, 'a up');
     const stopped = b1.stop();
-    await time.until(() => of(a, 'peerDown').length === 1, 1_000, 'a sees b go');
+    await h.time.until(() => of(a, 'peerDown').length === 1, 1_000, 'a sees b go');
     await stopped;
-    await time.advance(2_000); // several refused redials while b is away
+    await h.time.advance(2_000); // several refused redials while b is away
     expect(a.stats().retries).to.be.greaterThan(1);
     await start({ host: '127.0.0.3', port: SocketAddress.parse(target).port, targetOutbound: 0 });
-    await time.until(() => a.peers().length === 1, 1_000, 'a reconnected');
+    await h.time.until(() => a.peers().length === 1, 1_000, 'a reconnected');
     expect(a.peers()[0]!.key).to.equal('out#1'); // the same request
   });
 
   it("the seed's ban scenario: b bans a misbehaving a and refuses it before the handshake from then on", async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target], onPeerUp: sendWrongMagic() });
-    await time.until(() => b.banList.isBanned('127.0.0.2'), 1_000, 'a banned');
-    await time.until(() => of(b, 'refused').length >= 1, 2_000, 'a refused');
+    await h.time.until(() => b.banList.isBanned('127.0.0.2'), 1_000, 'a banned');
+    await h.time.until(() => of(b, 'refused').length >= 1, 2_000, 'a refused');
     expect(of(b, 'refused')[0]).to.include({ reason: 'banned' });
     expect(of(b, 'misbehaving').filter((e) => e.banned)).to.have.length(1);
     // b never accepted the banned host again: only the first conn was admitted.
@@ -110,7 +65,7 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
     let accepted = 0;
     node.manager.events$.subscribe((e) => e.type === 'accepted' && accepted++);
     for (let i = 0; i < 3; i++) silent(target, '127.0.9.1');
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused').map((e) => e.reason)).to.deep.equal(['perIp']);
     expect(accepted).to.equal(2);
   });
@@ -118,23 +73,23 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   it('limits the accept rate per IP (a burst, then refusals), and refills with time', async () => {
     const { node, target } = await start({ host: '127.0.0.3', targetOutbound: 0, acceptRate: 2, maxInboundPerIp: 100 });
     for (let i = 0; i < 3; i++) silent(target, '127.0.9.2');
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused').map((e) => e.reason)).to.deep.equal(['rate']);
-    await time.advance(1_000);
+    await h.time.advance(1_000);
     silent(target, '127.0.9.2');
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused')).to.have.length(1);
   });
 
   it('bounds the handshakes in flight; the slot frees when a silent one times out', async () => {
     const { node, target } = await start({ host: '127.0.0.3', targetOutbound: 0, maxPendingHandshakes: 2 });
     for (let i = 0; i < 3; i++) silent(target, `127.0.9.${10 + i}`);
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused').map((e) => e.reason)).to.deep.equal(['pendingHandshakes']);
-    await time.advance(1_000); // handshakeTimeout
+    await h.time.advance(1_000); // handshakeTimeout
     expect(of(node, 'handshakeFailed')).to.have.length(2);
     silent(target, '127.0.9.20');
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused')).to.have.length(1);
   });
 
@@ -143,9 +98,9 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
     let most = 0;
     node.manager.state$.subscribe((s) => (most = Math.max(most, s.inbound.size)));
     for (let i = 0; i < 22; i++) await start({ host: `127.2.${i}.1`, listen: false, connectPeers: [target], retryDuration: 60_000 });
-    await time.until(() => node.peers().length === 22, 2_000, '22 inbound peers');
+    await h.time.until(() => node.peers().length === 22, 2_000, '22 inbound peers');
     await start({ host: '127.3.0.1', listen: false, connectPeers: [target] });
-    await time.until(() => node.peers().some((p) => p.remote.host === '127.3.0.1'), 2_000, 'the newcomer up');
+    await h.time.until(() => node.peers().some((p) => p.remote.host === '127.3.0.1'), 2_000, 'the newcomer up');
     const [evicted] = of(node, 'evicted');
     expect(evicted!.peer.direction).to.equal('inbound');
     expect(evicted!.peer.remote.host).to.match(/^127\.2\./);
@@ -158,9 +113,9 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   it('refuses a newcomer as `full` when no inbound peer may be evicted (too few candidates)', async () => {
     const { node, target } = await start({ host: '127.0.0.3', maxPeers: 2, targetOutbound: 0 });
     for (let i = 0; i < 2; i++) await start({ host: `127.2.${i}.1`, listen: false, connectPeers: [target], retryDuration: 60_000 });
-    await time.until(() => node.peers().length === 2, 1_000, '2 inbound peers');
+    await h.time.until(() => node.peers().length === 2, 1_000, '2 inbound peers');
     silent(target, '127.4.0.1');
-    await time.advance(10);
+    await h.time.advance(10);
     expect(of(node, 'refused').map((e) => e.reason)).to.deep.equal(['full']);
     expect(node.stats()).to.include({ inbound: 2, refused: 1 });
   });
@@ -179,9 +134,9 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
       for (let i = 0; i < 6; i++) others.push((await start({ host: `127.0.${30 + i}.1`, targetOutbound: 0 })).target);
       const anchorsFile = join(dir, 'anchors.json');
       const { node: first } = await start({ host: '127.0.0.2', listen: false, targetOutbound: 3, seeds: others.slice(0, 3), anchorsFile });
-      await time.until(() => first.peers().length === 3, 2_000, 'three outbound');
+      await h.time.until(() => first.peers().length === 3, 2_000, 'three outbound');
       const stopped = first.stop();
-      await time.until(() => of(first, 'peerDown').length === 3, 1_000, 'first stopped');
+      await h.time.until(() => of(first, 'peerDown').length === 3, 1_000, 'first stopped');
       await stopped;
       const anchors = JSON.parse(await readFile(anchorsFile, 'utf8')) as string[];
       expect(anchors).to.have.length(2);
@@ -190,7 +145,7 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
       const dialed: string[] = [];
       second.manager.events$.subscribe((e) => e.type === 'dialing' && dialed.push(String(e.addr)));
       await second.start();
-      await time.until(() => second.peers().length === 3, 2_000, 'three again');
+      await h.time.until(() => second.peers().length === 3, 2_000, 'three again');
       expect(dialed.slice(0, 2).sort()).to.deep.equal([...anchors].sort());
     });
 
@@ -198,10 +153,10 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
       const { target } = await start({ host: '127.0.40.1', targetOutbound: 0 });
       const { node } = await start({ host: '127.0.0.2', listen: false, targetOutbound: 0, feelerInterval: 120_000, seeds: [target] });
       const addr = SocketAddress.parse(target);
-      await time.advance(119_000);
+      await h.time.advance(119_000);
       expect(of(node, 'feeler')).to.deep.equal([]);
       expect(node.book.get(addr)!.tried).to.equal(false);
-      await time.advance(2_000);
+      await h.time.advance(2_000);
       expect(of(node, 'feeler')).to.deep.equal([{ type: 'feeler', addr: target, ok: true }]);
       expect(node.book.get(addr)!.tried).to.equal(true);
       expect(node.stats().outbound).to.equal(0);
@@ -217,7 +172,7 @@ describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
       SocketAddress.parse(hub.target),
     );
     const { node } = await start({ host: '127.0.0.2', listen: false, seeds: [hub.target] });
-    await time.until(() => node.stats().outbound === 8, 30_000, '8 outbound');
+    await h.time.until(() => node.stats().outbound === 8, 30_000, '8 outbound');
     expect(of(node, 'addressesLearned').some((e) => e.origin === 'peer' && e.added > 0)).to.equal(true);
   });
 });

@@ -28,10 +28,10 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
 
   /** Node A (RPC-served, 127.0.0.2) with node B (127.0.0.3) connected to it as an inbound peer. */
   async function pair() {
-    const a = createNode({ ...fast, host: '127.0.0.2', targetOutbound: 0, seeds: ['127.0.0.9:18444'] });
+    const a = createNode({ ...fast, host: '127.0.0.2', targetOutbound: 0, seeds: ['127.0.0.9:18444'], services: 1n, permissions: 'relay@127.0.0.3' });
     nodes.push(a);
     const aAddr = (await a.start())!;
-    const b = createNode({ ...fast, host: '127.0.0.3', targetOutbound: 0, connectPeers: [aAddr.toString()] });
+    const b = createNode({ ...fast, host: '127.0.0.3', targetOutbound: 0, connectPeers: [aAddr.toString()], services: 9n, userAgent: '/b:1/' });
     nodes.push(b);
     const up = next(a.events$, (e) => e.type === 'peerUp');
     const bAddr = (await b.start())!;
@@ -48,9 +48,20 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     expect((await call('getconnectioncount')).result).to.equal(1);
     const [p] = (await call('getpeerinfo')).result;
     expect(p).to.deep.include({ id: 0, inbound: true, connection_type: 'inbound', network: 'ipv4', banscore: 0 });
+    expect(p).to.deep.include({ services: '0000000000000009', servicesnames: ['NETWORK', 'WITNESS'], version: 70016, subver: '/b:1/', permissions: ['relay'] });
     expect(p.addr).to.match(/^127\.0\.0\.3:\d+$/);
-    expect(p.subver).to.match(/^\/rx-connmgr:/);
-    expect((await call('getnetworkinfo')).result).to.deep.include({ connections: 1, connections_in: 1, connections_out: 0 });
+    expect(p.bytessent).to.be.greaterThan(0);
+    expect(p.bytesrecv).to.be.greaterThan(0);
+    expect(p.conntime).to.be.closeTo(Date.now() / 1000, 60);
+    expect((await call('getnetworkinfo')).result).to.deep.include({
+      connections: 1,
+      connections_in: 1,
+      connections_out: 0,
+      networkactive: true,
+      localservices: '0000000000000001',
+      protocolversion: 70016,
+    });
+    expect((await call('getnetworkinfo')).result.subversion).to.match(/^\/rx-connmgr:/);
   });
 
   it('addnode add → a manual outbound peer that getaddednodeinfo shows connected; remove drops it; onetry dials once', async () => {
@@ -104,6 +115,10 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     expect(a.banList.isBanned('127.0.0.3')).to.equal(true);
     expect((await call('setban', ['127.0.0.0/30', 'add'])).result).to.equal(null);
     expect((await call('listbanned')).result.map((b: { address: string }) => b.address)).to.deep.equal(['127.0.0.3/32', '127.0.0.0/30']);
+    expect((await call('setban', ['127.0.0.0/30', 'remove'])).result).to.equal(null);
+    expect((await call('setban', ['127.0.0.0/30', 'remove'])).error.code).to.equal(-30);
+    expect((await call('listbanned')).result.map((b: { address: string }) => b.address)).to.deep.equal(['127.0.0.3/32']);
+    expect(a.banList.isBanned('127.0.0.3')).to.equal(true);
     const back = next(a.events$, (e) => e.type === 'peerUp');
     expect((await call('clearbanned')).result).to.equal(null);
     expect((await call('listbanned')).result).to.deep.equal([]);
@@ -123,12 +138,24 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     expect((await call('getconnectioncount')).result).to.equal(1);
   });
 
-  it('getnodeaddresses reads the address book; setnetworkactive is a reported gap (-32601)', async () => {
+  it('getnodeaddresses reads the address book', async () => {
     const { call } = await pair();
     const addrs = (await call('getnodeaddresses', [0])).result;
     expect(addrs.map((x: { address: string; port: number }) => `${x.address}:${x.port}`)).to.include('127.0.0.9:18444');
-    const r = await call('setnetworkactive', [false]);
-    expect(r.error.code).to.equal(-32601);
-    expect(r.error.message).to.include('setNetworkActive');
+  });
+
+  it('setnetworkactive false drops the peer and turns its redials away; true lets it back in', async () => {
+    const { a, call } = await pair();
+    const down = next(a.events$, (e) => e.type === 'peerDown');
+    const refused = next(a.events$, (e) => e.type === 'refused' && e.reason === 'networkInactive');
+    expect((await call('setnetworkactive', [false])).result).to.equal(false);
+    await down;
+    await refused; // B (connect mode) redials on its backoff and is refused before its handshake
+    expect((await call('getnetworkinfo')).result).to.deep.include({ networkactive: false, connections: 0 });
+    expect((await call('getpeerinfo')).result).to.deep.equal([]);
+    const back = next(a.events$, (e) => e.type === 'peerUp');
+    expect((await call('setnetworkactive', [true])).result).to.equal(true);
+    await back;
+    expect((await call('getnetworkinfo')).result).to.deep.include({ networkactive: true, connections: 1 });
   });
 });
