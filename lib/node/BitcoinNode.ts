@@ -91,7 +91,17 @@ export class BitcoinNode {
     const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
     const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
     const [state, ownAddress] = [() => this.manager.state, () => this.#address];
-    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress }));
+    const manual = this.#manual.permanent;
+    const dialer = (this.#dialer = new OutboundDialer({
+      options: o,
+      book,
+      banList,
+      sessions,
+      emit,
+      state,
+      ownAddress,
+      manualPeers: manual,
+    }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
     this.#listening = new Promise((resolve) => (onListening = resolve));

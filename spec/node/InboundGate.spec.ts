@@ -51,6 +51,8 @@ const info = (key: string, remote: string): PeerInfo => ({
   userAgent: '/x/',
   startHeight: 0,
   since: 0,
+  transport: 'v1',
+  sessionId: '',
 });
 /** `n` handshaken inbound peers from distinct /16s, as eviction candidates (inbound ids 1..n). */
 const sessions = (n: number): InboundSessionFacts[] =>
