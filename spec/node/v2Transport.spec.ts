@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { AddressBook } from '../../lib/addr/AddressBook.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { V1WrongNetworkError, V2GarbageTooLongError, V2HandshakeTimeoutError, V2HangupError } from '../../lib/protocol/bip324/errors.js';
@@ -10,6 +9,7 @@ import type { BitcoinMessage } from '../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
 import { VirtualTime } from '../../lib/testing/VirtualTime.js';
+import { bookWith } from './bookWith.js';
 import { v1OnlyListener, type V1OnlyListener } from './v1OnlyListener.js';
 import { versionMessage } from './versionMessage.js';
 
@@ -17,12 +17,6 @@ type Options = NonNullable<Parameters<typeof createNode>[0]>;
 type Of<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
 
 const regtest = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
-/** A book that knows one address and the services it advertises. */
-const bookWith = (addr: string, services: bigint): AddressBook => {
-  const book = new AddressBook();
-  book.add([{ addr: SocketAddress.parse(addr), services }], SocketAddress.parse('127.0.0.250:1'));
-  return book;
-};
 
 /**
  * BIP324 in the node, on the in-memory transport in virtual time: v2 between two v2 nodes, v1

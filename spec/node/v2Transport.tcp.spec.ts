@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { asyncScheduler, filter, firstValueFrom } from 'rxjs';
-import { AddressBook } from '../../lib/addr/AddressBook.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { NODE_P2P_V2 } from '../../lib/protocol/bip324/services.js';
 import { tcpTransport } from '../../lib/transport/tcpTransport.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
+import { bookWith } from './bookWith.js';
 import { v1OnlyListener, type V1OnlyListener } from './v1OnlyListener.js';
 
 type PeerUp = Extract<NodeEvent, { type: 'peerUp' }>;
@@ -17,11 +17,6 @@ const fast = {
   handshakeTimeout: 1_000,
   feelerInterval: Infinity,
 } as const;
-const bookWith = (addr: string, services: bigint): AddressBook => {
-  const book = new AddressBook();
-  book.add([{ addr: SocketAddress.parse(addr), services }], SocketAddress.parse('127.0.0.250:1'));
-  return book;
-};
 /** `count` peerUp events of `node` (bounded by mocha's timeout). */
 const ups = (node: Node, count: number): Promise<PeerUp[]> =>
   new Promise((resolve) => {
