@@ -128,7 +128,18 @@ export class BitcoinNode {
       log,
     }));
     const [state, ownAddress] = [() => this.manager.state, () => this.#address];
-    const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress, network }));
+    const manual = this.#manual.permanent;
+    const dialer = (this.#dialer = new OutboundDialer({
+      options: o,
+      book,
+      banList,
+      sessions,
+      emit,
+      state,
+      ownAddress,
+      manualPeers: manual,
+      network,
+    }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
     this.#listening = new Promise((resolve) => (onListening = resolve));

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Peer } from '../peer/Peer.js';
 import type { HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
 import type { BitcoinMessage } from '../protocol/bitcoin/messages.js';
+import type { WireProtocol } from '../protocol/WireProtocol.js';
 import type { ArrivalFacts } from './InboundGate.js';
 
 /**
@@ -13,6 +14,11 @@ import type { ArrivalFacts } from './InboundGate.js';
 export interface NodeConn {
   readonly peer: Peer<BitcoinMessage>;
   readonly socket: Socket;
+  /**
+   * The conn's own protocol (v1, a v2 session, or an inbound one that detects which); it says the
+   * transport for `PeerInfo`. Undefined: the node's shared v1 protocol.
+   */
+  readonly protocol?: WireProtocol<BitcoinMessage>;
   /** The outbound handshake's result; undefined for inbound conns. */
   readonly handshake?: HandshakeResult;
   /** What the node knew of an inbound conn when it arrived: the input of the inbound gate. */

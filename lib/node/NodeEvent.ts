@@ -19,6 +19,8 @@ export type NodeEvent =
       readonly added: number;
     }
   | { readonly type: 'dnsSeedFailed'; readonly host: string; readonly error: unknown }
+  /** A v2 (BIP324) dial was answered in v1 or hung up: the same attempt dialed again with v1 (`reason`). */
+  | { readonly type: 'v2Fallback'; readonly remote: string; readonly reason: unknown }
   /** A feeler connection tested an address from the new table (`ok`: it answered the handshake and moved to tried). */
   | { readonly type: 'feeler'; readonly addr: string; readonly ok: boolean }
   /**

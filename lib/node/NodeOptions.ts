@@ -92,6 +92,20 @@ export interface NodeOptions {
    * @default 0n
    */
   readonly services?: bigint;
+  /**
+   * BIP324 v2 encrypted transport. On: `NODE_P2P_V2` (bit 11) is added to our services; outbound
+   * peers whose book entry advertises it are dialed v2, and dialed again once with v1 on the same
+   * attempt if they answer in v1 or hang up (never after a timeout); inbound conns are v1 or v2 as
+   * their first bytes say. Off: a v1-only node, as before BIP324.
+   * @default true
+   */
+  readonly v2Transport?: boolean;
+  /**
+   * Dial manual peers (`addPeers`, `connectPeers`) v2 first, with the same fallback, even when the
+   * book does not say they advertise `NODE_P2P_V2` (Core's `addnode … v2transport`). Only with `v2Transport`.
+   * @default false
+   */
+  readonly v2ManualPeers?: boolean;
   /** Block height announced in our version. @default 0 */
   readonly startHeight?: number;
   /** Inbound conns at most from one IP. @default 8 */

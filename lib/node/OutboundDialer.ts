@@ -1,10 +1,12 @@
-import { EMPTY, catchError, ignoreElements, map, mergeMap, switchMap, throwError, timer, type Observable } from 'rxjs';
+import { EMPTY, catchError, ignoreElements, map, mergeMap, switchMap, tap, throwError, timer, type Observable } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import type { BanList } from '../ban/BanList.js';
 import type { ConnManagerState } from '../model/state.js';
 import { netGroup } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import { dialWithV1Fallback } from '../protocol/bip324/dialWithV1Fallback.js';
+import { NODE_P2P_V2 } from '../protocol/bip324/services.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { BannedPeerError } from './BannedPeerError.js';
 import type { NetworkActivity } from './NetworkActivity.js';
@@ -31,6 +33,8 @@ export interface OutboundDialerDeps {
   readonly emit: (event: NodeEvent) => void;
   /** Networking on or off: nothing is dialed while it is off. */
   readonly network: NetworkActivity;
+  /** The manual peers (`addPeers`/`connectPeers`), dialed v2 first with `v2ManualPeers`. @default none */
+  readonly manualPeers?: readonly SocketAddress[];
 }
 
 /**
@@ -52,17 +56,30 @@ export class OutboundDialer {
     this.#anchors = anchors.slice(0, MAX_ANCHORS);
   }
 
-  /** Connect, then the version handshake: the conn reaches the manager only as a handshaken peer. */
+  /**
+   * Connect, then the version handshake: the conn reaches the manager only as a handshaken peer.
+   * A peer that should speak v2 (see {@link OutboundDialer.wantsV2}) gets BIP324's handshake
+   * first, and one v1 redial within this same attempt if it answers in v1 or hangs up.
+   */
   dial(addr: SocketAddress): Observable<NodeConn> {
-    const { options, banList, sessions } = this.#deps;
+    const { options, banList, sessions, emit } = this.#deps;
     // A banned host is never dialed, not even as a permanent peer: the attempt fails before any
     // packet and the request waits on its backoff, until the ban ends.
     if (banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
     if (!this.#deps.network.active) return throwError(() => new NetworkInactiveError(addr));
     const manual = this.#isManual(addr);
-    return options.transport
-      .dial(addr, { timeout: options.dialTimeout, scheduler: options.scheduler, localAddress: options.host })
-      .pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket, manual)));
+    const connect = () =>
+      options.transport.dial(addr, { timeout: options.dialTimeout, scheduler: options.scheduler, localAddress: options.host });
+    if (!this.wantsV2(addr)) return connect().pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket, manual)));
+    const magic = NETWORKS[options.network].magic;
+    return dialWithV1Fallback(connect, { magic, scheduler: options.scheduler, timeout: options.handshakeTimeout }).pipe(
+      // A v2 peer that broke the transport (bad packet, no terminator) is charged like a bad frame.
+      tap({ error: (error: unknown) => sessions.charge(addr, error, manual) }),
+      switchMap((conn) => {
+        if (conn.fellBack) emit({ type: 'v2Fallback', remote: addr.toString(), reason: conn.reason });
+        return sessions.shakeOutbound(addr, conn.socket, manual, conn.protocol);
+      }),
+    );
   }
 
   /** A permanent request (addnode/connect) is dialing `addr`: its misbehaviour is only reported. */
@@ -70,6 +87,18 @@ export class OutboundDialer {
     const key = addr.toString();
     for (const entry of this.#deps.state().requests.values()) if (entry.permanent && entry.addrKey === key) return true;
     return false;
+  }
+  /**
+   * Whether to dial `addr` v2 first: with `v2Transport` on, when its book entry advertises
+   * `NODE_P2P_V2` (a peer that does not is dialed v1 directly, as Core does), or when it is a
+   * manual peer and `v2ManualPeers` is set.
+   */
+  wantsV2(addr: SocketAddress): boolean {
+    const { options, book } = this.#deps;
+    if (!options.v2Transport) return false;
+    if (((book.get(addr)?.services ?? 0n) & NODE_P2P_V2) !== 0n) return true;
+    const text = addr.toString();
+    return options.v2ManualPeers && (this.#deps.manualPeers ?? []).some((m) => m.toString() === text);
   }
 
   /** The address of the next automatic request (the manager's `getNewAddress`). */

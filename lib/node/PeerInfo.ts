@@ -33,4 +33,8 @@ export interface PeerInfo {
   readonly bytesSent: number;
   /** Bytes read from the peer so far (the handshake included). */
   readonly bytesRecv: number;
+  /** The transport: plaintext `'v1'` or BIP324 `'v2'` (getpeerinfo's `transport_protocol_type`). */
+  readonly transport: 'v1' | 'v2';
+  /** The v2 session id, 64 hex digits; `''` on v1 (getpeerinfo's `session_id`). */
+  readonly sessionId: string;
 }

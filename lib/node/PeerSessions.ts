@@ -13,12 +13,14 @@ import type { SocketAddress } from '../net/SocketAddress.js';
 import { Peer } from '../peer/Peer.js';
 import { bitcoinHandshake, type HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
 import { keepAlive } from '../peer/bitcoin/keepAlive.js';
+import { transportInfo } from '../protocol/bip324/transportInfo.js';
 import { isRawMessage, type BitcoinMessage, type TimestampedNetAddress } from '../protocol/bitcoin/messages.js';
 import { ProtocolError, type WireProtocol } from '../protocol/WireProtocol.js';
 import type { InboundSessionFacts } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
+import { ourServices } from './ourServices.js';
 import type { PeerInfo } from './PeerInfo.js';
 
 /** Most addresses in one `addr` answer (the protocol's limit). */
@@ -114,15 +116,24 @@ export class PeerSessions {
     return sessions;
   }
 
-  /** An outbound socket's handshake: the conn for the manager, or the handshake's error (charged; `manual`: only reported). */
-  shakeOutbound(addr: SocketAddress, socket: Socket, manual = false): Observable<NodeConn> {
+  /**
+   * An outbound socket's handshake: the conn for the manager, or the handshake's error (charged;
+   * `manual`: only reported). `protocol` is the connection's own (a v2 session after BIP324's
+   * handshake); default the node's v1 one.
+   */
+  shakeOutbound(
+    addr: SocketAddress,
+    socket: Socket,
+    manual = false,
+    protocol: WireProtocol<BitcoinMessage> = this.#deps.protocol,
+  ): Observable<NodeConn> {
     return defer(() => {
-      const peer = new Peer(socket, this.#deps.protocol, { scheduler: this.#deps.options.scheduler });
+      const peer = new Peer(socket, protocol, { scheduler: this.#deps.options.scheduler });
       let shaken = false;
       return this.#handshake(peer, 'outbound').pipe(
         map((handshake): NodeConn => {
           shaken = true;
-          return { peer, socket, handshake };
+          return { peer, socket, protocol, handshake };
         }),
         tap({
           error: (error: unknown) => {
@@ -220,7 +231,7 @@ export class PeerSessions {
         isOwnNonce: (n) => this.#nonces.has(n),
         userAgent: options.userAgent,
         startHeight: options.startHeight,
-        services: options.services,
+        services: ourServices(options),
         timeout: options.handshakeTimeout,
         scheduler,
       });
@@ -237,6 +248,7 @@ export class PeerSessions {
     const { peer, socket } = conn;
     const { options, log, emit } = this.#deps;
     const { scheduler } = options;
+    const { transport_protocol_type: transport, session_id: sessionId } = transportInfo(conn.protocol ?? this.#deps.protocol);
     const info: PeerInfo = {
       ...meta,
       id: this.#nextId++,
@@ -248,6 +260,8 @@ export class PeerSessions {
       since: scheduler.now(),
       bytesSent: 0,
       bytesRecv: 0,
+      transport,
+      sessionId,
     };
     const live: LivePeer = { info, peer };
     this.#peers.set(info.key, live);

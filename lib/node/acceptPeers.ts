@@ -4,7 +4,9 @@ import type { PermissionFlag } from '../ban/permissions.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { Peer } from '../peer/Peer.js';
 import { acceptRateLimiter } from '../policy/acceptRateLimiter.js';
+import { v2ResponderProtocol } from '../protocol/bip324/v2ResponderProtocol.js';
 import type { BitcoinMessage } from '../protocol/bitcoin/messages.js';
+import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import type { WireProtocol } from '../protocol/WireProtocol.js';
 import type { ArrivalFacts } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
@@ -30,10 +32,12 @@ export interface AcceptPeersDeps {
  * (`noban` or the whitelist, `forceinbound`), whether its IP's accept-rate
  * bucket is empty (the buckets are an immutable value folded over the accepts), the handshakes
  * in flight and the eviction candidates — so that the gate in the manager's reducer stays pure.
- * Nothing is sent to the remote here.
+ * Nothing is sent to the remote here; with `v2Transport` each conn gets its own protocol, which
+ * detects v1 or v2 from the first bytes once the conn is admitted (see `v2ResponderProtocol`).
  */
 export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
   const { options, protocol, banList, sessions, permissions } = deps;
+  const magic = NETWORKS[options.network].magic;
   let limiter = acceptRateLimiter({ perSecond: options.acceptRate });
   const facts = (remote: SocketAddress): ArrivalFacts => {
     const networkInactive = !deps.networkActive();
@@ -59,9 +63,15 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
   };
   return options.transport.listen({ host: options.host, port: options.port, onListening: deps.onListening }).pipe(
     mergeMap((socket) => {
+      // With v2 on, each conn gets its own protocol, which tells v1 from v2 by the first bytes
+      // and runs the BIP324 responder; it reads nothing before the gate has admitted the conn.
+      const write = (bytes: Uint8Array) => {
+        if (!socket.destroyed) socket.write(bytes);
+      };
+      const own = options.v2Transport ? v2ResponderProtocol(write, { magic }) : protocol;
       let peer: Peer<BitcoinMessage>;
       try {
-        peer = new Peer(socket, protocol, { scheduler: options.scheduler });
+        peer = new Peer(socket, own, { scheduler: options.scheduler });
       } catch {
         socket.destroy(); // closed before we could look at it
         return EMPTY;
@@ -71,7 +81,7 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
         peer.close();
         return EMPTY;
       }
-      return of<NodeConn>({ peer, socket, arrival: facts(remote) });
+      return of<NodeConn>({ peer, socket, protocol: own, arrival: facts(remote) });
     }),
   );
 }

@@ -27,6 +27,8 @@ export const NODE_DEFAULTS = {
   idleTimeout: 300_000,
   userAgent: `/rx-connmgr:${VERSION}/`,
   services: 0n,
+  v2Transport: true,
+  v2ManualPeers: false,
   startHeight: 0,
   maxInboundPerIp: DEFAULT_MAX_INBOUND_PER_IP,
   maxInboundPerGroup: DEFAULT_MAX_INBOUND_PER_GROUP,

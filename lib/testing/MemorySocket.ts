@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import type { SchedulerLike, Subscription } from 'rxjs';
 
 /**
- * One end of an in-memory connection with the part of `net.Socket` a `Peer` uses: `write` hands
+ * One end of an in-memory connection with the part of `net.Socket` a `Peer` and a transport
+ * handshake use (`pause`/`unshift`/`resume` included): `write` hands
  * the bytes to the other end after `latency` ms on the scheduler (so a TestScheduler drives the
  * traffic), `destroy` closes this end at once and the other one after `latency`, each emitting
  * `'close'` on a later scheduler turn, as a real socket does.
@@ -21,6 +22,9 @@ export class MemorySocket extends EventEmitter {
   readonly #scheduler: SchedulerLike;
   readonly #latency: number;
   readonly #pending = new Set<Subscription>();
+  /** Received while paused (or before a pending flush), in order. */
+  readonly #held: Buffer[] = [];
+  #paused = false;
 
   constructor(
     readonly localAddress: string,
@@ -54,13 +58,33 @@ export class MemorySocket extends EventEmitter {
     return this as unknown as Socket;
   }
 
-  /** Always flowing: a memory socket delivers as soon as the scheduler runs (`Peer` asks before it resumes). */
+  /** Whether `pause()` holds incoming bytes back (until `resume()`). */
   isPaused(): boolean {
-    return false;
+    return this.#paused;
   }
 
-  /** Nothing to resume: a memory socket never pauses. */
+  /**
+   * Holds incoming bytes back: they are kept, in order, and emitted by `resume()`. A transport
+   * handshake (BIP324's `negotiateTransport`) pauses the socket it hands over, as on `net.Socket`.
+   */
+  pause(): this {
+    this.#paused = true;
+    return this;
+  }
+
+  /** Puts bytes back in front of what is held, to be emitted first (as `net.Socket#unshift`). */
+  unshift(chunk: Uint8Array): void {
+    this.#held.unshift(Buffer.from(chunk));
+  }
+
+  /**
+   * Lets bytes flow again: what was held (unshifted bytes first) is emitted on a later scheduler
+   * turn, as a `net.Socket` does on a later tick, so a reader attached right after can take it.
+   */
   resume(): this {
+    if (!this.#paused) return this;
+    this.#paused = false;
+    if (this.#held.length > 0) this.#later(() => this.#flush(), 0);
     return this;
   }
 
@@ -71,7 +95,7 @@ export class MemorySocket extends EventEmitter {
     this.bytesWritten += copy.length;
     const other = this.other;
     this.#later(() => {
-      if (other && !other.destroyed) other.emit('data', copy);
+      if (other) other.#receive(copy);
     });
     return true;
   }
@@ -99,11 +123,22 @@ export class MemorySocket extends EventEmitter {
     return this;
   }
 
-  #later(work: () => void): void {
+  /** Bytes that reached this end: emitted, or held while paused. */
+  #receive(chunk: Buffer): void {
+    if (this.destroyed) return;
+    if (this.#paused || this.#held.length > 0) this.#held.push(chunk);
+    else this.emit('data', chunk);
+  }
+
+  #flush(): void {
+    while (!this.destroyed && !this.#paused && this.#held.length > 0) this.emit('data', this.#held.shift()!);
+  }
+
+  #later(work: () => void, delay = this.#latency): void {
     const s = this.#scheduler.schedule(() => {
       this.#pending.delete(s);
       work();
-    }, this.#latency);
+    }, delay);
     if (!s.closed) this.#pending.add(s);
   }
 }

@@ -210,13 +210,13 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       expect(info.subver).to.equal(`/rx-connmgr:${VERSION}/`);
       expect(info.version).to.equal(PROTOCOL_VERSION);
       expect(info.startingheight).to.equal(7);
-      expect(info.services).to.equal('00000000'); // we serve no blocks (NODE_NETWORK would promise them)
+      expect(info.services).to.equal('00000800'); // NODE_P2P_V2 only (v2 on by default); we serve no blocks (NODE_NETWORK would promise them)
       expect(info.relaytxes).to.equal(false); // BIP37 relay flag off: we want no tx announcements
       expect(info.addrlocal).to.equal(b.p2p); // our addr_recv is bcoin's listening address
       expect(info.banscore).to.equal(0);
       const line = await b.waitForLog(new RegExp(`Received version \\(127\\.0\\.0\\.1:${port}\\)`), 10_000, from);
       show('log', line);
-      expect(line).to.include(`version=${PROTOCOL_VERSION} height=7 services=0 agent=/rx-connmgr:${VERSION}/`);
+      expect(line, line).to.include(`version=${PROTOCOL_VERSION} height=7 services=100000000000 agent=/rx-connmgr:${VERSION}/`);
       expect(b.log.slice(from)).to.include(`Version handshake complete (127.0.0.1:${port})`);
     });
 
@@ -342,7 +342,7 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       expect(node.stats()).to.include({ inbound: 1, outbound: 0 });
       const info = await bcoinPeer(b, ours.toString());
       show('getpeerinfo', info);
-      expect(info).to.include({ inbound: false, subver: `/rx-connmgr:${VERSION}/`, services: '00000001' });
+      expect(info).to.include({ inbound: false, subver: `/rx-connmgr:${VERSION}/`, services: '00000801' }); // NODE_NETWORK | NODE_P2P_V2
       // bcoin asks its outbound peer for addresses; our answer (from our book) reaches it.
       const got = await b.waitForLog(/Received 1 addrs/, 10_000);
       show('log', got);

@@ -57,6 +57,8 @@ const info = (key: string, remote: string): PeerInfo => ({
   since: 0,
   bytesSent: 0,
   bytesRecv: 0,
+  transport: 'v1',
+  sessionId: '',
 });
 /** `n` handshaken inbound peers from distinct /16s, as eviction candidates (inbound ids 1..n). */
 const sessions = (n: number): InboundSessionFacts[] =>

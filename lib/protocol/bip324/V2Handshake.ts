@@ -188,6 +188,7 @@ export class V2Handshake {
     }
     if (this.#state === 'key') {
       if (this.#options.initiating) this.#checkNotV1Reply();
+      else this.#checkNotWrongNetworkV1();
       if (this.#queue.length < ELLSWIFT_SIZE) return undefined;
       sends.push(this.#establish(this.#queue.take(ELLSWIFT_SIZE)));
       this.#state = 'garbage';
@@ -216,6 +217,17 @@ export class V2Handshake {
     return seen.length >= this.#prefix.length ? 'v1' : 'undecided';
   }
 
+  /**
+   * Responder: 16 bytes that are a v1 `version` header of another network are refused at once
+   * (as Core does), not awaited as the rest of a 64-byte key that a short v1 frame never sends.
+   */
+  #checkNotWrongNetworkV1(): void {
+    if (this.#queue.length < 16) return;
+    const head = this.#queue.take(this.#queue.length);
+    this.#queue.push(head);
+    if (head.subarray(4, 16).every((byte, i) => byte === this.#prefix[4 + i])) throw new V1WrongNetworkError(head.slice(0, 4));
+  }
+
   /** An initiator whose reply starts with our magic is talking to a v1 node. */
   #checkNotV1Reply(): void {
     if (this.#queue.length < 4 || this.#cipher !== undefined) return;
@@ -235,9 +247,6 @@ export class V2Handshake {
 
   /** Their key is in: derive the session and return our terminator, decoys and version packet. */
   #establish(theirs: Uint8Array): Uint8Array {
-    if (!this.#options.initiating && theirs.subarray(4, 16).every((byte, i) => byte === this.#prefix[4 + i])) {
-      throw new V1WrongNetworkError(theirs.slice(0, 4));
-    }
     const keys = this.#keys as EllswiftKeyPair;
     const cipher = V2Cipher.establish({
       privateKey: keys.privateKey, ours: keys.ellswift, theirs, initiating: this.#options.initiating,

@@ -110,7 +110,7 @@ export class V1WrongNetworkError extends ProtocolError {
     /** The 4 magic bytes received. */
     readonly magic: Uint8Array,
   ) {
-    super(`inbound v1 version header with magic ${hexOf(magic)}, not ours`, 100);
+    super(`bad network magic: inbound v1 version header with magic ${hexOf(magic)}, not ours`, 100);
   }
 }
 

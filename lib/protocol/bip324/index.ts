@@ -11,6 +11,7 @@ export {
   type NegotiateTransportOptions, type NegotiatedTransport,
 } from './negotiateTransport.js';
 export { dialWithV1Fallback, type FallbackConnection } from './dialWithV1Fallback.js';
+export { v2ResponderProtocol, type V2ResponderOptions, type V2ResponderProtocol } from './v2ResponderProtocol.js';
 export { v2Protocol, type V2ProtocolOptions, type V2SessionProtocol } from './v2Protocol.js';
 export {
   V2Handshake, v1Prefix, MAX_GARBAGE, GARBAGE_TERMINATOR_SIZE, ELLSWIFT_SIZE,
