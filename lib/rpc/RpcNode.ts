@@ -34,6 +34,10 @@ export interface RpcPeer {
   readonly banScore?: number;
   /** Its permission flags (`noban`, …). Default none. */
   readonly permissions?: readonly string[];
+  /** `'v1'` (plaintext) or `'v2'` (BIP324): getpeerinfo's `transport_protocol_type`. Default `'v1'`. */
+  readonly transport?: 'v1' | 'v2';
+  /** The BIP324 session id (64 hex digits), `''` on v1: getpeerinfo's `session_id`. Default `''`. */
+  readonly sessionId?: string;
 }
 
 /** One address of the node's address book (getnodeaddresses). */

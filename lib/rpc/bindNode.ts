@@ -62,5 +62,7 @@ function rpcPeer(info: PeerInfo, banScore: number): RpcPeer {
     bytesRecv: info.bytesRecv,
     banScore,
     permissions: info.permissions,
+    transport: info.transport,
+    sessionId: info.sessionId,
   };
 }

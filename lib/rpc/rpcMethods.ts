@@ -1,4 +1,5 @@
 import { cidrContains, parseCidr } from '../ban/cidr.js';
+import { serviceNames as namesOfServices } from '../protocol/bitcoin/services.js';
 import type { BanEntry } from '../ban/BanEntry.js';
 import { hostOfAddress } from '../ban/hostOfAddress.js';
 import { VERSION } from '../version.js';
@@ -19,11 +20,7 @@ const NETWORKS = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'] as const;
 
 const s = (ms: number) => Math.floor(ms / 1000);
 const hex16 = (bits: bigint | undefined) => (bits ?? 0n).toString(16).padStart(16, '0');
-/** Core's service names for the bits it knows. */
-const SERVICE_NAMES: readonly [bigint, string][] = [
-  [1n, 'NETWORK'], [4n, 'BLOOM'], [8n, 'WITNESS'], [64n, 'COMPACT_FILTERS'], [1024n, 'NETWORK_LIMITED'], [2048n, 'P2P_V2'],
-];
-const serviceNames = (bits: bigint | undefined) => SERVICE_NAMES.filter(([bit]) => ((bits ?? 0n) & bit) !== 0n).map(([, name]) => name);
+const serviceNames = (bits: bigint | undefined) => namesOfServices(bits ?? 0n);
 
 function need<K extends keyof RpcNode>(node: RpcNode, capability: K, method: string): NonNullable<RpcNode[K]> {
   const fn = node[capability];
@@ -59,7 +56,8 @@ function peerInfo(p: RpcPeer, now: number): Record<string, unknown> {
     banscore: p.banScore ?? 0,
     permissions: [...(p.permissions ?? [])],
     connection_type: p.connectionType,
-    transport_protocol_type: 'v1',
+    transport_protocol_type: p.transport ?? 'v1',
+    session_id: p.sessionId ?? '',
     connected_for: s(Math.max(0, now - p.connectedAt)),
   };
 }

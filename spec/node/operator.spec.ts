@@ -209,7 +209,7 @@ describe('Node: the operator surface (virtual time)', () => {
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target], pingInterval: 500 });
     await h.time.until(() => a.peers().length === 1 && b.peers().length === 1, 1_000, 'up');
     const first = a.peers()[0]!;
-    expect(first).to.include({ id: 0, services: 9n, version: 70016 });
+    expect(first).to.include({ id: 0, services: 9n | 2048n, version: 70016 }); // + NODE_P2P_V2: v2 is on by default
     expect(first.bytesSent).to.be.greaterThan(0);
     expect(first.bytesRecv).to.be.greaterThan(0);
     expect(first.minPingMs).to.equal(undefined);

@@ -48,7 +48,10 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     expect((await call('getconnectioncount')).result).to.equal(1);
     const [p] = (await call('getpeerinfo')).result;
     expect(p).to.deep.include({ id: 0, inbound: true, connection_type: 'inbound', network: 'ipv4', banscore: 0 });
-    expect(p).to.deep.include({ services: '0000000000000009', servicesnames: ['NETWORK', 'WITNESS'], version: 70016, subver: '/b:1/', permissions: ['relay'] });
+    // 9 = NETWORK | WITNESS as configured, plus P2P_V2 (bit 11): v2 is on by default, and these two nodes speak it.
+    expect(p).to.deep.include({ services: '0000000000000809', servicesnames: ['NETWORK', 'WITNESS', 'P2P_V2'], version: 70016, subver: '/b:1/', permissions: ['relay'] });
+    expect(p.transport_protocol_type).to.be.oneOf(['v1', 'v2']);
+    expect(p.session_id).to.have.length(p.transport_protocol_type === 'v2' ? 64 : 0);
     expect(p.addr).to.match(/^127\.0\.0\.3:\d+$/);
     expect(p.bytessent).to.be.greaterThan(0);
     expect(p.bytesrecv).to.be.greaterThan(0);
