@@ -7,6 +7,7 @@ import type { PeerMessage } from '../discovery/peerAddresses.js';
 import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
 import { ConnManager } from '../manager/ConnManager.js';
 import type { ConnEvent } from '../model/events.js';
+import { netGroupWith } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
@@ -60,6 +61,8 @@ export class BitcoinNode {
   readonly #options: ResolvedNodeOptions;
   readonly #events = new Subject<NodeEvent>();
   readonly #addrMessages = new Subject<PeerMessage>();
+  /** Peers we sent `getaddr` to: PeerSessions → discovery's limiter (a back-channel, one-way). */
+  readonly #solicited = new Subject<SocketAddress>();
   readonly #manual: ManualPeersPlan;
   readonly #sessions: PeerSessions;
   readonly #dialer: OutboundDialer;
@@ -78,7 +81,9 @@ export class BitcoinNode {
     const o = (this.#options = resolveNodeOptions(options));
     const protocol = bitcoinProtocol({ magic: NETWORKS[o.network].magic });
     const log = (this.#log = createDebug(`rx-connmgr:node:${o.name ?? o.host}`));
-    const book = (this.book = o.addressBook ?? new AddressBook());
+    // The node's own book runs on the node's clock (virtual in virtual-time runs) and its netgroups.
+    const group = netGroupWith({ loopback: o.loopbackGrouping });
+    const book = (this.book = o.addressBook ?? new AddressBook({ now: () => o.scheduler.now(), group }));
     const banList = (this.banList = o.bans instanceof BanList ? o.bans : new BanList(o.bans ?? {}));
     this.events$ = this.#events.asObservable();
     this.peers$ = this.events$.pipe(
@@ -89,8 +94,19 @@ export class BitcoinNode {
     this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
     const emit = (event: NodeEvent) => this.#events.next(event);
     const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
-    const sessions = (this.#sessions = new PeerSessions({ options: o, protocol, book, banList, emit, addrMessages, log }));
     const [state, ownAddress] = [() => this.manager.state, () => this.#address];
+    const solicited = (peer: SocketAddress) => this.#solicited.next(peer);
+    const sessions = (this.#sessions = new PeerSessions({
+      options: o,
+      protocol,
+      book,
+      banList,
+      emit,
+      addrMessages,
+      solicited,
+      ownAddress,
+      log,
+    }));
     const dialer = (this.#dialer = new OutboundDialer({ options: o, book, banList, sessions, emit, state, ownAddress }));
     this.#persistence = new NodePersistence({ options: o, book, banList, log });
     let onListening!: (address: SocketAddress) => void;
@@ -140,6 +156,7 @@ export class BitcoinNode {
         options: o,
         book: this.book,
         addrMessages: this.#addrMessages,
+        solicited: this.#solicited,
         peersGone: this.peers$.pipe(
           filter((e) => e.type === 'peerDown'),
           map((e) => e.peer.remote),
@@ -182,6 +199,7 @@ export class BitcoinNode {
       this.#sessions.stop();
       await this.#persistence.close();
       this.#addrMessages.complete();
+      this.#solicited.complete();
       this.banList.close();
       this.#events.complete();
       this.#log('stopped');
