@@ -96,6 +96,8 @@ export interface NodeOptions {
    * @default 86_400_000 (24 h, Core)
    */
   readonly selfAnnounceInterval?: number;
+  /** Uniform numbers in [0, 1): the getaddr answer's sample and the self-announcement times (seed it for reproducible runs). @default Math.random */
+  readonly random?: () => number;
   /** Block height announced in our version. @default 0 */
   readonly startHeight?: number;
   /** Inbound conns at most from one IP. @default 8 */
