@@ -51,9 +51,9 @@ describe('Node addr relay (real sockets on loopback)', function () {
       const socket = connect({ host: address.host, port: address.port, localAddress });
       socket.on('error', () => {});
       sockets.push(socket);
-      socket.once('connect', () =>
-        rawBitcoinPeer(socket, { direction: 'outbound', scheduler: asyncScheduler, sendAddrV2 }).then(resolve, reject),
-      );
+      socket.once('connect', () => {
+        rawBitcoinPeer(socket, { direction: 'outbound', scheduler: asyncScheduler, sendAddrV2 }).then(resolve, reject);
+      });
     });
   const answers = (raw: RawBitcoinPeer) =>
     raw.received.filter(
