@@ -16,6 +16,7 @@ import type { PeerMessage } from '../discovery/peerAddresses.js';
 import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
 import { ConnManager } from '../manager/ConnManager.js';
 import type { ConnEvent } from '../model/events.js';
+import { netGroupWith } from '../net/netGroup.js';
 import { SocketAddress } from '../net/SocketAddress.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { PROTOCOL_VERSION } from '../protocol/bitcoin/messages.js';
@@ -79,6 +80,8 @@ export class BitcoinNode {
   readonly #options: ResolvedNodeOptions;
   readonly #events = new Subject<NodeEvent>();
   readonly #addrMessages = new Subject<PeerMessage>();
+  /** Peers we sent `getaddr` to: PeerSessions → discovery's limiter (a back-channel, one-way). */
+  readonly #solicited = new Subject<SocketAddress>();
   readonly #manual: ManualPeersPlan;
   readonly #sessions: PeerSessions;
   readonly #dialer: OutboundDialer;
@@ -100,7 +103,9 @@ export class BitcoinNode {
     const o = (this.#options = resolveNodeOptions(options));
     const protocol = bitcoinProtocol({ magic: NETWORKS[o.network].magic });
     const log = (this.#log = createDebug(`rx-connmgr:node:${o.name ?? o.host}`));
-    const book = (this.book = o.addressBook ?? new AddressBook());
+    // The node's own book runs on the node's clock (virtual in virtual-time runs) and its netgroups.
+    const group = netGroupWith({ loopback: o.loopbackGrouping });
+    const book = (this.book = o.addressBook ?? new AddressBook({ now: () => o.scheduler.now(), group }));
     const banList = (this.banList = o.bans instanceof BanList ? o.bans : new BanList(o.bans ?? {}));
     this.events$ = this.#events.asObservable();
     this.peers$ = this.events$.pipe(
@@ -116,6 +121,8 @@ export class BitcoinNode {
     this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
     const emit = (event: NodeEvent) => this.#events.next(event);
     const addrMessages = (m: PeerMessage) => this.#addrMessages.next(m);
+    const [state, ownAddress] = [() => this.manager.state, () => this.#address];
+    const solicited = (peer: SocketAddress) => this.#solicited.next(peer);
     const sessions = (this.#sessions = new PeerSessions({
       options: o,
       protocol,
@@ -125,9 +132,10 @@ export class BitcoinNode {
       permissions,
       emit,
       addrMessages,
+      solicited,
+      ownAddress,
       log,
     }));
-    const [state, ownAddress] = [() => this.manager.state, () => this.#address];
     const manual = this.#manual.permanent;
     const dialer = (this.#dialer = new OutboundDialer({
       options: o,
@@ -305,6 +313,7 @@ export class BitcoinNode {
         options: o,
         book: this.book,
         addrMessages: this.#addrMessages,
+        solicited: this.#solicited,
         peersGone: this.peers$.pipe(
           filter((e) => e.type === 'peerDown'),
           map((e) => e.peer.remote),
@@ -351,6 +360,7 @@ export class BitcoinNode {
       this.#sessions.stop();
       await this.#persistence.close();
       this.#addrMessages.complete();
+      this.#solicited.complete();
       this.banList.close();
       this.#network.close();
       this.#events.complete();

@@ -4,6 +4,7 @@ import type { AddressBook } from '../addr/AddressBook.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import type { BanList, BanListOptions } from '../ban/BanList.js';
 import type { Discouragement, DiscouragementOptions } from '../ban/Discouragement.js';
+import type { LoopbackGrouping } from '../net/netGroup.js';
 import type { BitcoinNetworkName } from '../protocol/bitcoin/networks.js';
 import type { Transport } from '../transport/Transport.js';
 import type { PeerInfo } from './PeerInfo.js';
@@ -86,9 +87,12 @@ export interface NodeOptions {
   /** Our user agent. @default `/rx-connmgr:<version>/` */
   readonly userAgent?: string;
   /**
-   * Service bits announced in our version: we serve no blocks. A node that real nodes should
-   * dial must set `1n` (NODE_NETWORK): bcoin and Bitcoin Core drop outbound peers without it
-   * (bcoin: "Peer does not support network services").
+   * Service bits announced in our version (`NODE_NETWORK` 1, `NODE_WITNESS` 8, … from
+   * `lib/protocol/bitcoin/services.ts`): by default none, we serve no blocks. A node that real
+   * nodes should dial must set `NODE_NETWORK | NODE_WITNESS` (`9n`): Bitcoin Core and bcoin only
+   * keep automatic outbound peers with both (Core's `HasAllDesirableServiceFlags`). Whatever is
+   * claimed, block requests get the empty answers of `nonServiceReply` (empty `headers`,
+   * `notfound`), so a peer syncing from us moves on instead of waiting.
    * @default 0n
    */
   readonly services?: bigint;
@@ -106,6 +110,25 @@ export interface NodeOptions {
    * @default false
    */
   readonly v2ManualPeers?: boolean;
+  /** BIP37 relay flag in our version: whether we want transactions announced. We relay none. @default false */
+  readonly relay?: boolean;
+  /**
+   * How loopback addresses are grouped, for the address book's buckets, the addr-relay limit
+   * per source group and the outbound one-per-group rule. `'slash16'` groups 127.a.b.c by
+   * 127.a (an IPv4 /16), so that a test network on 127.x behaves as the internet does; the
+   * default keeps every loopback host:port its own group (many nodes on one machine).
+   * @default 'host-port'
+   */
+  readonly loopbackGrouping?: LoopbackGrouping;
+  /**
+   * ms, mean interval between announcements of our own listening address to each outbound peer
+   * (exponentially distributed, as Core's `AVG_LOCAL_ADDRESS_BROADCAST_INTERVAL`); the first goes
+   * right after the handshake. `Infinity` = never. Nothing is announced when not listening.
+   * @default 86_400_000 (24 h, Core)
+   */
+  readonly selfAnnounceInterval?: number;
+  /** Uniform numbers in [0, 1): the getaddr answer's sample and the self-announcement times (seed it for reproducible runs). @default Math.random */
+  readonly random?: () => number;
   /** Block height announced in our version. @default 0 */
   readonly startHeight?: number;
   /** Inbound conns at most from one IP. @default 8 */

@@ -3,7 +3,7 @@ import type { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import type { BanList } from '../ban/BanList.js';
 import type { ConnManagerState } from '../model/state.js';
-import { netGroup } from '../net/netGroup.js';
+import { netGroupWith } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { dialWithV1Fallback } from '../protocol/bip324/dialWithV1Fallback.js';
 import { NODE_P2P_V2 } from '../protocol/bip324/services.js';
@@ -104,14 +104,16 @@ export class OutboundDialer {
   /** The address of the next automatic request (the manager's `getNewAddress`). */
   chooseAddress(): SocketAddress {
     const { book, options } = this.#deps;
+    // The node's grouping (loopback as /16s when asked), as the book and the addr limiter use.
+    const group = netGroupWith({ loopback: options.loopbackGrouping });
     const groupsInUse = new Set<string>();
-    for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(netGroup(entry.addr));
+    for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(group(entry.addr));
     const unavailable = (a: SocketAddress) => this.#unavailable(a);
     // Anchors first: the outbound peers we had when we last stopped, so a restart cannot be
     // steered into a fresh set of attacker-chosen peers (Core's anchors).
     while (this.#anchors.length > 0) {
       const anchor = this.#anchors.shift()!;
-      if (!unavailable(anchor) && !groupsInUse.has(netGroup(anchor))) {
+      if (!unavailable(anchor) && !groupsInUse.has(group(anchor))) {
         book.attempt(anchor);
         return anchor;
       }
@@ -121,7 +123,7 @@ export class OutboundDialer {
       now: options.scheduler.now(),
       groupsInUse,
       isUnavailable: unavailable,
-      group: netGroup,
+      group,
       defaultPort: NETWORKS[options.network].defaultPort,
     });
     book.attempt(addr);

@@ -1,20 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type createDebug from 'debug';
-import { Subscription, defer, map, merge, tap, type Observable } from 'rxjs';
+import { EMPTY, Subscription, defer, map, merge, mergeMap, tap, timer, type Observable } from 'rxjs';
+import type { AddrInfo, BookAddress } from '../addr/AddrInfo.js';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BanList } from '../ban/BanList.js';
 import type { Discouragement } from '../ban/Discouragement.js';
 import { mayAutoBan } from '../ban/mayAutoBan.js';
 import type { PermissionFlag } from '../ban/permissions.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
+import { addrAnswer, addrMessageOf, getaddrVerdict } from '../discovery/answerGetaddr.js';
 import { shouldAskForAddresses } from '../discovery/shouldAskForAddresses.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { Peer } from '../peer/Peer.js';
 import { bitcoinHandshake, type HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
 import { keepAlive } from '../peer/bitcoin/keepAlive.js';
 import { transportInfo } from '../protocol/bip324/transportInfo.js';
-import { isRawMessage, type BitcoinMessage, type TimestampedNetAddress } from '../protocol/bitcoin/messages.js';
+import { isRawMessage, type BitcoinMessage } from '../protocol/bitcoin/messages.js';
+import { nonServiceReply } from '../protocol/bitcoin/nonServiceReply.js';
 import { ProtocolError, type WireProtocol } from '../protocol/WireProtocol.js';
 import type { InboundSessionFacts } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
@@ -23,8 +26,15 @@ import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import { ourServices } from './ourServices.js';
 import type { PeerInfo } from './PeerInfo.js';
 
-/** Most addresses in one `addr` answer (the protocol's limit). */
-const MAX_ADDR_PER_MESSAGE = 1_000;
+/** What a running session knows about its peer that its message handling reads. */
+interface SessionState {
+  readonly remote: SocketAddress;
+  readonly outbound: boolean;
+  /** The peer sent `sendaddrv2`: our addresses go to it as `addrv2`. */
+  readonly addrv2: boolean;
+  /** Its one `getaddr` answer has been sent (Core: one per connection). */
+  getaddrAnswered: boolean;
+}
 
 /** What {@link PeerSessions} works with. */
 export interface PeerSessionsDeps {
@@ -38,8 +48,14 @@ export interface PeerSessionsDeps {
   readonly permissions: (host: string) => readonly PermissionFlag[];
   /** Where the node's events go. */
   readonly emit: (event: NodeEvent) => void;
-  /** Every `addr` message of a handshaken peer, for discovery. */
+  /** Every `addr` and `addrv2` message of a handshaken peer, for discovery. */
   readonly addrMessages: (message: PeerMessage) => void;
+  /** We sent `getaddr` to this peer: its answer is solicited (a back-channel to discovery's limiter). */
+  readonly solicited: (peer: SocketAddress) => void;
+  /** Our listening address, announced to outbound peers (undefined when not listening). */
+  readonly ownAddress: () => SocketAddress | undefined;
+  /** Uniform numbers in [0, 1) for the getaddr sample and the announcement times. @default Math.random */
+  readonly random?: () => number;
   readonly log: createDebug.Debugger;
 }
 
@@ -52,9 +68,13 @@ interface LivePeer {
 }
 
 /**
- * The peers' lives: the version handshake (our nonces, to spot a dial to ourselves), then
- * keep-alive and message handling (`getaddr` answered from the book, `addr` passed to
- * discovery) until the peer closes; every error with a `banScore` is charged to its host —
+ * The peers' lives: the version handshake (our nonces, to spot a dial to ourselves; our
+ * `sendaddrv2`), then keep-alive and message handling until the peer closes: `getaddr`
+ * answered as Core does (once per inbound connection, never to outbound, a random ≤ 23 % /
+ * 1,000 of the book, as `addrv2` to peers that sent `sendaddrv2`), `addr`/`addrv2` passed to
+ * discovery, block requests given the empty answers of `nonServiceReply`, and our own listening
+ * address announced to outbound peers after the handshake and then about every
+ * `selfAnnounceInterval`; every error with a `banScore` is charged to its host —
  * banned or discouraged, unless it is a manual or `noban` peer, whose misbehaviour is only
  * reported (`mayAutoBan`). The
  * manager learns of every close by itself (it watches `peer.closed$`), so a session never sends
@@ -67,11 +87,13 @@ export class PeerSessions {
   readonly #inbound = new Map<number, LivePeer>();
   readonly #nonces = new Set<bigint>();
   readonly #subscriptions = new Subscription();
+  readonly #random: () => number;
   #pendingHandshakes = 0;
   #nextId = 0;
 
   constructor(deps: PeerSessionsDeps) {
     this.#deps = deps;
+    this.#random = deps.random ?? Math.random;
   }
 
   /** The handshaken peers, as of now (ping and byte counters read at this call). */
@@ -152,7 +174,11 @@ export class PeerSessions {
   /** An outbound peer the manager took: it is good, may be asked for addresses, and runs. */
   runOutbound(conn: NodeConn, id: number, addr: SocketAddress, permanent: boolean): void {
     this.#deps.book.good(addr);
-    if (shouldAskForAddresses(this.#deps.book.size)) conn.peer.send({ command: 'getaddr' });
+    if (shouldAskForAddresses(this.#deps.book.size)) {
+      // Solicited first, so that the answer finds its allowance in discovery's limiter.
+      this.#deps.solicited(addr);
+      conn.peer.send({ command: 'getaddr' });
+    }
     this.#run(conn, conn.handshake!, { direction: 'outbound', key: `out#${id}`, remote: addr, permanent });
   }
 
@@ -232,6 +258,8 @@ export class PeerSessions {
         userAgent: options.userAgent,
         startHeight: options.startHeight,
         services: ourServices(options),
+        relay: options.relay,
+        sendAddrV2: true,
         timeout: options.handshakeTimeout,
         scheduler,
       });
@@ -271,14 +299,21 @@ export class PeerSessions {
     emit({ type: 'peerUp', peer: up });
     options.onPeerUp?.(up, socket);
     let failure: unknown;
+    const session: SessionState = {
+      remote: info.remote,
+      outbound: meta.direction === 'outbound',
+      addrv2: handshake.sendAddrV2,
+      getaddrAnswered: false,
+    };
     const subscription = merge(
+      session.outbound ? this.#selfAnnouncements(peer, session) : EMPTY,
       keepAlive(peer, { pingInterval: options.pingInterval, idleTimeout: options.idleTimeout, scheduler }).pipe(
         tap((sample) => {
           live.pingMs = sample.rtt;
           live.minPingMs = Math.min(sample.rtt, live.minPingMs ?? Infinity);
         }),
       ),
-      peer.messages$.pipe(tap((message) => this.#onMessage(peer, info.remote, message))),
+      peer.messages$.pipe(tap((message) => this.#onMessage(peer, session, message))),
     ).subscribe({
       error: (error: unknown) => {
         failure = error;
@@ -300,23 +335,60 @@ export class PeerSessions {
     });
   }
 
-  #onMessage(peer: Peer<BitcoinMessage>, remote: SocketAddress, message: BitcoinMessage): void {
+  #onMessage(peer: Peer<BitcoinMessage>, session: SessionState, message: BitcoinMessage): void {
     if (isRawMessage(message)) return;
+    const { book, options } = this.#deps;
     if (message.command === 'getaddr') {
-      const now = Math.floor(this.#deps.options.scheduler.now() / 1000);
-      const addresses: TimestampedNetAddress[] = this.#deps.book
-        .all()
-        .slice(0, MAX_ADDR_PER_MESSAGE)
-        .map((info) => ({
-          timestamp: Math.min(now, Math.floor(info.timestamp / 1000)),
-          services: info.services,
-          ip: info.addr.toBytes16(),
-          port: info.addr.port,
-        }));
-      if (addresses.length > 0) peer.send({ command: 'addr', addresses });
-    } else if (message.command === 'addr') {
-      this.#deps.addrMessages({ peer: remote, message });
+      if (getaddrVerdict({ outbound: session.outbound, answered: session.getaddrAnswered }) !== 'answer') return;
+      session.getaddrAnswered = true;
+      const now = options.scheduler.now();
+      const entries = addrAnswer<BookAddress>([...book.all(), ...book.overlayEntries()], { now, random: this.#random });
+      const answer = addrMessageOf(entries, { addrv2: session.addrv2, now });
+      if (answer.addresses.length > 0) peer.send(answer);
+    } else if (message.command === 'addr' || message.command === 'addrv2') {
+      this.#deps.addrMessages({ peer: session.remote, message });
+    } else {
+      const reply = nonServiceReply(message);
+      if (reply) peer.send(reply);
     }
+  }
+
+  /**
+   * Our listening address to an outbound peer: once now, then after exponentially distributed
+   * delays of mean `selfAnnounceInterval` (Core's local-address broadcast), so that the times do
+   * not fingerprint us. Nothing when we do not listen.
+   */
+  #selfAnnouncements(peer: Peer<BitcoinMessage>, session: SessionState): Observable<never> {
+    const { options, ownAddress } = this.#deps;
+    const mean = options.selfAnnounceInterval;
+    return defer(() => {
+      const announce = () => {
+        const own = ownAddress();
+        if (own === undefined) return;
+        const now = options.scheduler.now();
+        const self: AddrInfo = {
+          addr: own,
+          services: options.services,
+          timestamp: now,
+          source: own,
+          attempts: 0,
+          lastAttempt: undefined,
+          lastSuccess: undefined,
+          tried: false,
+        };
+        peer.send(addrMessageOf([self], { addrv2: session.addrv2, now }));
+      };
+      announce();
+      if (!(mean > 0 && Number.isFinite(mean))) return EMPTY;
+      const next = (): Observable<never> =>
+        timer(-Math.log(1 - this.#random()) * mean, options.scheduler).pipe(
+          mergeMap(() => {
+            announce();
+            return next();
+          }),
+        );
+      return next();
+    });
   }
 }
 

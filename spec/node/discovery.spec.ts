@@ -18,7 +18,8 @@ describe('Node discovery end to end (real sockets on loopback)', function () {
 
   it('a node with an empty book and one seed learns addresses by getaddr and fills its 8 outbound slots', async () => {
     const others: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    // 35: a getaddr answer is a random 23 % of the book (Core), and 8 of 35 is enough.
+    for (let i = 0; i < 35; i++) {
       const n = createNode({ ...fast, host: `127.0.0.${20 + i}`, targetOutbound: 0 });
       nodes.push(n);
       others.push((await n.start())!.toString());
@@ -34,7 +35,7 @@ describe('Node discovery end to end (real sockets on loopback)', function () {
     const eight = firstValueFrom(newcomer.events$.pipe(filter((e) => e.type === 'peerUp' && ++ups >= 8)));
     await newcomer.start();
     await eight;
-    expect(newcomer.book.size).to.be.at.least(10); // the seed's whole book arrived by addr
+    expect(newcomer.book.size).to.be.at.least(8); // 23 % of the seed's book arrived by addr
     expect(newcomer.stats().outbound).to.equal(8);
     const remotes = new Set(newcomer.peers().map((p) => p.remote.toString()));
     expect(remotes.size).to.equal(8); // 8 distinct peers (loopback address:port = its own group)

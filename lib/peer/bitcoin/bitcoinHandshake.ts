@@ -51,6 +51,11 @@ export interface HandshakeOptions {
    * not process transactions only pays bandwidth for them (btcd defaults to `true`, it has a mempool).
    */
   relay?: boolean;
+  /**
+   * Send `sendaddrv2` (BIP155) between our `version` and our `verack`: we read `addrv2` and would
+   * rather get it. Default `false`, so that a bare handshake stays the two messages btcd sends.
+   */
+  sendAddrV2?: boolean;
   /** Protocol version we announce. Default 70016 (`PROTOCOL_VERSION`, btcd's `MaxProtocolVersion`). */
   protocolVersion?: number;
   /**
@@ -109,8 +114,9 @@ const DEFAULT_MIN_PROTOCOL_VERSION = 70001;
  * `sendaddrv2` and `wtxidrelay` (which Bitcoin Core sends there) are recorded in the result and
  * commands the codec does not model (raw messages, e.g. BIP330's `sendtxrcncl`) are skipped, as btcd
  * skips unknown messages; any other message (a `ping`, a second `version`, …) is an
- * {@link UnexpectedMessageError} (stage `'before-verack'`). We send neither `sendaddrv2` nor
- * `wtxidrelay`: we handle neither `addrv2` nor transactions. No `reject` is sent on failure:
+ * {@link UnexpectedMessageError} (stage `'before-verack'`). We send `sendaddrv2` only with
+ * `sendAddrV2`, right after our `version` (so before our `verack`, as BIP155 requires and Core
+ * does), and `wtxidrelay` never: we relay no transactions. No `reject` is sent on failure:
  * Bitcoin Core dropped that message (0.20) and ignores it.
  *
  * Cold: each subscription runs one handshake. It emits a {@link HandshakeResult} once their
@@ -168,6 +174,7 @@ export function bitcoinHandshake(peer: Peer<BitcoinMessage>, options: HandshakeO
     };
     const sendVersion = (): void => {
       peer.send(versionMessage(versionInit(options, ourProtocolVersion, peer, now())));
+      if (options.sendAddrV2 === true) peer.send({ command: 'sendaddrv2' });
     };
     const onMessage = (message: BitcoinMessage): void => {
       if (theirs === undefined) {
