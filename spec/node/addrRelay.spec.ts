@@ -160,7 +160,7 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
   it('gives a syncing peer empty headers for getheaders and notfound for getdata', async () => {
     const { address } = await start({ host: '127.0.0.3', services: 9n });
     const raw = await dialIn(address, '127.0.0.9');
-    expect(raw.handshake.version.services).to.equal(9n);
+    expect(raw.handshake.version.services).to.equal(9n | 2048n); // + NODE_P2P_V2: v2 is on by default
     expect(raw.handshake.version.relay).to.equal(false);
     const hash = new Uint8Array(32).fill(7);
     raw.peer.send({ command: 'getheaders', version: 70016, locator: [hash], hashStop: new Uint8Array(32) });
