@@ -38,7 +38,12 @@ interface Slot {
   node: Node | undefined;
   restarts: number;
 }
-const slots: Slot[] = Array.from({ length: count }, (_, i) => ({ host: `127.0.0.${i + 2}`, address: undefined, node: undefined, restarts: 0 }));
+const slots: Slot[] = Array.from({ length: count }, (_, i) => ({
+  host: `127.0.0.${i + 2}`,
+  address: undefined,
+  node: undefined,
+  restarts: 0,
+}));
 
 async function launch(i: number): Promise<void> {
   const slot = slots[i]!;

@@ -189,7 +189,8 @@ function seedOutcome(
 function resolverFactory(options: DnsSeedsOptions): () => { resolver: DnsResolverLike; owned: boolean } {
   const { resolver, servers } = options;
   if (resolver !== undefined) {
-    if (servers !== undefined) throw new InvalidDiscoveryOptionError('servers', servers, 'absent when a resolver is injected (configure that resolver instead)');
+    if (servers !== undefined)
+      throw new InvalidDiscoveryOptionError('servers', servers, 'absent when a resolver is injected (configure that resolver instead)');
     return () => ({ resolver, owned: false });
   }
   const make = (): Resolver => {

@@ -9,12 +9,7 @@ import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { SocketAddress } from '../net/SocketAddress.js';
 import { DialTimeoutError, InvalidOptionError } from './errors.js';
-import type {
-  ConnectionRefusedError,
-  DialError,
-  HostUnreachableError,
-  TransportError,
-} from './errors.js';
+import type { ConnectionRefusedError, DialError, HostUnreachableError, TransportError } from './errors.js';
 import { dialFailure } from './failures.js';
 
 /** Options of {@link tcpDial}. */

@@ -53,7 +53,10 @@ describe('staticSeeds', () => {
     for (const bad of ['seed.example.org:8333', '1.2.3.4', '1.2.3.4:0', '1.2.3.4:65536', '2001:db8::1:8333', '']) {
       expect(() => staticSeeds(['8.8.8.8:8333', bad]))
         .to.throw(InvalidSeedError)
-        .that.satisfies((e: InvalidSeedError) => e.entry === bad && e.kind === 'static' && e.cause instanceof InvalidAddressError && e.message.includes(JSON.stringify(bad)));
+        .that.satisfies(
+          (e: InvalidSeedError) =>
+            e.entry === bad && e.kind === 'static' && e.cause instanceof InvalidAddressError && e.message.includes(JSON.stringify(bad)),
+        );
     }
     expect(() => staticSeeds('1.2.3.4:8333' as unknown as string[])).to.throw(InvalidSeedError);
   });

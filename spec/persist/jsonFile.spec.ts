@@ -133,7 +133,14 @@ describe('persist/jsonFile', () => {
   describe('failing writes leave the previous file intact', () => {
     for (const [label, bad] of [
       ['a BigInt', { version: 1, items: [], n: 10n }],
-      ['a cycle', (() => { const o: Record<string, unknown> = {}; o['self'] = o; return o; })()],
+      [
+        'a cycle',
+        (() => {
+          const o: Record<string, unknown> = {};
+          o['self'] = o;
+          return o;
+        })(),
+      ],
       ['undefined', undefined],
     ] as const) {
       it(`${label}: rejects with JsonSerializeError, old file unchanged, no temp file`, async () => {

@@ -52,7 +52,10 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const { port, host } = await serve();
     expect(host).to.equal('127.0.0.1');
     expect(port).to.be.above(0);
-    expect(await rpcCall(port, CREDS, 'getconnectioncount')).to.deep.equal({ status: 200, json: { result: 1, error: null, id: 'getconnectioncount' } });
+    expect(await rpcCall(port, CREDS, 'getconnectioncount')).to.deep.equal({
+      status: 200,
+      json: { result: 1, error: null, id: 'getconnectioncount' },
+    });
   });
 
   it('wrong or missing auth → 401 with WWW-Authenticate, and no method runs', async () => {
@@ -105,12 +108,22 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const result = await new Promise<{ status: number; written: number }>((resolve, reject) => {
       let written = 0;
       let status = 0;
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { Authorization: `Basic ${Buffer.from(CREDS).toString('base64')}`, 'Transfer-Encoding': 'chunked' } }, (res) => {
-        status = res.statusCode ?? 0;
-        res.resume();
-        req.destroy();
-        resolve({ status, written });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          agent: false,
+          headers: { Authorization: `Basic ${Buffer.from(CREDS).toString('base64')}`, 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          status = res.statusCode ?? 0;
+          res.resume();
+          req.destroy();
+          resolve({ status, written });
+        },
+      );
       req.on('error', (e) => (status ? resolve({ status, written }) : reject(e)));
       // A bounded writer: at most 100 chunks, each only after the previous one drained.
       const pump = () => {
@@ -147,7 +160,9 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const { port, calls } = await serve({ headersTimeout: 200, requestTimeout: 400, idleTimeout: 5_000 });
     const { socket, closed } = await rawClient(port);
     const body = JSON.stringify({ method: 'addnode', params: ['10.0.0.9:1', 'add'], id: 1 });
-    socket.write(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(CREDS).toString('base64')}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(CREDS).toString('base64')}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     let sent = 0;
     const timer = setInterval(() => {
       // One byte per 50 ms, never the whole body (it would take seconds): bounded by its length.
@@ -210,7 +225,10 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     expect(JSON.parse(bad.text).error.code).to.equal(-32700);
     expect((await rpcCall(port, CREDS, 'getblock')).json.error.code).to.equal(-32601);
     expect((await rpcCall(port, CREDS, 'setban', [{}, 'add'])).json.error.code).to.equal(-32602);
-    expect(await rpcCall(port, CREDS, 'getconnectioncount', [], '2.0')).to.deep.equal({ status: 200, json: { jsonrpc: '2.0', result: 1, id: 'getconnectioncount' } });
+    expect(await rpcCall(port, CREDS, 'getconnectioncount', [], '2.0')).to.deep.equal({
+      status: 200,
+      json: { jsonrpc: '2.0', result: 1, id: 'getconnectioncount' },
+    });
   });
 
   it('a /metrics endpoint: auth-protected by default, public when configured', async () => {

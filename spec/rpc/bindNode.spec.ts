@@ -9,7 +9,14 @@ import { httpCall, rpcCall } from './httpClient.js';
 function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
   return firstValueFrom(source$.pipe(filter(predicate)));
 }
-const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+const fast = {
+  retryDuration: 50,
+  maxRetryDuration: 400,
+  minUptime: 1_000,
+  dialTimeout: 1_000,
+  handshakeTimeout: 1_000,
+  feelerInterval: Infinity,
+} as const;
 const CREDS = 'op:pw';
 
 describe('rpc/bindNode: every method over real HTTP against live nodes on loopback', function () {
@@ -28,10 +35,24 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
 
   /** Node A (RPC-served, 127.0.0.2) with node B (127.0.0.3) connected to it as an inbound peer. */
   async function pair() {
-    const a = createNode({ ...fast, host: '127.0.0.2', targetOutbound: 0, seeds: ['127.0.0.9:18444'], services: 1n, permissions: 'relay@127.0.0.3' });
+    const a = createNode({
+      ...fast,
+      host: '127.0.0.2',
+      targetOutbound: 0,
+      seeds: ['127.0.0.9:18444'],
+      services: 1n,
+      permissions: 'relay@127.0.0.3',
+    });
     nodes.push(a);
     const aAddr = (await a.start())!;
-    const b = createNode({ ...fast, host: '127.0.0.3', targetOutbound: 0, connectPeers: [aAddr.toString()], services: 9n, userAgent: '/b:1/' });
+    const b = createNode({
+      ...fast,
+      host: '127.0.0.3',
+      targetOutbound: 0,
+      connectPeers: [aAddr.toString()],
+      services: 9n,
+      userAgent: '/b:1/',
+    });
     nodes.push(b);
     const up = next(a.events$, (e) => e.type === 'peerUp');
     const bAddr = (await b.start())!;
@@ -49,7 +70,13 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     const [p] = (await call('getpeerinfo')).result;
     expect(p).to.deep.include({ id: 0, inbound: true, connection_type: 'inbound', network: 'ipv4', banscore: 0 });
     // 9 = NETWORK | WITNESS as configured, plus P2P_V2 (bit 11): v2 is on by default, and these two nodes speak it.
-    expect(p).to.deep.include({ services: '0000000000000809', servicesnames: ['NETWORK', 'WITNESS', 'P2P_V2'], version: 70016, subver: '/b:1/', permissions: ['relay'] });
+    expect(p).to.deep.include({
+      services: '0000000000000809',
+      servicesnames: ['NETWORK', 'WITNESS', 'P2P_V2'],
+      version: 70016,
+      subver: '/b:1/',
+      permissions: ['relay'],
+    });
     expect(p.transport_protocol_type).to.be.oneOf(['v1', 'v2']);
     expect(p.session_id).to.have.length(p.transport_protocol_type === 'v2' ? 64 : 0);
     expect(p.addr).to.match(/^127\.0\.0\.3:\d+$/);
@@ -106,7 +133,7 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
     await down2;
   });
 
-  it('setban drops the banned subnet\'s peer and refuses it; listbanned shows it; clearbanned lifts it', async () => {
+  it("setban drops the banned subnet's peer and refuses it; listbanned shows it; clearbanned lifts it", async () => {
     const { a, call } = await pair();
     const down = next(a.events$, (e) => e.type === 'peerDown');
     const refused = next(a.events$, (e) => e.type === 'refused' && e.reason === 'banned');
@@ -130,10 +157,23 @@ describe('rpc/bindNode: every method over real HTTP against live nodes on loopba
 
   it('bad input (wrong types, huge params, unknown methods, a 10,000-call batch, bad JSON) leaves the node its peers', async () => {
     const { a, call, port } = await pair();
-    for (const [method, params] of [['setban', [123, 'add']], ['disconnectnode', { nodeid: 'x'.repeat(5_000) }], ['addnode', ['x'.repeat(1_000_000), 'add']], ['stop', []], ['getpeerinfo', 'oops']] as const) {
+    for (const [method, params] of [
+      ['setban', [123, 'add']],
+      ['disconnectnode', { nodeid: 'x'.repeat(5_000) }],
+      ['addnode', ['x'.repeat(1_000_000), 'add']],
+      ['stop', []],
+      ['getpeerinfo', 'oops'],
+    ] as const) {
       expect((await call(method, params)).error.code, method).to.be.oneOf([-32602, -32601]);
     }
-    expect((await call('getconnectioncount', Array.from({ length: 10_000 }, () => 0))).error.code).to.equal(-32602);
+    expect(
+      (
+        await call(
+          'getconnectioncount',
+          Array.from({ length: 10_000 }, () => 0),
+        )
+      ).error.code,
+    ).to.equal(-32602);
     const batch = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ method: 'getpeerinfo', id: i })));
     expect(JSON.parse((await httpCall(port, { body: batch, auth: CREDS })).text).error.code).to.equal(-32600);
     expect(JSON.parse((await httpCall(port, { body: '{"method": [', auth: CREDS })).text).error.code).to.equal(-32700);

@@ -6,17 +6,26 @@ import { fakeRpcNode, peer } from './fakeRpcNode.js';
 
 const run = async (body: unknown, methods: ReadonlyMap<string, RpcMethod> = RPC_METHODS, maxBatch?: number) => {
   const { node } = fakeRpcNode([peer(1, '10.0.0.1:8333'), peer(2, '10.0.0.2:8333')]);
-  const reply = await handleJsonRpc(typeof body === 'string' ? body : JSON.stringify(body), node, { methods, ...(maxBatch === undefined ? {} : { maxBatch }) });
+  const reply = await handleJsonRpc(typeof body === 'string' ? body : JSON.stringify(body), node, {
+    methods,
+    ...(maxBatch === undefined ? {} : { maxBatch }),
+  });
   return { status: reply.status, json: reply.body === undefined ? undefined : JSON.parse(reply.body) };
 };
 
 describe('rpc/handleJsonRpc', () => {
   it('JSON-RPC 1.0: {result, error: null, id}, HTTP 200', async () => {
-    expect(await run({ method: 'getconnectioncount', params: [], id: 'a' })).to.deep.equal({ status: 200, json: { result: 2, error: null, id: 'a' } });
+    expect(await run({ method: 'getconnectioncount', params: [], id: 'a' })).to.deep.equal({
+      status: 200,
+      json: { result: 2, error: null, id: 'a' },
+    });
   });
 
   it('JSON-RPC 2.0: {jsonrpc, result, id}; a notification gets 204 and no body', async () => {
-    expect(await run({ jsonrpc: '2.0', method: 'getconnectioncount', id: 7 })).to.deep.equal({ status: 200, json: { jsonrpc: '2.0', result: 2, id: 7 } });
+    expect(await run({ jsonrpc: '2.0', method: 'getconnectioncount', id: 7 })).to.deep.equal({
+      status: 200,
+      json: { jsonrpc: '2.0', result: 2, id: 7 },
+    });
     expect(await run({ jsonrpc: '2.0', method: 'getconnectioncount' })).to.deep.equal({ status: 204, json: undefined });
   });
 
@@ -46,13 +55,13 @@ describe('rpc/handleJsonRpc', () => {
   it('wrong params → -32602 naming the parameter; the method does not run', async () => {
     const { node, calls } = fakeRpcNode();
     const cases: unknown[] = [
-      [],                                   // missing both
-      ['10.0.0.1:8333'],                    // missing command
-      [42, 'add'],                          // wrong type
-      ['10.0.0.1:8333', 'add', true, 'x'],  // too many
+      [], // missing both
+      ['10.0.0.1:8333'], // missing command
+      [42, 'add'], // wrong type
+      ['10.0.0.1:8333', 'add', true, 'x'], // too many
       { node: '10.0.0.1:8333', cmd: 'add' }, // unknown name
-      'add',                                // params neither array nor object
-      ['x'.repeat(100_000), 'add'],         // huge string
+      'add', // params neither array nor object
+      ['x'.repeat(100_000), 'add'], // huge string
     ];
     for (const params of cases) {
       const reply = await handleJsonRpc(JSON.stringify({ method: 'addnode', params, id: 1 }), node, { methods: RPC_METHODS });
@@ -64,7 +73,12 @@ describe('rpc/handleJsonRpc', () => {
   });
 
   it('a batch runs in order and answers an array (HTTP 200), errors in place', async () => {
-    const r = await run([{ method: 'getconnectioncount', id: 1 }, { method: 'nope', id: 2 }, { jsonrpc: '2.0', method: 'getconnectioncount' }, 5]);
+    const r = await run([
+      { method: 'getconnectioncount', id: 1 },
+      { method: 'nope', id: 2 },
+      { jsonrpc: '2.0', method: 'getconnectioncount' },
+      5,
+    ]);
     expect(r.status).to.equal(200);
     expect(r.json).to.have.length(3);
     expect(r.json[0]).to.deep.equal({ result: 2, error: null, id: 1 });
@@ -87,11 +101,32 @@ describe('rpc/handleJsonRpc', () => {
   it('an unexpected throw → -32603 and onInternalError; an RpcError keeps its code', async () => {
     const seen: string[] = [];
     const methods = new Map<string, RpcMethod>([
-      ['boom', { params: [], run: () => { throw new Error('bug'); } }],
-      ['typed', { params: [], run: () => { throw new RpcError(-8, 'bad value'); } }],
+      [
+        'boom',
+        {
+          params: [],
+          run: () => {
+            throw new Error('bug');
+          },
+        },
+      ],
+      [
+        'typed',
+        {
+          params: [],
+          run: () => {
+            throw new RpcError(-8, 'bad value');
+          },
+        },
+      ],
     ]);
     const { node } = fakeRpcNode();
-    const boom = await handleJsonRpc('{"method":"boom","id":1}', node, { methods, onInternalError: (m) => { seen.push(m); } });
+    const boom = await handleJsonRpc('{"method":"boom","id":1}', node, {
+      methods,
+      onInternalError: (m) => {
+        seen.push(m);
+      },
+    });
     expect(JSON.parse(boom.body!).error).to.deep.equal({ code: -32603, message: 'Internal error: bug' });
     expect(seen).to.deep.equal(['boom']);
     const typed = await handleJsonRpc('{"method":"typed","id":1}', node, { methods });

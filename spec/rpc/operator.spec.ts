@@ -11,7 +11,14 @@ import { RpcServer, bindNode } from '../../lib/rpc/index.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { httpCall, rpcCall } from './httpClient.js';
 
-const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+const fast = {
+  retryDuration: 50,
+  maxRetryDuration: 400,
+  minUptime: 1_000,
+  dialTimeout: 1_000,
+  handshakeTimeout: 1_000,
+  feelerInterval: Infinity,
+} as const;
 
 // The README's "Operating a node" example, run against live nodes on loopback.
 describe('rpc + metrics: the README operator example on a live node', function () {
@@ -37,7 +44,10 @@ describe('rpc + metrics: the README operator example on a live node', function (
     const events: ConnEvent[] = [];
     node.manager.events$.subscribe((e) => events.push(e));
     const registry = new Registry();
-    connMetrics({ events$: node.manager.events$, state: () => node.manager.state, nodeEvents$: node.events$, bans$: node.bans$ }, { registry });
+    connMetrics(
+      { events$: node.manager.events$, state: () => node.manager.state, nodeEvents$: node.events$, bans$: node.bans$ },
+      { registry },
+    );
     const cookieFile = join(dir, '.cookie');
     rpc = new RpcServer({ node: bindNode(node), auth: { cookieFile }, metrics: { source: registry } });
     const addr = (await node.start())!;

@@ -12,11 +12,23 @@ async function call(node: RpcNode, method: string, params: unknown = []) {
 
 describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
   it('getpeerinfo: Core field names, seconds, banscore and connection_type', async () => {
-    const { node } = fakeRpcNode([peer(3, '[2001:db8::5]:8333', { inbound: true, connectionType: 'inbound', pingMs: 250, banScore: 20, services: 9n })]);
+    const { node } = fakeRpcNode([
+      peer(3, '[2001:db8::5]:8333', { inbound: true, connectionType: 'inbound', pingMs: 250, banScore: 20, services: 9n }),
+    ]);
     const [p] = (await call(node, 'getpeerinfo')).result;
     expect(p).to.deep.include({
-      id: 3, addr: '[2001:db8::5]:8333', network: 'ipv6', services: '0000000000000009', servicesnames: ['NETWORK', 'WITNESS'],
-      inbound: true, connection_type: 'inbound', banscore: 20, pingtime: 0.25, conntime: (T0 - 60_000) / 1000, subver: '/test:1/', startingheight: 7,
+      id: 3,
+      addr: '[2001:db8::5]:8333',
+      network: 'ipv6',
+      services: '0000000000000009',
+      servicesnames: ['NETWORK', 'WITNESS'],
+      inbound: true,
+      connection_type: 'inbound',
+      banscore: 20,
+      pingtime: 0.25,
+      conntime: (T0 - 60_000) / 1000,
+      subver: '/test:1/',
+      startingheight: 7,
     });
     expect(p).to.include.keys('bytessent', 'bytesrecv', 'version', 'permissions');
   });
@@ -37,7 +49,13 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'remove'])).result).to.equal(null);
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'remove'])).error?.code).to.equal(-24);
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'explode'])).error?.code).to.equal(-8);
-    expect(calls).to.deep.equal(['add 10.0.0.9:8333', 'add 10.0.0.9:8333', 'onetry 10.0.0.9:8333', 'remove 10.0.0.9:8333', 'remove 10.0.0.9:8333']);
+    expect(calls).to.deep.equal([
+      'add 10.0.0.9:8333',
+      'add 10.0.0.9:8333',
+      'onetry 10.0.0.9:8333',
+      'remove 10.0.0.9:8333',
+      'remove 10.0.0.9:8333',
+    ]);
   });
 
   it('getaddednodeinfo lists added nodes with their outbound connection; an unknown one is -24', async () => {
@@ -66,7 +84,9 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
     const { node, clock, calls } = fakeRpcNode([peer(1, '10.1.2.3:8333'), peer(2, '10.2.0.1:8333')]);
     expect((await call(node, 'setban', ['10.1.0.0/16', 'add', 3600])).result).to.equal(null);
     expect(calls).to.deep.equal(['disconnect 1']);
-    expect((await call(node, 'setban', { subnet: '2001:db8::/32', command: 'add', bantime: T0 / 1000 + 60, absolute: true })).result).to.equal(null);
+    expect(
+      (await call(node, 'setban', { subnet: '2001:db8::/32', command: 'add', bantime: T0 / 1000 + 60, absolute: true })).result,
+    ).to.equal(null);
     expect((await call(node, 'setban', ['192.0.2.1', 'add'])).result).to.equal(null); // default 24 h
     clock.t += 10_000;
     expect((await call(node, 'listbanned')).result).to.deep.equal([
@@ -110,9 +130,13 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
 
   it('getnodeaddresses: count (1 by default, 0 = all), network filter, Core errors', async () => {
     const { node } = fakeRpcNode();
-    expect((await call(node, 'getnodeaddresses')).result).to.deep.equal([{ time: (T0 - 5_000) / 1000, services: 1, address: '10.0.0.1', port: 8333, network: 'ipv4' }]);
+    expect((await call(node, 'getnodeaddresses')).result).to.deep.equal([
+      { time: (T0 - 5_000) / 1000, services: 1, address: '10.0.0.1', port: 8333, network: 'ipv4' },
+    ]);
     expect((await call(node, 'getnodeaddresses', [0])).result).to.have.length(2);
-    expect((await call(node, 'getnodeaddresses', [0, 'ipv6'])).result.map((a: { address: string }) => a.address)).to.deep.equal(['2001:db8::1']);
+    expect((await call(node, 'getnodeaddresses', [0, 'ipv6'])).result.map((a: { address: string }) => a.address)).to.deep.equal([
+      '2001:db8::1',
+    ]);
     expect((await call(node, 'getnodeaddresses', [-1])).error?.code).to.equal(-8);
     expect((await call(node, 'getnodeaddresses', [1, 'tor'])).error?.code).to.equal(-8);
   });
