@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import { firstValueFrom, take, toArray, type Subscription } from 'rxjs';
 import { ConnManager, describeEvent } from '../lib/index.js';
-import { SocketAddress } from '../lib/net/index.js';
+import { type SocketAddress } from '../lib/net/index.js';
 import { tcpDial, tcpListen } from '../lib/transport/index.js';
 
 /** A tiny peer: accepts sockets and keeps them until told to go away. */
@@ -45,14 +45,14 @@ const cm = new ConnManager<string, Socket>({
 });
 cm.events$.subscribe((event) => console.log(`${new Date().toISOString().slice(11, 23)}  ${describeEvent(event)}`));
 cm.start();
-const permanent = cm.connect(peers[3]!.addr.toString(), { permanent: true });
+const permanent = cm.connect(peers[3].addr.toString(), { permanent: true });
 
 // Wait until all four are up, then take the permanent peer away for a moment.
 await firstValueFrom(cm.connected$.pipe(take(4), toArray()));
-console.log(`-- 4 connected; stopping peer ${peers[3]!.addr} for 600 ms`);
-peers[3]!.stop();
+console.log(`-- 4 connected; stopping peer ${peers[3].addr} for 600 ms`);
+peers[3].stop();
 await new Promise((r) => setTimeout(r, 600));
-peers[3] = await startPeer(peers[3]!.addr.port);
+peers[3] = await startPeer(peers[3].addr.port);
 await new Promise((r) => setTimeout(r, 1_500));
 
 console.log(`-- permanent request ${permanent} is ${permanent.state} after ${permanent.retryCount} retries`);

@@ -102,7 +102,7 @@ export const herd: Scenario = {
 
     const same = rx.every(
       (r, i) =>
-        hand[i] !== undefined && r.dials === hand[i]!.dials && r.allBackMs === hand[i]!.allBackMs && r.peakDials === hand[i]!.peakDials,
+        hand[i] !== undefined && r.dials === hand[i].dials && r.allBackMs === hand[i].allBackMs && r.peakDials === hand[i].peakDials,
     );
     return {
       headline: rx.map((r) => `${r.policy.split(' ')[0]} peak ${r.peakDials}, all back ${seconds(r.allBackMs)}`).join('; '),

@@ -5,7 +5,7 @@
  * and RxJS's `asyncScheduler`) and the hand-written baseline — next to two floors: eight bare
  * `setImmediate` chains, and eight dial loops with no manager at all.
  */
-import { BenchConn } from '../../lib/bench/BenchConn.js';
+import { type BenchConn } from '../../lib/bench/BenchConn.js';
 import { collectGarbage } from '../../lib/bench/collectGarbage.js';
 import type { BenchManager } from '../../lib/bench/BenchManager.js';
 import { asyncScheduler } from 'rxjs';

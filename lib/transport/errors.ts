@@ -9,7 +9,7 @@
 /** The errno code of a Node system error (`'ECONNREFUSED'`, …), if it has one. */
 function codeOf(cause: unknown): string | undefined {
   if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    const { code } = cause as { code: unknown };
+    const { code } = cause;
     if (typeof code === 'string') return code;
   }
   return undefined;

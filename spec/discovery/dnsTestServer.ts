@@ -58,7 +58,7 @@ export async function startDnsTestServer(zone: Readonly<Record<string, ZoneEntry
     void send(response);
   });
   await server.listen(0, '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   return {
     address: `127.0.0.1:${port}`,
     queries,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Observable, Subject, VirtualTimeScheduler, map } from 'rxjs';
+import { type Observable, Subject, VirtualTimeScheduler, map } from 'rxjs';
 import type { AddressAnnouncement } from '../../lib/discovery/AddressAnnouncement.js';
 import { AddrRateLimiter } from '../../lib/discovery/AddrRateLimiter.js';
 import { InvalidDiscoveryOptionError } from '../../lib/discovery/errors.js';
@@ -125,7 +125,7 @@ describe('peerAddresses', () => {
         entry(1),
         entry(2),
       ],
-    } as PeerMessage['message']);
+    });
     h.run();
     expect(h.out.map((a) => [a.addrs.map((x) => String(x.addr)), a.dropped])).to.deep.equal([[['11.0.0.0:8333', '11.0.0.1:8333'], 1]]);
     expect(h.out[0]?.addrs[0]).to.not.have.property('services');

@@ -202,8 +202,8 @@ export class BcoinProcess {
     const append = (chunk: Buffer): void => {
       this.#log += chunk.toString('utf8');
     };
-    child.stdout!.on('data', append);
-    child.stderr!.on('data', append);
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
     this.#exited = new Promise((resolve) => {
       child.once('close', () => {
         live.delete(child);

@@ -4,7 +4,7 @@ import { ConnManager } from '../../lib/manager/ConnManager.js';
 import { ConnState } from '../../lib/model/ConnState.js';
 import { ManagerDialTimeoutError, EmptyDialError, NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnEvent } from '../../lib/model/events.js';
-import { FakeConn } from '../../lib/testing/FakeConn.js';
+import { type FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
 describe('ConnManager — bad input becomes an event, never a crash or a hang', () => {

@@ -17,7 +17,7 @@ function parseDoc(raw: unknown): Doc {
   if (!Array.isArray(r.items) || !r.items.every((i) => typeof i === 'string')) {
     throw new TypeError('items must be strings');
   }
-  return { version: 1, items: r.items as string[] };
+  return { version: 1, items: r.items };
 }
 
 describe('persist/jsonFile', () => {

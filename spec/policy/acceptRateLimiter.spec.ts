@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '../../lib/policy/acceptRateLimiter.js';
+import { acceptRateLimiter, type AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '../../lib/policy/acceptRateLimiter.js';
 import type { AcceptDecision } from '../../lib/policy/acceptRateLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 

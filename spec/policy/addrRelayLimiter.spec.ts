@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../../lib/policy/addrRelayLimiter.js';
+import {
+  addrRelayLimiter,
+  type AddrRelayLimiter,
+  DEFAULT_ADDR_BURST,
+  DEFAULT_ADDR_RATE_PER_SECOND,
+} from '../../lib/policy/addrRelayLimiter.js';
 import type { PeerKey } from '../../lib/policy/addrRelayLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 

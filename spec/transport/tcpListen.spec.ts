@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { SocketAddress } from '../../lib/net/SocketAddress.js';
+import { type SocketAddress } from '../../lib/net/SocketAddress.js';
 import { AddressInUseError, ConnectionRefusedError, InvalidOptionError, TransportError } from '../../lib/transport/errors.js';
 import { tcpDial } from '../../lib/transport/tcpDial.js';
 import { tcpListen } from '../../lib/transport/tcpListen.js';

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Observable, catchError, defer, map, switchMap, throwError } from 'rxjs';
+import { type Observable, catchError, defer, map, switchMap, throwError } from 'rxjs';
 import { bitcoinProtocol } from '../bitcoin/bitcoinProtocol.js';
 import { isV1Fallback, type V2FallbackError } from './errors.js';
 import { negotiateTransport, protocolOptionsOf, type NegotiateTransportOptions, type NegotiatedTransport } from './negotiateTransport.js';
