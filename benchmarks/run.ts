@@ -56,7 +56,16 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<string>
   return { quick, only };
 }
 
-function environment(quick: boolean): Record<string, unknown> {
+/** Where and how a run happened, for the results file and the report's header. */
+interface Environment {
+  readonly date: string;
+  readonly node: string;
+  readonly cpus: string;
+  readonly loadAverage: readonly number[];
+  readonly mode: 'quick' | 'full';
+}
+
+function environment(quick: boolean): Environment {
   return {
     date: new Date().toISOString(),
     node: process.version,

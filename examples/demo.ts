@@ -150,7 +150,7 @@ const full = healthy.filter((s) => s.node!.stats().outbound >= 8).length;
 const bannedBy = slots.filter((s, i) => i !== misbehaving && s.node?.banList.isBanned(slots[misbehaving]!.host)).length;
 await rpc.stop();
 await rm(cookieDir, { recursive: true, force: true });
-await Promise.all(slots.map((s) => s.node?.stop()));
+await Promise.all(slots.flatMap((s) => (s.node === undefined ? [] : [s.node.stop()])));
 // Sockets release their handles on the next turns of the event loop.
 for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 const leftovers = process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));

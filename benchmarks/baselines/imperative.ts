@@ -214,7 +214,7 @@ export class ImperativeConnManager<A, C extends SocketLike> extends EventEmitter
     try {
       dialing = this.#dialFn(req.addr as A);
     } catch (error) {
-      dialing = Promise.reject(error);
+      dialing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     dialing.then(
       (conn) => this.#connected(req, attempt, conn),

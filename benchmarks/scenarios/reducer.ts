@@ -71,7 +71,7 @@ async function managerChurn(make: (dial: Dial) => ChurnManager, n: number, cycle
     if (wake) {
       waiting.delete(addr);
       // The manager takes the conn in a promise callback: wake the chain after that.
-      dialed.then(() => setImmediate(wake));
+      void dialed.then(() => setImmediate(wake));
     }
     return dialed;
   };

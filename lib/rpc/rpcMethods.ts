@@ -3,7 +3,7 @@ import { serviceNames as namesOfServices } from '../protocol/bitcoin/services.js
 import type { BanEntry } from '../ban/BanEntry.js';
 import { hostOfAddress } from '../ban/hostOfAddress.js';
 import { VERSION } from '../version.js';
-import { readParams, type ParamSpec } from './readParams.js';
+import type { ParamSpec } from './readParams.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
 import type { RpcNode, RpcPeer } from './RpcNode.js';
 
@@ -277,7 +277,10 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
         const count = (countArg as number | undefined) ?? 1;
         if (count < 0) throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `Address count out of range: ${count}`);
         if (network !== undefined && !(NETWORKS as readonly unknown[]).includes(network))
-          throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `Network not recognized: ${String(network).slice(0, 40)}`);
+          throw new RpcError(
+            RPC_ERROR.INVALID_PARAMETER,
+            `Network not recognized: ${(typeof network === 'string' ? network : JSON.stringify(network)).slice(0, 40)}`,
+          );
         const all = need(node, 'knownAddresses', 'getnodeaddresses')().filter(
           (a) => network === undefined || networkOf(a.host) === network,
         );

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { AddressBook } from '../../lib/addr/AddressBook.js';
+import type { AddressBookJson } from '../../lib/addr/addressBookJson.js';
 import { IMPLAUSIBLE_TIMESTAMP_AGE_MS } from '../../lib/addr/clampTimestamp.js';
 import { AddressBookFormatError } from '../../lib/addr/errors.js';
 import { OverlayAddress } from '../../lib/addr/OverlayAddress.js';
@@ -107,7 +108,8 @@ describe('AddressBook with overlay addresses', () => {
       addrs.map((addr) => ({ addr })),
       SOURCE,
     );
-    const json = JSON.parse(JSON.stringify(book.toJSON()));
+    // Through the text, as a saved file would be; the parse is the document `toJSON` wrote.
+    const json = JSON.parse(JSON.stringify(book.toJSON())) as AddressBookJson;
     expect(json.entries.map((e: { network?: string }) => e.network ?? 'ip').sort()).to.deep.equal(['cjdns', 'i2p', 'ip', 'torv3']);
     const copy = AddressBook.fromJSON(json, { now: clock.now });
     expect(copy.toJSON()).to.deep.equal(book.toJSON());

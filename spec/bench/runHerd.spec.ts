@@ -119,7 +119,7 @@ describe('lib/bench', () => {
     expect(result.maxInFlight).to.equal(3);
   });
 
-  it('the minimal callback baseline closes a conn that arrives after stop, keeps one that arrives before', async () => {
+  it('the minimal callback baseline closes a conn that arrives after stop, keeps one that arrives before', () => {
     const callbacks: ((error: unknown, conn?: BenchConn) => void)[] = [];
     const cm = new CallbackConnManager<string, BenchConn>({
       dial: (_addr, cb) => void callbacks.push(cb),

@@ -3,7 +3,6 @@
  * Nothing ever connects to the addresses it hands out: they are data.
  */
 import dns2 from 'dns2';
-import type { AddressInfo } from 'node:net';
 
 const { Packet } = dns2;
 

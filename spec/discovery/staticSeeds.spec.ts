@@ -40,7 +40,7 @@ describe('staticSeeds', () => {
     expect([second.length, asked]).to.deep.equal([1, 2]);
   });
 
-  it('feeds an address book directly', async () => {
+  it('feeds an address book directly', () => {
     const book = new AddressBook({ key: new Uint8Array(32).fill(1), random: () => 0.5, now: () => 1_000_000 });
     const seeds$ = staticSeeds(['8.8.8.8:8333', '1.1.1.1:8333'], { when: () => book.size === 0 });
     seeds$.subscribe(({ addrs, source }) => book.add(addrs, source));

@@ -325,7 +325,7 @@ export class BcoinProcess {
 
 /** Disposes several nodes at once. */
 export async function disposeAll(nodes: Iterable<BcoinProcess | undefined>): Promise<void> {
-  await Promise.all([...nodes].map((n) => n?.dispose()));
+  await Promise.all([...nodes].filter((n) => n !== undefined).map((n) => n.dispose()));
 }
 
 function sleep(ms: number): Promise<void> {

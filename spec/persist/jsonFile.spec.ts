@@ -95,6 +95,8 @@ describe('persist/jsonFile', () => {
       const path = fresh();
       await writeFile(path, '{}');
       const result = await loadJsonFile(path, () => {
+        // The case under test: a reviver that throws something other than an Error.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw 'nope';
       });
       expect(result.status).to.equal('corrupt');

@@ -14,6 +14,7 @@ import {
   type NetAddress,
 } from './messages.js';
 import { PayloadWriter } from './PayloadWriter.js';
+import { isList } from '../../shared/isList.js';
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MIN_INT64 = -(1n << 63n);
@@ -130,7 +131,7 @@ function writeNetAddress(out: PayloadWriter, command: string, field: string, add
 
 /** Checks that `value` is an array of at most `limit` items. */
 function list<T>(command: string, field: string, value: readonly T[], limit: number): readonly T[] {
-  if (!Array.isArray(value)) throw new InvalidMessageError(command, field, value, 'an array');
+  if (!isList(value)) throw new InvalidMessageError(command, field, value, 'an array');
   if (value.length > limit) throw new InvalidMessageError(command, `${field}.length`, value.length, `at most ${limit}`);
   return value;
 }

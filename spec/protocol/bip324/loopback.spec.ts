@@ -140,7 +140,11 @@ describe('protocol/bip324 on loopback sockets', () => {
     const { client } = await socketPair();
     const scheduler = new VirtualTimeScheduler();
     let error: unknown;
-    negotiateTransport(client, { initiating: true, magic: MAGIC, timeout: 1_000, scheduler }).subscribe({ error: (e) => (error = e) });
+    negotiateTransport(client, { initiating: true, magic: MAGIC, timeout: 1_000, scheduler }).subscribe({
+      error: (e: unknown) => {
+        error = e;
+      },
+    });
     scheduler.flush();
     expect(error).to.be.instanceOf(V2HandshakeTimeoutError);
     expect(isV1Fallback(error)).to.equal(false);

@@ -5,7 +5,7 @@ import type { BitcoinMessage } from '../../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import { V2_FAULT_BAN_SCORE, V2DecryptError, V2OversizePacketError } from '../../../lib/protocol/bip324/errors.js';
 import { v2Protocol } from '../../../lib/protocol/bip324/v2Protocol.js';
-import { SEED, concat, feed, toHex } from '../bitcoin/helpers.js';
+import { SEED, concat, feed } from '../bitcoin/helpers.js';
 import { establishedPair } from './vectors.js';
 
 const MAGIC = NETWORKS.regtest.magic;
