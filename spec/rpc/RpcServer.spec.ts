@@ -9,6 +9,7 @@ import type { RpcMethod } from '../../lib/rpc/rpcMethods.js';
 import { RPC_METHODS } from '../../lib/rpc/rpcMethods.js';
 import { fakeRpcNode, peer } from './fakeRpcNode.js';
 import { httpCall, rpcCall } from './httpClient.js';
+import { parseRpcReply } from './rpcReplyJson.js';
 
 const AUTH = { user: 'alice', password: 's3cret' } as const;
 const CREDS = 'alice:s3cret';
@@ -77,7 +78,7 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const cookie = await readFile(cookieFile, 'utf8');
     expect(cookie).to.match(/^__cookie__:[0-9a-f]{64}$/);
     expect((await stat(cookieFile)).mode & 0o777).to.equal(0o600);
-    expect((await rpcCall(port, cookie, 'getconnectioncount')).json.result).to.equal(1);
+    expect((await rpcCall(port, cookie, 'getconnectioncount')).json?.result).to.equal(1);
     expect((await httpCall(port, { body: '{}', auth: '__cookie__:' + '0'.repeat(64) })).status).to.equal(401);
     await server.stop();
     await stat(cookieFile).then(
@@ -213,18 +214,18 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const body = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ method: 'count', id: i })));
     const r = await httpCall(port, { body, auth: CREDS });
     expect(r.status).to.equal(400);
-    expect(JSON.parse(r.text).error.code).to.equal(-32600);
+    expect(parseRpcReply(r.text).error?.code).to.equal(-32600);
     expect(ran).to.equal(0);
-    expect((await rpcCall(port, CREDS, 'getconnectioncount')).json.result).to.equal(1);
+    expect((await rpcCall(port, CREDS, 'getconnectioncount')).json?.result).to.equal(1);
   });
 
   it('bad JSON, unknown method, wrong params over HTTP → Core codes; JSON-RPC 2.0 replies in kind', async () => {
     const { port } = await serve();
     const bad = await httpCall(port, { body: '{"method":', auth: CREDS });
     expect(bad.status).to.equal(500);
-    expect(JSON.parse(bad.text).error.code).to.equal(-32700);
-    expect((await rpcCall(port, CREDS, 'getblock')).json.error.code).to.equal(-32601);
-    expect((await rpcCall(port, CREDS, 'setban', [{}, 'add'])).json.error.code).to.equal(-32602);
+    expect(parseRpcReply(bad.text).error?.code).to.equal(-32700);
+    expect((await rpcCall(port, CREDS, 'getblock')).json?.error?.code).to.equal(-32601);
+    expect((await rpcCall(port, CREDS, 'setban', [{}, 'add'])).json?.error?.code).to.equal(-32602);
     expect(await rpcCall(port, CREDS, 'getconnectioncount', [], '2.0')).to.deep.equal({
       status: 200,
       json: { jsonrpc: '2.0', result: 1, id: 'getconnectioncount' },

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { type RpcReplyJson, parseRpcReply } from './rpcReplyJson.js';
 
 /** What came back from the server over real HTTP. */
 export interface HttpReply {
@@ -39,14 +40,14 @@ export function httpCall(
 }
 
 /** A JSON-RPC call over HTTP: the parsed reply. */
-export async function rpcCall(
+export async function rpcCall<R = unknown>(
   port: number,
   auth: string,
   method: string,
   params: unknown = [],
   jsonrpc?: '2.0',
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: RpcReplyJson<R> | undefined }> {
   const body = JSON.stringify({ ...(jsonrpc ? { jsonrpc } : {}), method, params, id: method });
   const reply = await httpCall(port, { body, auth });
-  return { status: reply.status, json: reply.text === '' ? undefined : JSON.parse(reply.text) };
+  return { status: reply.status, json: reply.text === '' ? undefined : parseRpcReply<R>(reply.text) };
 }

@@ -60,9 +60,9 @@ describe('rpc + metrics: the README operator example on a live node', function (
     await up;
 
     const cookie = await readFile(cookieFile, 'utf8');
-    const info = await rpcCall(port, cookie, 'getpeerinfo');
-    expect(info.json.result).to.have.length(1);
-    expect(info.json.result[0]).to.deep.include({ inbound: true, connection_type: 'inbound' });
+    const info = await rpcCall<{ inbound: boolean; connection_type: string }[]>(port, cookie, 'getpeerinfo');
+    expect(info.json?.result).to.have.length(1);
+    expect(info.json?.result?.[0]).to.deep.include({ inbound: true, connection_type: 'inbound' });
 
     const metrics = await httpCall(port, { method: 'GET', path: '/metrics', auth: cookie });
     expect(metrics.status).to.equal(200);
