@@ -6,18 +6,11 @@ import { RpcServer } from '../../lib/rpc/RpcServer.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { httpCall, rpcCall } from './httpClient.js';
 import { type RpcReplyJson, parseRpcReply } from './rpcReplyJson.js';
+import { FAST as fast } from '../node/virtualNodes.js';
 
 function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
   return firstValueFrom(source$.pipe(filter(predicate)));
 }
-const fast = {
-  retryDuration: 50,
-  maxRetryDuration: 400,
-  minUptime: 1_000,
-  dialTimeout: 1_000,
-  handshakeTimeout: 1_000,
-  feelerInterval: Infinity,
-} as const;
 const CREDS = 'op:pw';
 
 /** The getpeerinfo fields these specs read one by one. */

@@ -10,15 +10,7 @@ import { createNode, type Node } from '../../lib/node/index.js';
 import { RpcServer, bindNode } from '../../lib/rpc/index.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { httpCall, rpcCall } from './httpClient.js';
-
-const fast = {
-  retryDuration: 50,
-  maxRetryDuration: 400,
-  minUptime: 1_000,
-  dialTimeout: 1_000,
-  handshakeTimeout: 1_000,
-  feelerInterval: Infinity,
-} as const;
+import { FAST as fast } from '../node/virtualNodes.js';
 
 // The README's "Operating a node" example, run against live nodes on loopback.
 describe('rpc + metrics: the README operator example on a live node', function () {
