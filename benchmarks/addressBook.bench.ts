@@ -74,8 +74,12 @@ async function main(): Promise<void> {
       kept = book.size;
     }
 
-    console.log(`load ${loaded} addresses (${seededBook.triedCount} tried) from a ${(bytes / 1024).toFixed(0)} KiB JSON file: median ${median(loadTimes).toFixed(1)} ms over ${RUNS} runs [${loadTimes.map((t) => t.toFixed(1)).join(', ')}]`);
-    console.log(`add ${TARGET} addresses (20 messages of 1,000; ${kept} kept): median ${median(addTimes).toFixed(1)} ms over ${RUNS} runs [${addTimes.map((t) => t.toFixed(1)).join(', ')}]`);
+    console.log(
+      `load ${loaded} addresses (${seededBook.triedCount} tried) from a ${(bytes / 1024).toFixed(0)} KiB JSON file: median ${median(loadTimes).toFixed(1)} ms over ${RUNS} runs [${loadTimes.map((t) => t.toFixed(1)).join(', ')}]`,
+    );
+    console.log(
+      `add ${TARGET} addresses (20 messages of 1,000; ${kept} kept): median ${median(addTimes).toFixed(1)} ms over ${RUNS} runs [${addTimes.map((t) => t.toFixed(1)).join(', ')}]`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

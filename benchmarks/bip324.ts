@@ -79,9 +79,7 @@ async function transfer(transport: 'v1' | 'v2', payloadSize: number, count: numb
   }
   const sender = new Peer(client, sendProtocol, { maxSendBuffer: Infinity });
   const receiver = new Peer(server, receiveProtocol);
-  const message: BitcoinMessage = payloadSize === 8
-    ? { command: 'ping', nonce: 1n }
-    : { command: 'tx', payload: random(payloadSize) };
+  const message: BitcoinMessage = payloadSize === 8 ? { command: 'ping', nonce: 1n } : { command: 'tx', payload: random(payloadSize) };
   const start = process.hrtime.bigint();
   const received = new Promise<void>((resolve, reject) => {
     let seen = 0;
@@ -129,19 +127,34 @@ async function main(): Promise<void> {
     server.destroy();
   }
   walls.sort((x, y) => x - y);
-  console.log(`handshake on loopback (wall, both ends in this process): median ${(walls[loopbackRuns >> 1] as number).toFixed(2)} ms over ${loopbackRuns}`);
+  console.log(
+    `handshake on loopback (wall, both ends in this process): median ${(walls[loopbackRuns >> 1] as number).toFixed(2)} ms over ${loopbackRuns}`,
+  );
 
   console.log('\nthroughput over 127.0.0.1, one direction, send to last decode:');
   console.log('payload  count   transport  ms       msg/s     payload MB/s  wire bytes/msg');
-  for (const [size, count] of [[8, 20_000], [250, 20_000], [1_000, 10_000], [1_000_000, 40]] as const) {
+  for (const [size, count] of [
+    [8, 20_000],
+    [250, 20_000],
+    [1_000, 10_000],
+    [1_000_000, 40],
+  ] as const) {
     for (const transport of ['v1', 'v2'] as const) {
       await transfer(transport, size, Math.min(count, 200)); // warm-up
       const { ms, wireBytes } = await transfer(transport, size, count);
-      console.log([
-        String(size).padEnd(8), String(count).padEnd(7), transport.padEnd(10), ms.toFixed(0).padEnd(8),
-        Math.round((count * 1000) / ms).toString().padEnd(9), ((size * count) / 1e6 / (ms / 1000)).toFixed(1).padEnd(13),
-        (wireBytes / count).toFixed(1),
-      ].join(' '));
+      console.log(
+        [
+          String(size).padEnd(8),
+          String(count).padEnd(7),
+          transport.padEnd(10),
+          ms.toFixed(0).padEnd(8),
+          Math.round((count * 1000) / ms)
+            .toString()
+            .padEnd(9),
+          ((size * count) / 1e6 / (ms / 1000)).toFixed(1).padEnd(13),
+          (wireBytes / count).toFixed(1),
+        ].join(' '),
+      );
     }
   }
 }

@@ -37,7 +37,8 @@ const NOW = 1_700_000_000_000;
 /** Honest peers: the first command-line argument, default 8. */
 const HONEST_PEERS = Number(process.argv[2] ?? 8);
 // Honest parties use third octets 1–90, the attacker's 100–109: they must not overlap.
-if (!Number.isInteger(HONEST_PEERS) || HONEST_PEERS < 1 || HONEST_PEERS > 90) throw new RangeError(`honest peers must be an integer 1–90, got ${process.argv[2]}`);
+if (!Number.isInteger(HONEST_PEERS) || HONEST_PEERS < 1 || HONEST_PEERS > 90)
+  throw new RangeError(`honest peers must be an integer 1–90, got ${process.argv[2]}`);
 const ATTACKER_CONNECTIONS = 10;
 const PER_MESSAGE = 1_000;
 const OUTBOUND = 8;
@@ -106,7 +107,9 @@ function run(mode: Mode): Figures {
   return { book: book.size, attackerInBook, picks, attackerPicks };
 }
 
-console.log(`${HONEST_PEERS} honest peers × ${PER_MESSAGE}, attacker ${ATTACKER_CONNECTIONS} connections × ${PER_MESSAGE} from 127.0.0.1, ${ROUNDS} × ${OUTBOUND} outbound picks`);
+console.log(
+  `${HONEST_PEERS} honest peers × ${PER_MESSAGE}, attacker ${ATTACKER_CONNECTIONS} connections × ${PER_MESSAGE} from 127.0.0.1, ${ROUNDS} × ${OUTBOUND} outbound picks`,
+);
 const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
 
 const perConnection = (_source: SocketAddress, count: number): number => Math.min(count, PER_MESSAGE);

@@ -50,12 +50,22 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<string>
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
   for (const name of only ?? []) {
-    if (!SCENARIOS.some((s) => s.name === name)) throw new Error(`no scenario "${name}"; there are: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    if (!SCENARIOS.some((s) => s.name === name))
+      throw new Error(`no scenario "${name}"; there are: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }
   return { quick, only };
 }
 
-function environment(quick: boolean): Record<string, unknown> {
+/** Where and how a run happened, for the results file and the report's header. */
+interface Environment {
+  readonly date: string;
+  readonly node: string;
+  readonly cpus: string;
+  readonly loadAverage: readonly number[];
+  readonly mode: 'quick' | 'full';
+}
+
+function environment(quick: boolean): Environment {
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -92,7 +102,10 @@ async function main(): Promise<number> {
     progress.begin(scenario.name);
     try {
       const report = await scenario.run({ quick, progress: (text) => progress.update(text) });
-      writeFileSync(join(RESULTS, `${scenario.name}.json`), `${JSON.stringify({ scenario: scenario.name, title: scenario.title, environment: env, table: report.table, targets: report.targets, notes: report.notes, data: report.data }, null, 2)}\n`);
+      writeFileSync(
+        join(RESULTS, `${scenario.name}.json`),
+        `${JSON.stringify({ scenario: scenario.name, title: scenario.title, environment: env, table: report.table, targets: report.targets, notes: report.notes, data: report.data }, null, 2)}\n`,
+      );
       writeFileSync(join(RESULTS, `${scenario.name}.svg`), svgLineChart(report.chart));
       progress.end(report.headline);
       done.push({ scenario, report });
@@ -103,7 +116,9 @@ async function main(): Promise<number> {
     }
   }
 
-  const targets = done.flatMap(({ scenario, report }) => report.targets.map((t) => [scenario.name, t.target, t.actual, t.met ? 'met' : 'MISSED', t.margin]));
+  const targets = done.flatMap(({ scenario, report }) =>
+    report.targets.map((t) => [scenario.name, t.target, t.actual, t.met ? 'met' : 'MISSED', t.margin]),
+  );
   const summary = [
     `## Benchmarks`,
     '',
@@ -118,7 +133,9 @@ async function main(): Promise<number> {
   ].join('\n');
   if (only === undefined) writeFileSync(join(RESULTS, 'summary.md'), summary);
   console.log(`\n${summary}`);
-  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${RESULTS}${failed ? `; ${failed} scenario(s) FAILED` : ''}`);
+  console.log(
+    `total ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${RESULTS}${failed ? `; ${failed} scenario(s) FAILED` : ''}`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -38,7 +38,12 @@ interface Slot {
   node: Node | undefined;
   restarts: number;
 }
-const slots: Slot[] = Array.from({ length: count }, (_, i) => ({ host: `127.0.0.${i + 2}`, address: undefined, node: undefined, restarts: 0 }));
+const slots: Slot[] = Array.from({ length: count }, (_, i) => ({
+  host: `127.0.0.${i + 2}`,
+  address: undefined,
+  node: undefined,
+  restarts: 0,
+}));
 
 async function launch(i: number): Promise<void> {
   const slot = slots[i]!;
@@ -145,7 +150,7 @@ const full = healthy.filter((s) => s.node!.stats().outbound >= 8).length;
 const bannedBy = slots.filter((s, i) => i !== misbehaving && s.node?.banList.isBanned(slots[misbehaving]!.host)).length;
 await rpc.stop();
 await rm(cookieDir, { recursive: true, force: true });
-await Promise.all(slots.map((s) => s.node?.stop()));
+await Promise.all(slots.flatMap((s) => (s.node === undefined ? [] : [s.node.stop()])));
 // Sockets release their handles on the next turns of the event loop.
 for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 const leftovers = process.getActiveResourcesInfo().filter((r) => /TCP|Timeout/.test(r));

@@ -114,7 +114,7 @@ function table(): string[] {
   const s = node.stats();
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
   const lines = [
-    `rx-connmgr ${VERSION} at ${ours} among ${rows.length} bcoin ${installed.ok ? installed.version : ''} nodes (regtest, loopback) — ${elapsed} s / ${durationMs / 1000} s`,
+    `rx-connmgr ${VERSION} at ${ours.toString()} among ${rows.length} bcoin ${installed.ok ? installed.version : ''} nodes (regtest, loopback) — ${elapsed} s / ${durationMs / 1000} s`,
     `our node: out ${s.outbound}  in ${s.inbound}  pending ${s.pending}  retries ${s.retries}  bans ${s.bans}  reconnects ${reconnects}  inbound handshakes ${inboundUps}`,
     'bcoin    p2p address      role      process  restarts  our peer   bcoin getpeerinfo (us)',
   ];

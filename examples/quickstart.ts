@@ -7,21 +7,20 @@
 import type { Socket } from 'node:net';
 import { firstValueFrom, take, toArray, type Subscription } from 'rxjs';
 import { ConnManager, describeEvent } from '../lib/index.js';
-import { SocketAddress } from '../lib/net/index.js';
+import { type SocketAddress } from '../lib/net/index.js';
 import { tcpDial, tcpListen } from '../lib/transport/index.js';
 
 /** A tiny peer: accepts sockets and keeps them until told to go away. */
 function startPeer(port = 0): Promise<{ addr: SocketAddress; stop(): void }> {
   return new Promise((resolve) => {
     const sockets = new Set<Socket>();
-    let subscription: Subscription | undefined;
-    subscription = tcpListen({
+    const subscription: Subscription = tcpListen({
       port,
       onListening: (addr) =>
         resolve({
           addr,
           stop: () => {
-            subscription?.unsubscribe(); // closes the server
+            subscription.unsubscribe(); // closes the server
             for (const s of sockets) s.destroy(); // and drops every conn
           },
         }),
@@ -45,17 +44,17 @@ const cm = new ConnManager<string, Socket>({
 });
 cm.events$.subscribe((event) => console.log(`${new Date().toISOString().slice(11, 23)}  ${describeEvent(event)}`));
 cm.start();
-const permanent = cm.connect(peers[3]!.addr.toString(), { permanent: true });
+const permanent = cm.connect(peers[3].addr.toString(), { permanent: true });
 
 // Wait until all four are up, then take the permanent peer away for a moment.
 await firstValueFrom(cm.connected$.pipe(take(4), toArray()));
-console.log(`-- 4 connected; stopping peer ${peers[3]!.addr} for 600 ms`);
-peers[3]!.stop();
+console.log(`-- 4 connected; stopping peer ${peers[3].addr.toString()} for 600 ms`);
+peers[3].stop();
 await new Promise((r) => setTimeout(r, 600));
-peers[3] = await startPeer(peers[3]!.addr.port);
+peers[3] = await startPeer(peers[3].addr.port);
 await new Promise((r) => setTimeout(r, 1_500));
 
-console.log(`-- permanent request ${permanent} is ${permanent.state} after ${permanent.retryCount} retries`);
+console.log(`-- permanent request ${permanent.toString()} is ${permanent.state} after ${permanent.retryCount} retries`);
 console.log(`-- outbound established: ${cm.state.establishedCount}`);
 cm.stop();
 await cm.wait();

@@ -188,8 +188,16 @@ export class ImperativeConnManager<A, C extends SocketLike> extends EventEmitter
 
   #newRequest(addr: A | undefined, permanent: boolean, automatic: boolean): Request<A, C> {
     return {
-      id: this.#nextId++, addr, permanent, automatic,
-      state: 'pending', attempt: 0, retryCount: 0, conn: undefined, onClose: undefined, timer: undefined,
+      id: this.#nextId++,
+      addr,
+      permanent,
+      automatic,
+      state: 'pending',
+      attempt: 0,
+      retryCount: 0,
+      conn: undefined,
+      onClose: undefined,
+      timer: undefined,
     };
   }
 
@@ -206,7 +214,7 @@ export class ImperativeConnManager<A, C extends SocketLike> extends EventEmitter
     try {
       dialing = this.#dialFn(req.addr as A);
     } catch (error) {
-      dialing = Promise.reject(error);
+      dialing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     dialing.then(
       (conn) => this.#connected(req, attempt, conn),
@@ -259,10 +267,13 @@ export class ImperativeConnManager<A, C extends SocketLike> extends EventEmitter
     if (req.permanent) {
       req.retryCount++;
       req.state = 'waiting';
-      req.timer = this.#timers.setTimeout(() => {
-        req.timer = undefined;
-        this.#dial(req);
-      }, this.#backoff(req.retryCount, req.id));
+      req.timer = this.#timers.setTimeout(
+        () => {
+          req.timer = undefined;
+          this.#dial(req);
+        },
+        this.#backoff(req.retryCount, req.id),
+      );
       return;
     }
     this.#requests.delete(req.id);

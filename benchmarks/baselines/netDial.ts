@@ -13,7 +13,7 @@ export function netDial(addr: string): Promise<Socket> {
   const port = Number(addr.slice(colon + 1));
   return new Promise<Socket>((resolve, reject) => {
     const socket = connect({ host, port });
-    const onError = (error: unknown) => {
+    const onError = (error: Error) => {
       socket.destroy();
       reject(error);
     };

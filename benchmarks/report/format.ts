@@ -36,7 +36,9 @@ export function atMost(target: string, actual: number, limit: number, show: (n: 
     target,
     actual: show(actual),
     met,
-    margin: met ? `met, ${show(limit - actual)} to spare` : `missed: ${(actual / limit).toFixed(2)} times the limit (${show(actual - limit)} over)`,
+    margin: met
+      ? `met, ${show(limit - actual)} to spare`
+      : `missed: ${(actual / limit).toFixed(2)} times the limit (${show(actual - limit)} over)`,
   };
 }
 

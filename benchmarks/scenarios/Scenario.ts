@@ -5,7 +5,7 @@ export interface ScenarioContext {
   /** `--quick`: fewer and shorter rounds, so the whole suite stays under a minute. */
   readonly quick: boolean;
   /** Reports what the scenario is doing now (the progress line). */
-  progress(text: string): void;
+  readonly progress: (text: string) => void;
 }
 
 /** One target of the issue, checked against a figure. Targets are reported, never asserted. */

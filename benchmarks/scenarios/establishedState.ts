@@ -10,8 +10,14 @@ import { reduce } from '../../lib/reducer/reduce.js';
  */
 export function establishedState<C>(addrs: readonly string[], conns: readonly C[]): ConnManagerState<string, C> {
   const config: ReducerConfig<string> = {
-    targetOutbound: 0, maxFailedAttempts: 25, retryDuration: 5_000, maxInbound: Infinity, minUptime: 0,
-    backoff: linearBackoff({ step: 5_000, cap: 300_000 }), automatic: false, addressKey: (a) => a,
+    targetOutbound: 0,
+    maxFailedAttempts: 25,
+    retryDuration: 5_000,
+    maxInbound: Infinity,
+    minUptime: 0,
+    backoff: linearBackoff({ step: 5_000, cap: 300_000 }),
+    automatic: false,
+    addressKey: (a) => a,
   };
   // Ids are the manager's to give; the reducer only reads them, and nobody reads the live view here.
   const view = { lookup: () => undefined };

@@ -100,11 +100,23 @@ export const herd: Scenario = {
       };
     });
 
-    const same = rx.every((r, i) => hand[i] !== undefined && r.dials === hand[i]!.dials && r.allBackMs === hand[i]!.allBackMs && r.peakDials === hand[i]!.peakDials);
+    const same = rx.every(
+      (r, i) =>
+        hand[i] !== undefined && r.dials === hand[i].dials && r.allBackMs === hand[i].allBackMs && r.peakDials === hand[i].peakDials,
+    );
     return {
       headline: rx.map((r) => `${r.policy.split(' ')[0]} peak ${r.peakDials}, all back ${seconds(r.allBackMs)}`).join('; '),
       table: {
-        headers: ['policy: manager', 'peak dials / 100 ms', '% of linear', 'median back', 'p90 back', 'all back', 'dials after drop', 'recovered'],
+        headers: [
+          'policy: manager',
+          'peak dials / 100 ms',
+          '% of linear',
+          'median back',
+          'p90 back',
+          'all back',
+          'dials after drop',
+          'recovered',
+        ],
         rows,
       },
       chart: {
@@ -118,10 +130,14 @@ export const herd: Scenario = {
       targets,
       notes: [
         `Virtual time (lib/bench VirtualClock): ${PEERS} permanent peers connected, all dropped at ${DROP_AT} ms, dials refused for ${DOWN_FOR} ms; times are from the drop. Every policy has btcd's step as its base (${BASE} ms) and btcd's cap (${CAP} ms).`,
-        `The imperative baseline gets the same policy (request ids as seeds, as rx-connmgr does): ${same ? 'its dials, peaks and recovery times are identical, so the two implement the same retry semantics' : 'its figures differ from rx-connmgr\'s — see the rows'}.`,
+        `The imperative baseline gets the same policy (request ids as seeds, as rx-connmgr does): ${same ? 'its dials, peaks and recovery times are identical, so the two implement the same retry semantics' : "its figures differ from rx-connmgr's — see the rows"}.`,
         `Linear retries every peer at exactly +5 s (refused) and +15 s, which happens to land 5 s after the peers are back: its median is also its worst case. Jitter spreads the dials but has a long tail (a peer that drew a long delay waits it out), visible in "all back".`,
       ],
-      data: { parameters: { peers: PEERS, dropAt: DROP_AT, downFor: DOWN_FOR, windowMs: WINDOW, base: BASE, cap: CAP, seed: SEED }, rx, imperative: hand },
+      data: {
+        parameters: { peers: PEERS, dropAt: DROP_AT, downFor: DOWN_FOR, windowMs: WINDOW, base: BASE, cap: CAP, seed: SEED },
+        rx,
+        imperative: hand,
+      },
     };
   },
 };

@@ -84,7 +84,9 @@ export const memory: Scenario = {
   title: 'Memory: heap bytes per tracked connection',
   async run({ quick, progress }: ScenarioContext): Promise<ScenarioReport> {
     const sizes = quick ? [1_000, 10_000] : [1_000, 5_000, 10_000];
-    const samples = new Map<string, Map<number, number[]>>(['rx-connmgr', 'rx-connmgr state only', 'imperative'].map((k) => [k, new Map(sizes.map((n) => [n, []]))]));
+    const samples = new Map<string, Map<number, number[]>>(
+      ['rx-connmgr', 'rx-connmgr state only', 'imperative'].map((k) => [k, new Map(sizes.map((n) => [n, []]))]),
+    );
     let flip = false;
     for (let round = 0; round < ROUNDS; round++) {
       for (const n of sizes) {
@@ -92,9 +94,15 @@ export const memory: Scenario = {
         flip = !flip;
         for (const name of names) {
           progress(`round ${round + 1}/${ROUNDS}, ${name}: ${int(n)} connections`);
-          samples.get(name)!.get(n)!.push(await managerBytesPerConn(name, n));
+          samples
+            .get(name)!
+            .get(n)!
+            .push(await managerBytesPerConn(name, n));
         }
-        samples.get('rx-connmgr state only')!.get(n)!.push(await stateBytesPerConn(n));
+        samples
+          .get('rx-connmgr state only')!
+          .get(n)!
+          .push(await stateBytesPerConn(n));
       }
     }
     const perConn = new Map([...samples].map(([name, bySize]) => [name, new Map([...bySize].map(([n, xs]) => [n, median(xs)]))]));
@@ -121,11 +129,20 @@ export const memory: Scenario = {
         yLabel: 'bytes per connection',
         series: [
           ...[...perConn].map(([name, m]) => ({ name, points: [...m].map(([n, v]) => [n, v] as [number, number]) })),
-          { name: 'target 1 KiB', points: [[sizes[0]!, TARGET_BYTES], [big, TARGET_BYTES]], dashed: true },
+          {
+            name: 'target 1 KiB',
+            points: [
+              [sizes[0]!, TARGET_BYTES],
+              [big, TARGET_BYTES],
+            ],
+            dashed: true,
+          },
         ],
         note: `heapUsed after full GCs, median of ${ROUNDS} rounds; addresses and connection objects made beforehand (not counted)`,
       },
-      targets: [atMost(`≤ 1 KB per tracked connection at ${int(big)} (whole manager)`, at('rx-connmgr', big), TARGET_BYTES, (n) => `${int(n)} B`)],
+      targets: [
+        atMost(`≤ 1 KB per tracked connection at ${int(big)} (whole manager)`, at('rx-connmgr', big), TARGET_BYTES, (n) => `${int(n)} B`),
+      ],
       notes: [
         `Established permanent connections to BenchConn objects (EventEmitters, like sockets) created before the first heap reading, so the figures are the managers' bookkeeping: rx-connmgr's request objects, state maps, and per connection a request lane holding its close watcher (listeners on 'close' and 'error'); the baseline's Map entry, request object and two listeners.`,
         `"state only": the reducer's state with the same connections, built by \`reduce\` (ConnReq, entry, and the persistent maps by id and by address).`,

@@ -28,7 +28,7 @@ const execFileAsync = promisify(execFile);
 
 /** One sample of `reduce` costs, measured in a fresh process (see `reduceChurn.ts` for why). */
 async function reduceInFreshProcess(params: ReduceChurnParams): Promise<ReduceChurnResult> {
-  const script = fileURLToPath(new URL(`./reduceChurn${extname(import.meta.url)}`, import.meta.url)) // .js when compiled (npm run bench);
+  const script = fileURLToPath(new URL(`./reduceChurn${extname(import.meta.url)}`, import.meta.url)); // .js when compiled (npm run bench);
   const { stdout } = await execFileAsync(process.execPath, [...process.execArgv, script, JSON.stringify(params)], { timeout: 120_000 });
   return JSON.parse(stdout) as ReduceChurnResult;
 }
@@ -71,7 +71,7 @@ async function managerChurn(make: (dial: Dial) => ChurnManager, n: number, cycle
     if (wake) {
       waiting.delete(addr);
       // The manager takes the conn in a promise callback: wake the chain after that.
-      dialed.then(() => setImmediate(wake));
+      void dialed.then(() => setImmediate(wake));
     }
     return dialed;
   };
@@ -165,7 +165,17 @@ export const reducer: Scenario = {
     return {
       headline: `reduce ${fixed(ns(small), 0)} → ${fixed(ns(big), 0)} ns/event (${times(ns(big) / ns(small))}); reconnect cycle rx ${fixed(rxUs(big), 1)} µs vs imperative ${fixed(impUs(big), 1)} µs at ${int(big)}`,
       table: {
-        headers: ['connections', 'reduce ns / event (per process)', 'events / s', 'vs 10', 'mutable Map ns / event (vs 10)', 'reduce ÷ Map', 'rx µs / reconnect', 'imperative µs / reconnect', 'rx ÷ imperative'],
+        headers: [
+          'connections',
+          'reduce ns / event (per process)',
+          'events / s',
+          'vs 10',
+          'mutable Map ns / event (vs 10)',
+          'reduce ÷ Map',
+          'rx µs / reconnect',
+          'imperative µs / reconnect',
+          'rx ÷ imperative',
+        ],
         rows,
       },
       chart: {
@@ -178,7 +188,14 @@ export const reducer: Scenario = {
           { name: 'mutable Map, same access (floor)', points: normalised(mapNs) },
           { name: 'rx-connmgr reconnect cycle', points: normalised(rxUs) },
           { name: 'imperative reconnect cycle', points: normalised(impUs) },
-          { name: 'target 1.5×', points: [[small, 1.5], [big, 1.5]], dashed: true },
+          {
+            name: 'target 1.5×',
+            points: [
+              [small, 1.5],
+              [big, 1.5],
+            ],
+            dashed: true,
+          },
         ],
         note: `reduce: median of ${processes} fresh processes, each the best of ${rounds} rounds of ${int(cycles * 3)} events; reconnect cycles: ${int(churnCycles)} per size, CPU time`,
       },

@@ -24,7 +24,11 @@ type Io = StormIO<string, BenchConn>;
 type RxConfig = ConstructorParameters<typeof ConnManager<string, BenchConn>>[0];
 
 /** `getNewAddress` in each documented shape, over the storm's round-robin one. */
-const ADDRESS_SHAPES: readonly { readonly key: string; readonly label: string; readonly make: (io: Io) => NonNullable<RxConfig['getNewAddress']> }[] = [
+const ADDRESS_SHAPES: readonly {
+  readonly key: string;
+  readonly label: string;
+  readonly make: (io: Io) => NonNullable<RxConfig['getNewAddress']>;
+}[] = [
   { key: 'plain', label: 'a plain address', make: (io) => io.getNewAddress },
   { key: 'array', label: '[addr]', make: (io) => () => [io.getNewAddress()] },
   { key: 'observable', label: 'of(addr)', make: (io) => () => of(io.getNewAddress()) },
@@ -62,14 +66,18 @@ const DIAL_SHAPES: readonly { readonly key: string; readonly label: string; read
 ];
 
 /** The dials of the baselines, refusing on the next turn as the rx Promise and Observable ones do. */
-const promiseDial = (io: Io) => (addr: string): Promise<BenchConn> => {
-  io.attempted();
-  return new Promise<BenchConn>((_, reject) => setImmediate(() => reject(io.refused(addr))));
-};
-const callbackDial = (io: Io): CallbackDial<string, BenchConn> => (addr, cb) => {
-  io.attempted();
-  setImmediate(() => cb(io.refused(addr)));
-};
+const promiseDial =
+  (io: Io) =>
+  (addr: string): Promise<BenchConn> => {
+    io.attempted();
+    return new Promise<BenchConn>((_, reject) => setImmediate(() => reject(io.refused(addr))));
+  };
+const callbackDial =
+  (io: Io): CallbackDial<string, BenchConn> =>
+  (addr, cb) => {
+    io.attempted();
+    setImmediate(() => cb(io.refused(addr)));
+  };
 
 export interface Variant {
   readonly key: string;
@@ -84,13 +92,25 @@ export const VARIANTS: readonly Variant[] = [
     key: 'callback',
     label: 'minimal callback manager (dial(addr, cb))',
     rx: false,
-    make: (io) => new CallbackConnManager<string, BenchConn>({ dial: callbackDial(io), getNewAddress: io.getNewAddress, targetOutbound: TARGET, closeConn: (c) => c.destroy() }),
+    make: (io) =>
+      new CallbackConnManager<string, BenchConn>({
+        dial: callbackDial(io),
+        getNewAddress: io.getNewAddress,
+        targetOutbound: TARGET,
+        closeConn: (c) => c.destroy(),
+      }),
   },
   {
     key: 'imperative',
     label: 'imperative (feature-equal), Promise dial',
     rx: false,
-    make: (io) => new ImperativeConnManager<string, BenchConn>({ dial: promiseDial(io), getNewAddress: io.getNewAddress, targetOutbound: TARGET, maxFailedAttempts: Infinity }),
+    make: (io) =>
+      new ImperativeConnManager<string, BenchConn>({
+        dial: promiseDial(io),
+        getNewAddress: io.getNewAddress,
+        targetOutbound: TARGET,
+        maxFailedAttempts: Infinity,
+      }),
   },
   ...ADDRESS_SHAPES.flatMap((a) =>
     DIAL_SHAPES.map((d) => ({
@@ -98,7 +118,12 @@ export const VARIANTS: readonly Variant[] = [
       label: `rx-connmgr: ${a.label} × ${d.label}`,
       rx: true,
       make: (io: Io): BenchManager<string> =>
-        new ConnManager<string, BenchConn>({ dial: d.make(io), getNewAddress: a.make(io), targetOutbound: TARGET, maxFailedAttempts: Infinity }),
+        new ConnManager<string, BenchConn>({
+          dial: d.make(io),
+          getNewAddress: a.make(io),
+          targetOutbound: TARGET,
+          maxFailedAttempts: Infinity,
+        }),
     })),
   ),
 ];
@@ -121,7 +146,14 @@ export const shapes: Scenario = {
     const warmupAttempts = quick ? 20_000 : 50_000;
     const warmupMs = quick ? 800 : 2_000;
     const run = async (v: Variant, ms: number, maxAttempts = Infinity): Promise<Round> => {
-      const r = await runStorm<string, BenchConn>({ makeManager: v.make, addresses: ADDRESSES, target: TARGET, durationMs: ms, maxAttempts, settleMs });
+      const r = await runStorm<string, BenchConn>({
+        makeManager: v.make,
+        addresses: ADDRESSES,
+        target: TARGET,
+        durationMs: ms,
+        maxAttempts,
+        settleMs,
+      });
       return {
         cpuUsPerFailure: r.cpuUsPerFailure,
         failuresPerCpuSecond: r.failuresPerCpuSecond,
@@ -130,7 +162,13 @@ export const shapes: Scenario = {
         samples: r.samples,
       };
     };
-    const results = await alternateRounds(VARIANTS, rounds, (v) => run(v, durationMs), (v) => run(v, warmupMs, warmupAttempts), progress);
+    const results = await alternateRounds(
+      VARIANTS,
+      rounds,
+      (v) => run(v, durationMs),
+      (v) => run(v, warmupMs, warmupAttempts),
+      progress,
+    );
 
     const of_ = (key: string) => results.get(key)!;
     /** The median over rounds of `key`'s CPU per attempt over `base`'s in the same round. */
@@ -175,7 +213,12 @@ export const shapes: Scenario = {
     const worstCb = worst((x) => x.ratioToCallback, 'low');
     const worstShape = worst((x) => x.ratioToFastestShape, 'low');
     const targets: TargetCheck[] = [
-      atLeast(`every shape ≥ 1,000,000 failed attempts per CPU-second (slowest: ${f(slowestRate.key).label})`, slowestRate.value, 1_000_000, int),
+      atLeast(
+        `every shape ≥ 1,000,000 failed attempts per CPU-second (slowest: ${f(slowestRate.key).label})`,
+        slowestRate.value,
+        1_000_000,
+        int,
+      ),
       ratioAtMost(`every shape ≤ 1.3× the imperative baseline (worst: ${f(worstImp.key).label})`, worstImp.value, 1.3),
       ratioAtMost(`every shape ≤ 2× the minimal callback baseline (worst: ${f(worstCb.key).label})`, worstCb.value, 2),
       ratioAtMost(`no shape > 1.2× the fastest shape (worst: ${f(worstShape.key).label})`, worstShape.value, 1.2),
@@ -183,10 +226,19 @@ export const shapes: Scenario = {
     const plainPromise = f('rx:plain:promise');
     const chartKeys = ['callback', 'imperative', 'rx:plain:promise', 'rx:array:promise', 'rx:observable:observable', 'rx:promise:promise'];
     return {
-      headline: `rx ${fixed(plainPromise.cpuUsPerFailure, 2)}–${fixed(Math.max(...rxKeys.map((k) => f(k).cpuUsPerFailure)), 2)} µs/attempt over the shapes; ` +
+      headline:
+        `rx ${fixed(plainPromise.cpuUsPerFailure, 2)}–${fixed(Math.max(...rxKeys.map((k) => f(k).cpuUsPerFailure)), 2)} µs/attempt over the shapes; ` +
         `imperative ${fixed(f('imperative').cpuUsPerFailure, 2)}, callback ${fixed(f('callback').cpuUsPerFailure, 2)}`,
       table: {
-        headers: ['variant: getNewAddress × dial', 'failed attempts / CPU-s', 'CPU µs / attempt', '× imperative', '× callback', '× fastest shape', 'ELD p99 ms'],
+        headers: [
+          'variant: getNewAddress × dial',
+          'failed attempts / CPU-s',
+          'CPU µs / attempt',
+          '× imperative',
+          '× callback',
+          '× fastest shape',
+          'ELD p99 ms',
+        ],
         rows,
       },
       chart: {
@@ -201,10 +253,14 @@ export const shapes: Scenario = {
       notes: [
         `Medians of ${rounds} alternating rounds of ${durationMs} ms per variant (after ${settleMs} ms unmeasured run-in each, and a warm-up of ${int(warmupAttempts)} attempts, at most ${warmupMs} ms, per variant). The ratios are medians of per-round ratios: each variant against the baseline measured in the same round.`,
         'rx-connmgr is imported from the package entry (`lib/index.ts`), compiled by tsc as `npm run build` compiles it; the default scheduler (immediateScheduler), maxFailedAttempts Infinity, the default dial timeout (30 s, so one shared timer list).',
-        'Every dial refuses with the address\'s UnreachableError, one per address, reused (runStorm\'s `refused`): a Promise rejected on the next setImmediate, an Observable that errors on the next setImmediate (cleared on unsubscribe), or a synchronous throw (the replacement still waits a turn of the scheduler). The getNewAddress shapes build their value per call, as a user\'s would: `[addr]`, `of(addr)`, `Promise.resolve(addr)`.',
-        'Baselines, each with the shape it takes: the imperative one (benchmarks/baselines/imperative.ts: btcd\'s semantics, dial timeout, setImmediate per replacement) a Promise dial and a plain address; the minimal one (benchmarks/baselines/callback.ts: dial(addr, cb), no Promise, no timer, replaced inside the callback) a callback dial and a plain address.',
+        "Every dial refuses with the address's UnreachableError, one per address, reused (runStorm's `refused`): a Promise rejected on the next setImmediate, an Observable that errors on the next setImmediate (cleared on unsubscribe), or a synchronous throw (the replacement still waits a turn of the scheduler). The getNewAddress shapes build their value per call, as a user's would: `[addr]`, `of(addr)`, `Promise.resolve(addr)`.",
+        "Baselines, each with the shape it takes: the imperative one (benchmarks/baselines/imperative.ts: btcd's semantics, dial timeout, setImmediate per replacement) a Promise dial and a plain address; the minimal one (benchmarks/baselines/callback.ts: dial(addr, cb), no Promise, no timer, replaced inside the callback) a callback dial and a plain address.",
       ],
-      data: { parameters: { addresses: ADDRESSES.length, target: TARGET, rounds, durationMs, settleMs, warmupAttempts, warmupMs }, figures, rounds: Object.fromEntries([...results].map(([k, rs]) => [k, rs.map(({ samples: _, ...r }) => r)])) },
+      data: {
+        parameters: { addresses: ADDRESSES.length, target: TARGET, rounds, durationMs, settleMs, warmupAttempts, warmupMs },
+        figures,
+        rounds: Object.fromEntries([...results].map(([k, rs]) => [k, rs.map(({ samples: _, ...r }) => r)])),
+      },
     };
   },
 };

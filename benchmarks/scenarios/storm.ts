@@ -5,7 +5,7 @@
  * and RxJS's `asyncScheduler`) and the hand-written baseline — next to two floors: eight bare
  * `setImmediate` chains, and eight dial loops with no manager at all.
  */
-import { BenchConn } from '../../lib/bench/BenchConn.js';
+import { type BenchConn } from '../../lib/bench/BenchConn.js';
 import { collectGarbage } from '../../lib/bench/collectGarbage.js';
 import type { BenchManager } from '../../lib/bench/BenchManager.js';
 import { asyncScheduler } from 'rxjs';
@@ -136,10 +136,28 @@ const imperative = (extra: { maxFailedAttempts: number; retryDuration?: number }
   new ImperativeConnManager<string, BenchConn>({ ...io, ...extra });
 
 const VARIANTS: readonly Variant[] = [
-  { key: 'floorImmediate', label: 'floor: 8 bare setImmediate chains', short: 'floor: setImmediate', baseline: 'impOff', run: immediateChains },
+  {
+    key: 'floorImmediate',
+    label: 'floor: 8 bare setImmediate chains',
+    short: 'floor: setImmediate',
+    baseline: 'impOff',
+    run: immediateChains,
+  },
   { key: 'floorDial', label: 'floor: 8 dial loops, no manager', short: 'floor: dial loops', baseline: 'impOff', run: viaStorm(dialLoops) },
-  { key: 'impOff', label: 'imperative, throttle off', short: 'imperative', baseline: 'impOff', run: viaStorm(imperative({ maxFailedAttempts: Infinity })) },
-  { key: 'rxOff', label: 'rx-connmgr, throttle off', short: 'rx-connmgr', baseline: 'impOff', run: viaStorm(rx({ maxFailedAttempts: Infinity })) },
+  {
+    key: 'impOff',
+    label: 'imperative, throttle off',
+    short: 'imperative',
+    baseline: 'impOff',
+    run: viaStorm(imperative({ maxFailedAttempts: Infinity })),
+  },
+  {
+    key: 'rxOff',
+    label: 'rx-connmgr, throttle off',
+    short: 'rx-connmgr',
+    baseline: 'impOff',
+    run: viaStorm(rx({ maxFailedAttempts: Infinity })),
+  },
   {
     key: 'rxImmOff',
     label: 'rx-connmgr + asyncScheduler, throttle off',
@@ -173,7 +191,13 @@ export const storm: Scenario = {
     const warmupAttempts = quick ? 20_000 : 50_000;
     const warmupMs = quick ? 1_000 : 3_000;
     // Alternating rounds: drift in the machine's load (it is shared) spreads over every variant.
-    const results = await alternateRounds(VARIANTS, rounds, (v) => v.run(durationMs), (v) => v.run(warmupMs, warmupAttempts), progress);
+    const results = await alternateRounds(
+      VARIANTS,
+      rounds,
+      (v) => v.run(durationMs),
+      (v) => v.run(warmupMs, warmupAttempts),
+      progress,
+    );
 
     const med = (key: string, pick: (r: Round) => number) => median(results.get(key)!.map(pick));
     const figures = Object.fromEntries(
@@ -225,10 +249,21 @@ export const storm: Scenario = {
 
     const speedup = f('rxImmOff').failuresPerWallSecond / f('rxOff').failuresPerWallSecond;
     return {
-      headline: `rx ${fixed(f('rxOff').cpuUsPerFailure, 1)} µs/attempt (${times(f('rxOff').ratioToImperative)} imperative), ` +
+      headline:
+        `rx ${fixed(f('rxOff').cpuUsPerFailure, 1)} µs/attempt (${times(f('rxOff').ratioToImperative)} imperative), ` +
         `asyncScheduler ${fixed(f('rxImmOff').cpuUsPerFailure, 1)} µs (${times(f('rxImmOff').ratioToImperative)})`,
       table: {
-        headers: ['variant', 'failed attempts / CPU-s', 'CPU µs / attempt', '× imperative', 'attempts / wall-s', 'heap growth', 'ELD p99 ms', 'CPU / wall', 'of it kernel'],
+        headers: [
+          'variant',
+          'failed attempts / CPU-s',
+          'CPU µs / attempt',
+          '× imperative',
+          'attempts / wall-s',
+          'heap growth',
+          'ELD p99 ms',
+          'CPU / wall',
+          'of it kernel',
+        ],
         rows,
       },
       chart: {
@@ -236,7 +271,10 @@ export const storm: Scenario = {
         xLabel: 'wall time (s)',
         yLabel: 'failed attempts per CPU-second',
         yLog: true,
-        series: VARIANTS.filter((v) => v.short !== undefined).map((v) => ({ name: v.short!, points: rateOverTime(results.get(v.key)!.at(-1)!.samples) })),
+        series: VARIANTS.filter((v) => v.short !== undefined).map((v) => ({
+          name: v.short!,
+          points: rateOverTime(results.get(v.key)!.at(-1)!.samples),
+        })),
         note: `throttle off; last round of ${rounds}, ${durationMs} ms each, rate per 50 ms sample; target ${TARGET}; dials refused on the next setImmediate`,
       },
       targets,
@@ -247,7 +285,20 @@ export const storm: Scenario = {
         `rx-connmgr's default scheduler is immediateScheduler: a 0-delay replacement is one turn of the event loop. With RxJS's asyncScheduler it becomes setInterval(0), which Node clamps to 1 ms: the manager then idles between attempts ("CPU / wall" below 100 %) and per-attempt objects live long enough for the young-generation GC to copy them. The default makes ${fixed(1 / speedup, 1)}× more attempts per wall-second than asyncScheduler.`,
         `The dial (runStorm's default, \`refusingDial\`) rejects a promise on the next turn (setImmediate) with the address's UnreachableError, made once per address: a fresh Error per attempt would spend ~1.5 µs capturing its stack — more than a lean manager's whole attempt — in every variant alike. The dial-loop floor is that dial with no manager.`,
       ],
-      data: { parameters: { addresses: ADDRESSES.length, target: TARGET, rounds, durationMs, settleMs, warmupAttempts, warmupMs, throttledRetryMs: THROTTLED_RETRY_MS }, figures, rounds: Object.fromEntries([...results].map(([k, rs]) => [k, rs.map(({ samples: _, ...r }) => r)])) },
+      data: {
+        parameters: {
+          addresses: ADDRESSES.length,
+          target: TARGET,
+          rounds,
+          durationMs,
+          settleMs,
+          warmupAttempts,
+          warmupMs,
+          throttledRetryMs: THROTTLED_RETRY_MS,
+        },
+        figures,
+        rounds: Object.fromEntries([...results].map(([k, rs]) => [k, rs.map(({ samples: _, ...r }) => r)])),
+      },
     };
   },
 };

@@ -52,7 +52,9 @@ function tcpHandles(): number {
 /** The soft limit on open files, from /proc (Linux); undefined elsewhere. */
 function openFileLimit(): number | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = line?.split(/\s+/)[3];
     return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
   } catch {
@@ -125,7 +127,8 @@ async function reconnect(impl: Impl): Promise<ReconnectRound> {
   try {
     cm.start();
     for (const peer of peers) cm.connect(`${HOST}:${peer.port}`, { permanent: true });
-    if (!(await until(() => established === PEERS, 5_000))) throw new Error(`${impl}: only ${established}/${PEERS} connected before the drop`);
+    if (!(await until(() => established === PEERS, 5_000)))
+      throw new Error(`${impl}: only ${established}/${PEERS} connected before the drop`);
 
     const meter = startMeasure({ gc: false, resolutionMs: 1 });
     t0 = performance.now();
@@ -356,7 +359,15 @@ export const tcp: Scenario = {
     const worst = (i: Impl, pick: (r: BurstRound) => number) => Math.max(...bur.get(i)!.map(pick));
     const eld = (i: Impl) => Math.max(...rec.get(i)!.map((r) => r.eventLoopDelayP99Ms), ...bur.get(i)!.map((r) => r.eventLoopDelayP99Ms));
     const clean = (i: Impl) =>
-      bur.get(i)!.every((r) => r.admitted === MAX_INBOUND && r.rejected === r.connections - MAX_INBOUND && r.clientsStillOpen === MAX_INBOUND && r.leakedHandles <= 0);
+      bur
+        .get(i)!
+        .every(
+          (r) =>
+            r.admitted === MAX_INBOUND &&
+            r.rejected === r.connections - MAX_INBOUND &&
+            r.clientsStillOpen === MAX_INBOUND &&
+            r.leakedHandles <= 0,
+        );
     const rows = IMPLS.map((i) => {
       const b = bur.get(i)!;
       return [
@@ -366,8 +377,14 @@ export const tcp: Scenario = {
         clean(i) ? 'yes' : 'NO',
         `${int(median(b.map((r) => r.settleMs)))} ms`,
         fixed(median(b.map((r) => r.cpuMs)), 0),
-        fixed(worst(i, (r) => r.eventLoopDelayP99Ms), 1),
-        fixed(worst(i, (r) => r.eventLoopDelayMaxMs), 1),
+        fixed(
+          worst(i, (r) => r.eventLoopDelayP99Ms),
+          1,
+        ),
+        fixed(
+          worst(i, (r) => r.eventLoopDelayMaxMs),
+          1,
+        ),
         String(worst(i, (r) => r.leakedHandles)),
       ];
     });
@@ -376,7 +393,17 @@ export const tcp: Scenario = {
     return {
       headline: `back in ${int(recovery('rx-connmgr'))} ms (imperative ${int(recovery('imperative'))} ms); burst of ${int(connections)} ${clean('rx-connmgr') ? 'clean' : 'NOT clean'}, ELD p99 ${fixed(eld('rx-connmgr'), 1)} ms`,
       table: {
-        headers: ['manager', 'all 8 back after', 'admitted / rejected', 'clean', 'burst settled in', 'burst CPU ms', 'ELD p99 ms', 'ELD max ms', 'leaked handles'],
+        headers: [
+          'manager',
+          'all 8 back after',
+          'admitted / rejected',
+          'clean',
+          'burst settled in',
+          'burst CPU ms',
+          'ELD p99 ms',
+          'ELD max ms',
+          'leaked handles',
+        ],
         rows,
       },
       chart: {
@@ -396,7 +423,14 @@ export const tcp: Scenario = {
         `Event-loop delay: monitorEventLoopDelay at 1 ms resolution during the outage and during the burst.`,
       ],
       data: {
-        parameters: { peers: PEERS, downMs: DOWN_MS, retryMs: RETRY_MS, burst: connections, maxInbound: MAX_INBOUND, openFileLimit: limit ?? null },
+        parameters: {
+          peers: PEERS,
+          downMs: DOWN_MS,
+          retryMs: RETRY_MS,
+          burst: connections,
+          maxInbound: MAX_INBOUND,
+          openFileLimit: limit ?? null,
+        },
         reconnect: Object.fromEntries([...rec].map(([k, rs]) => [k, rs])),
         burst: Object.fromEntries([...bur].map(([k, rs]) => [k, rs])),
       },

@@ -12,9 +12,7 @@ import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
-import {
-  isChannelOrStdio, prng, sendToParent, turnLoop, type FlooderConfig, type FlooderCounts, type ToChild,
-} from './messages.js';
+import { isChannelOrStdio, prng, sendToParent, turnLoop, type FlooderConfig, type FlooderCounts, type ToChild } from './messages.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as FlooderConfig;
 const random = prng(config.seed);
@@ -29,8 +27,21 @@ process.on('disconnect', () => {
 const deadline = setTimeout(() => process.exit(4), Math.max(0, config.deadline - Date.now()));
 
 const counts: FlooderCounts = {
-  attempts: 0, connected: 0, connectErrors: {}, closedByPeer: 0, reset: 0, heldOpen: 0, skipped: 0, bytesSent: 0, kinds: {},
-  closeP50Ms: NaN, closeP99Ms: NaN, closeMaxMs: NaN, visits: 0, visitsCompleted: 0, visitsFailed: 0,
+  attempts: 0,
+  connected: 0,
+  connectErrors: {},
+  closedByPeer: 0,
+  reset: 0,
+  heldOpen: 0,
+  skipped: 0,
+  bytesSent: 0,
+  kinds: {},
+  closeP50Ms: NaN,
+  closeP99Ms: NaN,
+  closeMaxMs: NaN,
+  visits: 0,
+  visitsCompleted: 0,
+  visitsFailed: 0,
 };
 const closeTimes: number[] = [];
 const open = new Set<Socket>();
@@ -123,8 +134,16 @@ const visitBytes = (): Uint8Array => {
   const timestamp = Math.floor(Date.now() / 1_000);
   const frames = [
     protocol.encode({
-      command: 'version', protocolVersion: 70016, services: 0n, timestamp: BigInt(timestamp), addrRecv: NO_ADDR, addrFrom: NO_ADDR,
-      nonce: BigInt(int(2 ** 31)), userAgent: '/soak-visitor/', startHeight: 0, relay: false,
+      command: 'version',
+      protocolVersion: 70016,
+      services: 0n,
+      timestamp: BigInt(timestamp),
+      addrRecv: NO_ADDR,
+      addrFrom: NO_ADDR,
+      nonce: BigInt(int(2 ** 31)),
+      userAgent: '/soak-visitor/',
+      startHeight: 0,
+      relay: false,
     }),
     protocol.encode({ command: 'verack' }),
     protocol.encode({
@@ -200,7 +219,13 @@ async function stop(): Promise<void> {
   const resources = process.getActiveResourcesInfo();
   const cpu = process.cpuUsage();
   sendToParent(
-    { type: 'stopped', counts: summarize(), resources, leaked: resources.filter((r) => !isChannelOrStdio(r)), cpuMs: (cpu.user + cpu.system) / 1_000 },
+    {
+      type: 'stopped',
+      counts: summarize(),
+      resources,
+      leaked: resources.filter((r) => !isChannelOrStdio(r)),
+      cpuMs: (cpu.user + cpu.system) / 1_000,
+    },
     () => process.disconnect(),
   );
 }

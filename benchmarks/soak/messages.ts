@@ -55,7 +55,8 @@ export interface FlooderConfig {
   readonly visitRate: number;
 }
 
-export type ToChild = { readonly type: 'peers'; readonly addrs: readonly string[] } | { readonly type: 'start' } | { readonly type: 'stop' };
+export type ToChild =
+  { readonly type: 'peers'; readonly addrs: readonly string[] } | { readonly type: 'start' } | { readonly type: 'stop' };
 
 /** One sample of a node: `t` is the child's `Date.now()`. */
 export interface NodeSample {

@@ -9,7 +9,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode } from '../../lib/node/index.js';
 import {
-  isChannelOrStdio, sendToParent, timeoutHandles, turnLoop, type NodeChildConfig, type NodeTallies, type ToChild,
+  isChannelOrStdio,
+  sendToParent,
+  timeoutHandles,
+  turnLoop,
+  type NodeChildConfig,
+  type NodeTallies,
+  type ToChild,
 } from './messages.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as NodeChildConfig;
@@ -49,7 +55,15 @@ let listeningAt: number | undefined;
 let firstAtTarget: number | null = null;
 const belowNow = () => belowMs + (belowSince === undefined ? 0 : performance.now() - belowSince);
 
-const tallies: NodeTallies = { refusedByReason: {}, peerUp: 0, peerDown: 0, handshakeFailedIn: 0, handshakeFailedOut: 0, misbehaving: 0, evicted: 0 };
+const tallies: NodeTallies = {
+  refusedByReason: {},
+  peerUp: 0,
+  peerDown: 0,
+  handshakeFailedIn: 0,
+  handshakeFailedOut: 0,
+  misbehaving: 0,
+  evicted: 0,
+};
 const events = node.events$.subscribe((e) => {
   switch (e.type) {
     case 'refused':
@@ -98,7 +112,13 @@ const started = node.start().then(
     if (!stopping) {
       reporter = setInterval(() => {
         sendToParent({
-          type: 'sample', t: Date.now(), s: node.stats(), fb: node.banList.isBanned(config.flooderHost), bm: belowNow(), dc: drops, ft: firstAtTarget,
+          type: 'sample',
+          t: Date.now(),
+          s: node.stats(),
+          fb: node.banList.isBanned(config.flooderHost),
+          bm: belowNow(),
+          dc: drops,
+          ft: firstAtTarget,
           tm: timeoutHandles() - OWN_TIMERS,
         });
       }, config.reportEveryMs);
@@ -107,7 +127,9 @@ const started = node.start().then(
   },
   (error: unknown) => {
     // The port is taken, or the listener failed: the parent counts a start failure.
-    sendToParent({ type: 'startFailed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, () => process.exit(2));
+    sendToParent({ type: 'startFailed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, () =>
+      process.exit(2),
+    );
     return false;
   },
 );

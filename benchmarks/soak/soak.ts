@@ -35,8 +35,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { NodeStats, RefusalReason } from '../../lib/node/index.js';
 import {
-  prng, type FlooderConfig, type FlooderCounts, type FromFlooder, type FromNode, type NodeChildConfig, type NodeSample,
-  type NodeStopped, type SoakNodeOptions, type ToChild,
+  prng,
+  type FlooderConfig,
+  type FlooderCounts,
+  type FromFlooder,
+  type FromNode,
+  type NodeChildConfig,
+  type NodeSample,
+  type NodeStopped,
+  type SoakNodeOptions,
+  type ToChild,
 } from './messages.js';
 import { TIMERS_PER_PEER, timerGrowth, timerTimeline, type TimerGrowth, type TimerSample } from './timerGrowth.js';
 
@@ -228,11 +236,21 @@ let runnerUsed: 'compiled' | 'tsx' = runnerKind;
 
 async function prepareRunner(): Promise<Runner> {
   const t = performance.now();
-  const viaTsx: Runner = { execArgv: ['--import', 'tsx'], nodeScript: join(soakDir, 'nodeChild.ts'), flooderScript: join(soakDir, 'flooder.ts'), prepMs: 0 };
+  const viaTsx: Runner = {
+    execArgv: ['--import', 'tsx'],
+    nodeScript: join(soakDir, 'nodeChild.ts'),
+    flooderScript: join(soakDir, 'flooder.ts'),
+    prepMs: 0,
+  };
   if (runnerKind === 'tsx') return viaTsx;
   const out = join(tmp, 'out');
   const emitted = join(out, relative(repoRoot, soakDir));
-  const compiled: Runner = { execArgv: [], nodeScript: join(emitted, 'nodeChild.js'), flooderScript: join(emitted, 'flooder.js'), prepMs: 0 };
+  const compiled: Runner = {
+    execArgv: [],
+    nodeScript: join(emitted, 'nodeChild.js'),
+    flooderScript: join(emitted, 'flooder.js'),
+    prepMs: 0,
+  };
   try {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     await promisify(execFile)(process.execPath, [tsc, '-p', join(soakDir, 'tsconfig.soak.json'), '--outDir', out], { cwd: repoRoot });
@@ -318,7 +336,11 @@ const healthy = slots.filter((s) => s.role === 'healthy');
 const churners = slots.filter((s) => s.role === 'churn');
 
 const addressOf = (s: Slot) => (s.port === undefined ? undefined : `${s.host}:${s.port}`);
-const addressesExcept = (slot: Slot) => slots.filter((s) => s !== slot).map(addressOf).filter((a): a is string => a !== undefined);
+const addressesExcept = (slot: Slot) =>
+  slots
+    .filter((s) => s !== slot)
+    .map(addressOf)
+    .filter((a): a is string => a !== undefined);
 
 /**
  * Starts a node process; resolves when it listens, rejects if it exits (or hangs) first. `seeds`:
@@ -447,7 +469,13 @@ function killOne(runner: Runner): void {
   const inc = current(slot)!;
   inc.proc.state = 'killing';
   slot.kills++;
-  const event: KillEvent = { name: slot.name, killed: inc, atSec: +since0(now).toFixed(2), pid: inc.proc.pid, inboundAtKill: inc.samples.at(-1)?.s.inbound ?? 0 };
+  const event: KillEvent = {
+    name: slot.name,
+    killed: inc,
+    atSec: +since0(now).toFixed(2),
+    pid: inc.proc.pid,
+    inboundAtKill: inc.samples.at(-1)?.s.inbound ?? 0,
+  };
   kills.push(event);
   sigkill(inc.proc);
   void inc.proc.closed.then(() => scheduleRestart(runner, slot, event, 500 + random() * 2_000, 1));
@@ -597,7 +625,10 @@ function reportNode(slot: Slot): NodeReport {
   const lastInWindow = only.at(-1);
   const span = first && lastInWindow ? lastInWindow.t - first.t : 0;
   const exactBelowMs = first && lastInWindow ? lastInWindow.bm - first.bm : Number.NaN;
-  const lastSample = slot.incarnations.flatMap((inc) => inc.samples).filter((x) => x.t < tEnd).at(-1);
+  const lastSample = slot.incarnations
+    .flatMap((inc) => inc.samples)
+    .filter((x) => x.t < tEnd)
+    .at(-1);
   const last = current(slot);
   const stopped = last?.stopped;
   const firstBan = slot.incarnations[0]?.samples.find((x) => x.fb && x.t >= t0);
@@ -627,7 +658,9 @@ function reportNode(slot: Slot): NodeReport {
     bannedHosts: stopped?.bannedHosts ?? [],
     leaked: stopped?.leaked ?? [],
     stopMs: stopped ? +stopped.stopMs.toFixed(1) : null,
-    cpuMs: slot.incarnations.every((inc) => inc.stopped) ? slot.incarnations.reduce((s, inc) => s + inc.stopped!.cpuMs, 0) : (stopped?.cpuMs ?? null),
+    cpuMs: slot.incarnations.every((inc) => inc.stopped)
+      ? slot.incarnations.reduce((s, inc) => s + inc.stopped!.cpuMs, 0)
+      : (stopped?.cpuMs ?? null),
     maxRssBytes: stopped?.maxRssBytes ?? null,
     eventLoopP99Ms: stopped ? +stopped.eventLoopP99Ms.toFixed(1) : null,
     eventLoopMaxMs: stopped ? +stopped.eventLoopMaxMs.toFixed(1) : null,
@@ -643,7 +676,9 @@ function progress(): void {
   const minOut = latest.length > 0 ? Math.min(...latest.map((x) => x.s.outbound)) : Number.NaN;
   const banned = latest.filter((x) => x.fb).length;
   const f = flooderCounts;
-  const flood = f ? `flood ${int(f.attempts)} conns (${int(f.closedByPeer + f.reset)} hung up on, ${int(f.heldOpen)} held, ${flooderOpen} open)` : 'flood —';
+  const flood = f
+    ? `flood ${int(f.attempts)} conns (${int(f.closedByPeer + f.reset)} hung up on, ${int(f.heldOpen)} held, ${flooderOpen} open)`
+    : 'flood —';
   console.log(
     `[${pad(`+${since0(now).toFixed(1)}`, 6)} s] up ${up}/${nodeCount} · healthy at ≥${target}: ${atTarget}/${healthy.length} (min ${minOut}) · ` +
       `kills ${kills.length}, restarts ${churners.reduce((n, s) => n + s.restarts, 0)} · ${flood} · flooder banned by ${banned}/${healthy.length}`,
@@ -744,7 +779,9 @@ async function main(): Promise<number> {
 
   // After the run: no child alive, no port listening.
   const alive = procs.filter((p) => isAlive(p.pid)).map((p) => ({ name: p.name, pid: p.pid }));
-  const ports = await Promise.all(slots.filter((s) => s.port !== undefined).map(async (s) => ({ address: addressOf(s)!, status: await probePort(s.host, s.port!) })));
+  const ports = await Promise.all(
+    slots.filter((s) => s.port !== undefined).map(async (s) => ({ address: addressOf(s)!, status: await probePort(s.host, s.port!) })),
+  );
   const stillListening = ports.filter((p) => p.status !== 'free');
   rmSync(tmp, { recursive: true, force: true });
 
@@ -768,7 +805,9 @@ async function main(): Promise<number> {
   const banTimes = healthyReports.map((n) => n.flooderBannedAtSec).filter((x): x is number => x !== null);
   const collateral = nodes.flatMap((n) => n.bannedHosts.filter((h) => h !== FLOODER_HOST).map((h) => `${n.name} banned ${h}`));
   const refusedByReason: Partial<Record<RefusalReason, number>> = {};
-  for (const n of healthyReports) for (const [reason, count] of Object.entries(n.refusedByReason)) refusedByReason[reason as RefusalReason] = (refusedByReason[reason as RefusalReason] ?? 0) + count;
+  for (const n of healthyReports)
+    for (const [reason, count] of Object.entries(n.refusedByReason))
+      refusedByReason[reason as RefusalReason] = (refusedByReason[reason as RefusalReason] ?? 0) + count;
   const refusedHealthy = healthyReports.reduce((s, n) => s + (n.final?.refused ?? 0), 0);
   const refusedAll = nodes.reduce((s, n) => s + n.refusedTotal, 0);
 
@@ -787,9 +826,17 @@ async function main(): Promise<number> {
   // Timers (issue #16): flat, once the peers' own are taken out.
   const timerGrowths = healthyReports.map((n) => ({ name: n.name, ...n.timers }));
   const grown = timerGrowths.filter((n) => !(n.growth <= TIMER_GROWTH_SLACK));
-  const worstGrowth = timerGrowths.reduce<(typeof timerGrowths)[number] | undefined>((w, n) => (w === undefined || n.growth > w.growth ? n : w), undefined);
+  const worstGrowth = timerGrowths.reduce<(typeof timerGrowths)[number] | undefined>(
+    (w, n) => (w === undefined || n.growth > w.growth ? n : w),
+    undefined,
+  );
   const timerPartSec = Math.min(TIMER_PART_MS, (durationMs - warmupMs) / 3) / 1_000;
-  const timeline = timerTimeline(healthy.map((slot) => (current(slot)?.samples ?? []).map(timerSample)), t0, tEnd, TIMER_PART_MS);
+  const timeline = timerTimeline(
+    healthy.map((slot) => (current(slot)?.samples ?? []).map(timerSample)),
+    t0,
+    tEnd,
+    TIMER_PART_MS,
+  );
 
   const wallMs = performance.now() - wallStart;
   const goals = [
@@ -797,7 +844,10 @@ async function main(): Promise<number> {
       goal: `every healthy node holds ≥ ${target} outbound in ≥ 99 % of its samples after the warm-up`,
       actual: `min ${pct(minHeld)}${worstNode ? ` (${worstNode.name})` : ''}, pooled ${pct(pooledHeld)}; ${below.length}/${healthyReports.length} nodes below 99 %`,
       met: below.length === 0 && healthyReports.length > 0,
-      margin: below.length === 0 ? `met, ${((minHeld - 0.99) * 100).toFixed(2)} points to spare` : `missed by ${((0.99 - minHeld) * 100).toFixed(2)} points at worst`,
+      margin:
+        below.length === 0
+          ? `met, ${((minHeld - 0.99) * 100).toFixed(2)} points to spare`
+          : `missed by ${((0.99 - minHeld) * 100).toFixed(2)} points at worst`,
     },
     {
       goal: 'no leaked handle after stop (getActiveResourcesInfo less IPC/stdio), every child exits by itself',
@@ -813,7 +863,10 @@ async function main(): Promise<number> {
         ? `worst ${worstGrowth.growth.toFixed(2)} (${worstGrowth.name}: ${worstGrowth.first.toFixed(1)} → ${worstGrowth.last.toFixed(1)} handles); ${grown.length}/${timerGrowths.length} nodes over`
         : 'no samples',
       met: worstGrowth !== undefined && grown.length === 0,
-      margin: worstGrowth !== undefined && grown.length === 0 ? `met, ${(TIMER_GROWTH_SLACK - worstGrowth.growth).toFixed(2)} to spare` : `missed: ${grown.map((n) => `${n.name} +${n.growth.toFixed(1)}`).join(', ')}`,
+      margin:
+        worstGrowth !== undefined && grown.length === 0
+          ? `met, ${(TIMER_GROWTH_SLACK - worstGrowth.growth).toFixed(2)} to spare`
+          : `missed: ${grown.map((n) => `${n.name} +${n.growth.toFixed(1)}`).join(', ')}`,
     },
     {
       goal: 'nothing left after the run: no child process alive, no node port listening',
@@ -833,7 +886,9 @@ async function main(): Promise<number> {
       met: (floodRate === 0 || bannedFlooder.length === healthyReports.length) && collateral.length === 0,
       margin:
         (floodRate === 0 || bannedFlooder.length === healthyReports.length) && collateral.length === 0
-          ? floodRate === 0 ? 'met (no flood)' : 'met'
+          ? floodRate === 0
+            ? 'met (no flood)'
+            : 'met'
           : `missed: ${floodRate === 0 ? 0 : healthyReports.length - bannedFlooder.length} did not ban it${collateral.length ? `; ${collateral.slice(0, 5).join(', ')}` : ''}`,
     },
   ];
@@ -843,10 +898,14 @@ async function main(): Promise<number> {
   lines.push('');
   lines.push(
     `wall ${sec(wallMs)}: build ${sec(runner.prepMs)}, startup ${sec(startupMs)}, soak ${sec(tEnd - t0)}, shutdown ${sec(shutdownMs)}; ` +
-      `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   lines.push('');
-  lines.push(`node  address            role     samples   held≥${target}  min  dips  worst dip  max gap   in  retries  refused  bans  flooder banned  kills  cpu s  leaked  timers first→last (growth)`);
+  lines.push(
+    `node  address            role     samples   held≥${target}  min  dips  worst dip  max gap   in  retries  refused  bans  flooder banned  kills  cpu s  leaked  timers first→last (growth)`,
+  );
   for (const n of nodes) {
     lines.push(
       [
@@ -863,7 +922,14 @@ async function main(): Promise<number> {
         pad(n.last?.retries ?? '—', 8),
         pad(int(n.refusedTotal), 8),
         pad(n.final?.bans ?? '—', 5),
-        pad(n.flooderBannedAtSec === null ? (n.bannedHosts.includes(FLOODER_HOST) ? 'yes' : 'no') : `yes, +${n.flooderBannedAtSec.toFixed(1)} s`, 15),
+        pad(
+          n.flooderBannedAtSec === null
+            ? n.bannedHosts.includes(FLOODER_HOST)
+              ? 'yes'
+              : 'no'
+            : `yes, +${n.flooderBannedAtSec.toFixed(1)} s`,
+          15,
+        ),
         pad(n.role === 'churn' ? `${n.kills}/${n.restarts}` : '—', 6),
         pad(n.cpuMs === null ? '—' : (n.cpuMs / 1_000).toFixed(1), 6),
         pad(n.final ? n.leaked.length : '—', 7),
@@ -875,12 +941,24 @@ async function main(): Promise<number> {
     `(held, dips, max gap: samples from +${warmupMs / 1_000} s to the end, ~${expectedSamples} per node expected; in, retries: the last sample; ` +
       `kills = SIGKILLs/restarts; cpu = the final process, or all of a churn node's processes when each reported; ! = crashed)`,
   );
-  if (expectedSamples < 100) lines.push(`(note: with ~${expectedSamples} samples per node one sample below the target is ${(100 / expectedSamples).toFixed(2)} points: the 99 % goal allows none)`);
+  if (expectedSamples < 100)
+    lines.push(
+      `(note: with ~${expectedSamples} samples per node one sample below the target is ${(100 / expectedSamples).toFixed(2)} points: the 99 % goal allows none)`,
+    );
   lines.push('');
-  lines.push(`outbound: healthy nodes held ≥ ${target} in ${pct(pooledHeld)} of ${int(pooledSamples)} samples; per node min ${pct(minHeld)}${worstNode ? ` (${worstNode.name})` : ''}, mean ${pct(helds.reduce((a, b) => a + b, 0) / helds.length)}`);
+  lines.push(
+    `outbound: healthy nodes held ≥ ${target} in ${pct(pooledHeld)} of ${int(pooledSamples)} samples; per node min ${pct(minHeld)}${worstNode ? ` (${worstNode.name})` : ''}, mean ${pct(helds.reduce((a, b) => a + b, 0) / helds.length)}`,
+  );
   const allDips = healthyReports.flatMap((n) => n.dips.map((d) => ({ ...d, name: n.name })));
   if (allDips.length > 0) {
-    lines.push(`  dips below ${target} (healthy nodes, after warm-up): ${allDips.length}; longest ${int(Math.max(...allDips.map((d) => d.ms)))} ms; ` + allDips.sort((a, b) => b.ms - a.ms).slice(0, 8).map((d) => `${d.name}@+${d.atSec.toFixed(1)}s ${int(d.ms)}ms→${d.minOutbound}`).join(', '));
+    lines.push(
+      `  dips below ${target} (healthy nodes, after warm-up): ${allDips.length}; longest ${int(Math.max(...allDips.map((d) => d.ms)))} ms; ` +
+        allDips
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 8)
+          .map((d) => `${d.name}@+${d.atSec.toFixed(1)}s ${int(d.ms)}ms→${d.minOutbound}`)
+          .join(', '),
+    );
   }
   const exact = healthyReports.filter((n) => Number.isFinite(n.exactHeld));
   const exactMin = max(exact.map((n) => -n.exactHeld)) * -1;
@@ -897,7 +975,9 @@ async function main(): Promise<number> {
   if (f) {
     lines.push(
       `flooder ${FLOODER_HOST}: ${int(f.attempts)} conns (${int(f.connected)} connected, ${int(f.skipped)} ticks skipped at the cap), ${int(f.bytesSent)} bytes of garbage ` +
-        `[${Object.entries(f.kinds).map(([k, v]) => `${k} ${int(v)}`).join(', ')}]; nodes hung up on ${int(f.closedByPeer)} (FIN) + ${int(f.reset)} (reset), ` +
+        `[${Object.entries(f.kinds)
+          .map(([k, v]) => `${k} ${int(v)}`)
+          .join(', ')}]; nodes hung up on ${int(f.closedByPeer)} (FIN) + ${int(f.reset)} (reset), ` +
         `held open past 2 s ${int(f.heldOpen)}; connect errors ${JSON.stringify(f.connectErrors)}; hang-up after connect p50 ${ms1(f.closeP50Ms)}, p99 ${ms1(f.closeP99Ms)}, max ${ms1(f.closeMaxMs)}`,
     );
     lines.push(
@@ -910,12 +990,22 @@ async function main(): Promise<number> {
       `other bans: ${collateral.length === 0 ? 'none' : collateral.join(', ')}`,
   );
   lines.push(
-    `timers (Timeout handles per healthy node, mean/max per ${TIMER_PART_MS / 1_000} s): ` + timeline.map((b) => `+${b.atSec}s ${b.mean.toFixed(1)}/${int(b.max)}`).join(' · ') +
+    `timers (Timeout handles per healthy node, mean/max per ${TIMER_PART_MS / 1_000} s): ` +
+      timeline.map((b) => `+${b.atSec}s ${b.mean.toFixed(1)}/${int(b.max)}`).join(' · ') +
       `; growth beyond ${TIMERS_PER_PEER} per live peer: worst ${worstGrowth ? worstGrowth.growth.toFixed(2) : '—'}, mean ${(timerGrowths.reduce((a, n) => a + n.growth, 0) / timerGrowths.length).toFixed(2)}`,
   );
-  lines.push(`refused inbound: ${int(refusedHealthy)} by healthy nodes [${Object.entries(refusedByReason).map(([k, v]) => `${k} ${int(v)}`).join(', ')}], ${int(refusedAll)} by all nodes`);
   lines.push(
-    `shutdown: node stop p50 ${int(percentile(stoppedNodes.map((s) => s.stopMs), 50))} ms, max ${int(max(stoppedNodes.map((s) => s.stopMs)))} ms; ` +
+    `refused inbound: ${int(refusedHealthy)} by healthy nodes [${Object.entries(refusedByReason)
+      .map(([k, v]) => `${k} ${int(v)}`)
+      .join(', ')}], ${int(refusedAll)} by all nodes`,
+  );
+  lines.push(
+    `shutdown: node stop p50 ${int(
+      percentile(
+        stoppedNodes.map((s) => s.stopMs),
+        50,
+      ),
+    )} ms, max ${int(max(stoppedNodes.map((s) => s.stopMs)))} ms; ` +
       `leaked handles ${leakedEntries.length}${leakedEntries.length ? ` (${summarizeList(leakedEntries)})` : ''}; did not exit by themselves ${didNotExit.length}; ` +
       `alive after the run ${alive.length}/${procs.length} processes; ports still listening ${stillListening.length}/${ports.length}`,
   );
@@ -925,8 +1015,14 @@ async function main(): Promise<number> {
     `cost: children reported ${sec(cpuTotal)} CPU; node event-loop delay p99 median ${ms1(percentile(elP99, 50))}, worst ${ms1(max(elP99))}; ` +
       `max RSS per node ${int(max(stoppedNodes.map((s) => s.maxRssBytes)) / 2 ** 20)} MiB`,
   );
-  for (const c of crashes) lines.push(`CRASH ${c.name} pid ${c.pid} at +${c.atSec} s (${c.state}, code ${c.code}, signal ${c.signal}):\n    ${c.stderrTail.split('\n').join('\n    ')}`);
-  for (const c of stopProblems) lines.push(`STOP PROBLEM ${c.name} pid ${c.pid}: ${c.detail} (code ${c.code}, signal ${c.signal})\n    ${c.stderrTail.split('\n').join('\n    ')}`);
+  for (const c of crashes)
+    lines.push(
+      `CRASH ${c.name} pid ${c.pid} at +${c.atSec} s (${c.state}, code ${c.code}, signal ${c.signal}):\n    ${c.stderrTail.split('\n').join('\n    ')}`,
+    );
+  for (const c of stopProblems)
+    lines.push(
+      `STOP PROBLEM ${c.name} pid ${c.pid}: ${c.detail} (code ${c.code}, signal ${c.signal})\n    ${c.stderrTail.split('\n').join('\n    ')}`,
+    );
   for (const c of startFailures) lines.push(`start failure ${c.name} pid ${c.pid}: ${c.detail}`);
   for (const a of alive) lines.push(`STILL ALIVE ${a.name} pid ${a.pid}`);
   for (const p of stillListening) lines.push(`STILL LISTENING ${p.address} (${p.status})`);
@@ -939,15 +1035,60 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
     params: {
-      quick, nodes: nodeCount, healthy: healthy.length, churn: churnCount, durationMs, warmupMs, killEveryMs, floodRate, visitRate, visitorHost: VISITOR_HOST, target, seed,
-      runner: runnerUsed, reportEveryMs: REPORT_EVERY_MS, flooderHost: FLOODER_HOST, nodeOptions, cores: availableParallelism(), node: process.version,
+      quick,
+      nodes: nodeCount,
+      healthy: healthy.length,
+      churn: churnCount,
+      durationMs,
+      warmupMs,
+      killEveryMs,
+      floodRate,
+      visitRate,
+      visitorHost: VISITOR_HOST,
+      target,
+      seed,
+      runner: runnerUsed,
+      reportEveryMs: REPORT_EVERY_MS,
+      flooderHost: FLOODER_HOST,
+      nodeOptions,
+      cores: availableParallelism(),
+      node: process.version,
     },
-    timing: { wallMs: Math.round(wallMs), buildMs: Math.round(runner.prepMs), startupMs: Math.round(startupMs), soakMs: tEnd - t0, shutdownMs: Math.round(shutdownMs) },
+    timing: {
+      wallMs: Math.round(wallMs),
+      buildMs: Math.round(runner.prepMs),
+      startupMs: Math.round(startupMs),
+      soakMs: tEnd - t0,
+      shutdownMs: Math.round(shutdownMs),
+    },
     goals,
-    outbound: { pooledHeld, minHeld, exactMeanHeld: exact.reduce((s, n) => s + n.exactHeld, 0) / exact.length, exactMinHeld: exactMin, exactDrops: exact.reduce((s, n) => s + n.exactDrops, 0), worstNode: worstNode?.name ?? null, nodesBelow99: below.map((n) => n.name), samples: pooledSamples, expectedSamplesPerNode: expectedSamples },
-    churn: { kills: kills.map(({ killed: _, ...k }) => k), restarts: churners.reduce((n, s) => n + s.restarts, 0), restartP50Ms: percentile(restartMs, 50), backToTargetP50Ms: percentile(backMs, 50), banRestored: restoredBan.length, banToRestore: shouldRestoreBan.length },
+    outbound: {
+      pooledHeld,
+      minHeld,
+      exactMeanHeld: exact.reduce((s, n) => s + n.exactHeld, 0) / exact.length,
+      exactMinHeld: exactMin,
+      exactDrops: exact.reduce((s, n) => s + n.exactDrops, 0),
+      worstNode: worstNode?.name ?? null,
+      nodesBelow99: below.map((n) => n.name),
+      samples: pooledSamples,
+      expectedSamplesPerNode: expectedSamples,
+    },
+    churn: {
+      kills: kills.map(({ killed: _, ...k }) => k),
+      restarts: churners.reduce((n, s) => n + s.restarts, 0),
+      restartP50Ms: percentile(restartMs, 50),
+      backToTargetP50Ms: percentile(backMs, 50),
+      banRestored: restoredBan.length,
+      banToRestore: shouldRestoreBan.length,
+    },
     flooder: { counts: flooderCounts ?? null, leaked: flooderStopped?.leaked ?? null, cpuMs: flooderStopped?.cpuMs ?? null },
-    bans: { healthyThatBannedFlooder: bannedFlooder.length, healthy: healthyReports.length, firstSec: banTimes.length ? Math.min(...banTimes) : null, lastSec: banTimes.length ? Math.max(...banTimes) : null, otherBans: collateral },
+    bans: {
+      healthyThatBannedFlooder: bannedFlooder.length,
+      healthy: healthyReports.length,
+      firstSec: banTimes.length ? Math.min(...banTimes) : null,
+      lastSec: banTimes.length ? Math.max(...banTimes) : null,
+      otherBans: collateral,
+    },
     refused: { byHealthy: refusedHealthy, byHealthyReason: refusedByReason, byAll: refusedAll },
     timers: { partMs: TIMER_PART_MS, growthSlack: TIMER_GROWTH_SLACK, timersPerPeer: TIMERS_PER_PEER, timeline, perNode: timerGrowths },
     leaks: { entries: leakedEntries, didNotExit: didNotExit.map((p) => p.name), exitedWithoutReport: noReport.map((p) => p.name) },

@@ -46,7 +46,8 @@ export function timerGrowth(samples: readonly TimerSample[], from: number, to: n
   const window = samples.filter((x) => x.t >= from && x.t < to);
   const head = window.filter((x) => x.t < from + span);
   const tail = window.filter((x) => x.t >= to - span);
-  const mean = (xs: readonly TimerSample[], f: (x: TimerSample) => number): number => (xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + f(x), 0) / xs.length);
+  const mean = (xs: readonly TimerSample[], f: (x: TimerSample) => number): number =>
+    xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + f(x), 0) / xs.length;
   const beyondPeers = (x: TimerSample): number => x.tm - TIMERS_PER_PEER * x.peers;
   return {
     firstSamples: head.length,

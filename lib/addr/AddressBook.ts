@@ -11,12 +11,7 @@ import { isRoutable, netGroup } from '../net/netGroup.js';
 import { loadJsonFile, writeJsonFileAtomic } from '../persist/jsonFile.js';
 import type { AddrInfo, BookAddress } from './AddrInfo.js';
 import { BookTable, type AddressKind } from './BookTable.js';
-import {
-  ADDRESS_BOOK_JSON_VERSION,
-  parseAddressBookJson,
-  type AddressBookEntryJson,
-  type AddressBookJson,
-} from './addressBookJson.js';
+import { ADDRESS_BOOK_JSON_VERSION, parseAddressBookJson, type AddressBookEntryJson, type AddressBookJson } from './addressBookJson.js';
 import { InvalidBookKeyError, MissingBookFileError } from './errors.js';
 import { clampTimestamp } from './clampTimestamp.js';
 import { isBad } from './isBad.js';
@@ -441,7 +436,10 @@ export class AddressBook {
    * ```
    */
   addOverlay(addrs: readonly OverlayAnnouncement[], source: SocketAddress): number {
-    return this.addAll(addrs.filter(({ addr }) => addr instanceof OverlayAddress), source);
+    return this.addAll(
+      addrs.filter(({ addr }) => addr instanceof OverlayAddress),
+      source,
+    );
   }
 
   /**
@@ -637,19 +635,17 @@ export class AddressBook {
     return {
       version: ADDRESS_BOOK_JSON_VERSION,
       key: Buffer.from(this.key).toString('hex'),
-      entries: this.orderedEntries().map(
-        (entry): AddressBookEntryJson => ({
-          ...(entry.addr instanceof OverlayAddress ? { network: entry.addr.network } : {}),
-          addr: entry.addr.toString(),
-          source: entry.source.toString(),
-          services: entry.services.toString(),
-          timestamp: entry.timestamp,
-          attempts: entry.attempts,
-          lastAttempt: entry.lastAttempt ?? null,
-          lastSuccess: entry.lastSuccess ?? null,
-          tried: entry.tried,
-        }),
-      ),
+      entries: this.orderedEntries().map((entry): AddressBookEntryJson => ({
+        ...(entry.addr instanceof OverlayAddress ? { network: entry.addr.network } : {}),
+        addr: entry.addr.toString(),
+        source: entry.source.toString(),
+        services: entry.services.toString(),
+        timestamp: entry.timestamp,
+        attempts: entry.attempts,
+        lastAttempt: entry.lastAttempt ?? null,
+        lastSuccess: entry.lastSuccess ?? null,
+        tried: entry.tried,
+      })),
     };
   }
 
@@ -793,7 +789,10 @@ export class AddressBook {
   }
 
   /** The body of {@link add} and {@link addOverlay}, for addresses already filtered. */
-  private addAll(addrs: readonly { readonly addr: BookAddress; readonly services?: bigint; readonly timestamp?: number }[], source: SocketAddress): number {
+  private addAll(
+    addrs: readonly { readonly addr: BookAddress; readonly services?: bigint; readonly timestamp?: number }[],
+    source: SocketAddress,
+  ): number {
     const now = this.now();
     const sourceGroup = this.group(source);
     let added = 0;

@@ -117,10 +117,14 @@ export class OverlayAddress {
     const length = Object.hasOwn(LENGTH, network) ? LENGTH[network] : undefined;
     if (length === undefined) throw new InvalidAddressError(String(network), 'not an overlay network (torv3, i2p, cjdns)');
     if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
-      throw new InvalidAddressError(`${network} address`, `must be ${length} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
+      throw new InvalidAddressError(
+        `${network} address`,
+        `must be ${length} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`,
+      );
     }
     if (network === 'cjdns' && bytes[0] !== 0xfc) throw new InvalidAddressError(formatIp(bytes), 'a CJDNS address is in fc00::/8');
-    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new InvalidAddressError(String(port), 'the port must be an integer 0–65535');
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff)
+      throw new InvalidAddressError(String(port), 'the port must be an integer 0–65535');
     return new OverlayAddress(network, bytes, port);
   }
 
@@ -145,7 +149,8 @@ export class OverlayAddress {
     const port = Number(portText);
     if (ip !== undefined) {
       const bytes = parseIp(ip);
-      if (network !== 'cjdns' || bytes === undefined || bytes.length !== 16) throw new InvalidAddressError(text, 'an IPv6 literal is an overlay address only as CJDNS');
+      if (network !== 'cjdns' || bytes === undefined || bytes.length !== 16)
+        throw new InvalidAddressError(text, 'an IPv6 literal is an overlay address only as CJDNS');
       return OverlayAddress.fromBytes('cjdns', bytes, port);
     }
     const decoded = unbase32(name ?? '');

@@ -43,10 +43,7 @@ export const MIN_FAIL_MS = 7 * DAY;
  * isBad({ timestamp: now, attempts: 3, lastAttempt: now - 3_600_000, lastSuccess: undefined }, now); // true
  * ```
  */
-export function isBad(
-  info: Pick<AddrInfo, 'timestamp' | 'attempts' | 'lastAttempt' | 'lastSuccess'>,
-  now: number,
-): boolean {
+export function isBad(info: Pick<AddrInfo, 'timestamp' | 'attempts' | 'lastAttempt' | 'lastSuccess'>, now: number): boolean {
   if (info.lastAttempt !== undefined && now - info.lastAttempt <= BAD_GRACE_MS) return false;
   if (info.timestamp > now + MAX_FUTURE_MS) return true;
   if (now - info.timestamp > HORIZON_MS) return true;

@@ -44,12 +44,7 @@ class ExponentialStep implements Backoff {
   }
 
   next(): Backoff {
-    return new ExponentialStep(
-      this.attempt + 1,
-      Math.min(this.cap, this.ceiling * 2),
-      this.cap,
-      this.random?.next(),
-    );
+    return new ExponentialStep(this.attempt + 1, Math.min(this.cap, this.ceiling * 2), this.cap, this.random?.next());
   }
 }
 
@@ -100,11 +95,6 @@ export function exponentialBackoff(options: ExponentialBackoffOptions): BackoffP
   const seed = policySeed('exponentialBackoff', options.seed);
   return Object.freeze({
     first: (callSeed?: number): Backoff =>
-      new ExponentialStep(
-        1,
-        ceiling,
-        cap,
-        seededRandom(callSeed === undefined ? seed : mixSeeds(seed, callSeed)),
-      ),
+      new ExponentialStep(1, ceiling, cap, seededRandom(callSeed === undefined ? seed : mixSeeds(seed, callSeed))),
   });
 }

@@ -13,13 +13,6 @@
  */
 export type { Backoff, BackoffPolicy } from './Backoff.js';
 export { linearBackoff, type LinearBackoffOptions } from './linearBackoff.js';
-export {
-  exponentialBackoff,
-  type ExponentialBackoffOptions,
-  type ExponentialJitter,
-} from './exponentialBackoff.js';
-export {
-  decorrelatedJitterBackoff,
-  type DecorrelatedJitterBackoffOptions,
-} from './decorrelatedJitterBackoff.js';
+export { exponentialBackoff, type ExponentialBackoffOptions, type ExponentialJitter } from './exponentialBackoff.js';
+export { decorrelatedJitterBackoff, type DecorrelatedJitterBackoffOptions } from './decorrelatedJitterBackoff.js';
 export { seededRandom, type SeededRandom } from './seededRandom.js';

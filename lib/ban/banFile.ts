@@ -109,8 +109,11 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
+    // String() is the fallback for what JSON cannot show (a BigInt, a cycle); it is the best text left.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     text = JSON.stringify(value) ?? String(value);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     text = String(value);
   }
   // A whole corrupt document could be the offending value; keep the message readable.

@@ -19,7 +19,10 @@ export interface DiscouragedCandidate {
  *   ?? selectNodeToEvict(candidates);
  * ```
  */
-export function selectDiscouragedToEvict<T extends DiscouragedCandidate>(candidates: readonly T[], isDiscouraged: (candidate: T) => boolean): T | undefined {
+export function selectDiscouragedToEvict<T extends DiscouragedCandidate>(
+  candidates: readonly T[],
+  isDiscouraged: (candidate: T) => boolean,
+): T | undefined {
   let pick: T | undefined;
   for (const c of candidates) {
     if (c.whitelisted || c.outbound || !isDiscouraged(c)) continue;

@@ -26,5 +26,13 @@ export { measure, startMeasure, type Measurement, type MeasureOptions, type Mete
 export { measureRetained } from './measureRetained.js';
 export { percentile } from './percentile.js';
 export { runHerd, type HerdIO, type HerdOptions, type HerdRun } from './runHerd.js';
-export { runStorm, refusingDial, UnreachableError, type StormIO, type StormOptions, type StormResult, type StormSample } from './runStorm.js';
+export {
+  runStorm,
+  refusingDial,
+  UnreachableError,
+  type StormIO,
+  type StormOptions,
+  type StormResult,
+  type StormSample,
+} from './runStorm.js';
 export { VirtualClock, type VirtualRunOptions } from './VirtualClock.js';

@@ -74,7 +74,14 @@ export function startMeasure(options: MeasureOptions = {}): Meter {
       const eventLoopDelayP99Ms = sampled ? histogram.percentile(99) / 1e6 : 0;
       const eventLoopDelayMaxMs = sampled ? histogram.max / 1e6 : 0;
       if (gc) collectGarbage();
-      return { wallMs, cpuUs, cpuSystemUs, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore, eventLoopDelayP99Ms, eventLoopDelayMaxMs };
+      return {
+        wallMs,
+        cpuUs,
+        cpuSystemUs,
+        heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore,
+        eventLoopDelayP99Ms,
+        eventLoopDelayMaxMs,
+      };
     },
   };
 }

@@ -165,15 +165,7 @@ function assocAt(node: HamtNode, shift: number, hash: number, key: unknown, valu
     }
     // Two keys compete for one slot: push both down into a new subtree.
     lastAssocAdded = true;
-    const child = mergeEntries(
-      shift + BITS,
-      hashKey(existingKey as string | number),
-      existingKey,
-      content[i + 1],
-      hash,
-      key,
-      value,
-    );
+    const child = mergeEntries(shift + BITS, hashKey(existingKey as string | number), existingKey, content[i + 1], hash, key, value);
     const at = content.length - 2 - popcount(nodeMap & (bit - 1));
     return new HamtNode(dataMap ^ bit, nodeMap | bit, entryToChild(content, i, at, child));
   }
@@ -227,11 +219,7 @@ function mergeEntries(
   const frag1 = (hash1 >>> shift) & MASK;
   const frag2 = (hash2 >>> shift) & MASK;
   if (frag1 !== frag2) {
-    return new HamtNode(
-      (1 << frag1) | (1 << frag2),
-      0,
-      frag1 < frag2 ? [key1, value1, key2, value2] : [key2, value2, key1, value1],
-    );
+    return new HamtNode((1 << frag1) | (1 << frag2), 0, frag1 < frag2 ? [key1, value1, key2, value2] : [key2, value2, key1, value1]);
   }
   return new HamtNode(0, 1 << frag1, [mergeEntries(shift + BITS, hash1, key1, value1, hash2, key2, value2)]);
 }

@@ -53,7 +53,7 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
    * ```
    */
   static empty<K extends string | number, V>(): PersistentMap<K, V> {
-    return PersistentMap.EMPTY as unknown as PersistentMap<K, V>;
+    return PersistentMap.EMPTY;
   }
 
   /**

@@ -108,7 +108,10 @@ export interface AddrAnswerOptions {
  * addrAnswer([...book.all(), ...book.overlayEntries()], { now, random }).length; // ≤ min(1000, 23 % of them)
  * ```
  */
-export function addrAnswer<A extends BookAddress = BookAddress>(entries: readonly AddrInfo<A>[], options: AddrAnswerOptions): AddrInfo<A>[] {
+export function addrAnswer<A extends BookAddress = BookAddress>(
+  entries: readonly AddrInfo<A>[],
+  options: AddrAnswerOptions,
+): AddrInfo<A>[] {
   const { now, random, maxPercent = MAX_GETADDR_ANSWER_PERCENT, maxAddresses = MAX_GETADDR_ANSWER_SIZE } = options;
   if (typeof maxPercent !== 'number' || !(maxPercent >= 0 && maxPercent <= 100)) {
     throw new InvalidDiscoveryOptionError('maxPercent', maxPercent, 'a number in [0, 100]');
@@ -151,7 +154,8 @@ export function addrMessageOf(
   entries: readonly AddrInfo<BookAddress>[],
   options: { readonly addrv2: boolean; readonly now: number },
 ): AddrMessage | Addrv2Message {
-  const seconds = (info: AddrInfo<BookAddress>): number => Math.max(0, Math.min(Math.floor(options.now / 1000), Math.floor(info.timestamp / 1000)));
+  const seconds = (info: AddrInfo<BookAddress>): number =>
+    Math.max(0, Math.min(Math.floor(options.now / 1000), Math.floor(info.timestamp / 1000)));
   const first = entries.slice(0, MAX_GETADDR_ANSWER_SIZE);
   if (!options.addrv2) {
     const addresses = first.flatMap((info): TimestampedNetAddress[] => {
@@ -164,7 +168,8 @@ export function addrMessageOf(
   const addresses = first.map((info): AddrV2Address => {
     const { addr } = info;
     const timestamp = seconds(info);
-    if (addr instanceof OverlayAddress) return { timestamp, services: info.services, network: addr.network, addr: addr.bytes, port: addr.port };
+    if (addr instanceof OverlayAddress)
+      return { timestamp, services: info.services, network: addr.network, addr: addr.bytes, port: addr.port };
     const bytes = addr.toBytes16();
     return addr.family === 4
       ? { timestamp, services: info.services, network: 'ipv4', addr: bytes.slice(12), port: addr.port }

@@ -12,6 +12,7 @@ import type { AddressAnnouncement, AnnouncedAddress } from './AddressAnnouncemen
 import type { DnsSeedFailure } from './DnsSeedFailure.js';
 import { DnsLookupTimeoutError, DnsSeedError, InvalidDiscoveryOptionError, InvalidSeedError } from './errors.js';
 import { seedTimestamp } from './seedTimestamp.js';
+import { isList } from '../shared/isList.js';
 
 /** Default time allowed for each A or AAAA lookup: 10 s. */
 export const DEFAULT_DNS_SEED_TIMEOUT_MS = 10_000;
@@ -189,7 +190,8 @@ function seedOutcome(
 function resolverFactory(options: DnsSeedsOptions): () => { resolver: DnsResolverLike; owned: boolean } {
   const { resolver, servers } = options;
   if (resolver !== undefined) {
-    if (servers !== undefined) throw new InvalidDiscoveryOptionError('servers', servers, 'absent when a resolver is injected (configure that resolver instead)');
+    if (servers !== undefined)
+      throw new InvalidDiscoveryOptionError('servers', servers, 'absent when a resolver is injected (configure that resolver instead)');
     return () => ({ resolver, owned: false });
   }
   const make = (): Resolver => {
@@ -211,7 +213,7 @@ function resolverFactory(options: DnsSeedsOptions): () => { resolver: DnsResolve
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/;
 
 function uniqueHosts(hosts: readonly string[]): string[] {
-  if (!Array.isArray(hosts)) throw new InvalidSeedError('dns', hosts, 'the host list is not an array');
+  if (!isList(hosts)) throw new InvalidSeedError('dns', hosts, 'the host list is not an array');
   for (const host of hosts) {
     if (typeof host !== 'string' || !HOST_NAME.test(host)) {
       throw new InvalidSeedError('dns', host, 'not a DNS host name (no port, no scheme)');

@@ -183,7 +183,14 @@ export class DnsSeedError extends Error {
 
 function summary(reason: DnsSeedErrorReason, causes: readonly unknown[]): string {
   if (reason === 'empty') return 'no A or AAAA records';
-  return causes.map((c) => (c instanceof Error ? ((c as { code?: unknown }).code ?? c.message) : String(c))).join(', ');
+  return causes
+    .map((c) => {
+      // A resolver error's `code` (`ENOTFOUND`…) is the short form; a thrown non-Error is shown as is.
+      const code = c instanceof Error ? (c as { code?: unknown }).code : undefined;
+      if (typeof code === 'string') return code;
+      return c instanceof Error ? c.message : String(c);
+    })
+    .join(', ');
 }
 
 /** A value as text for an error message, never throwing. */

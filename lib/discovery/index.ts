@@ -58,8 +58,14 @@ export { DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../policy/addr
 export { shouldAskForAddresses, DEFAULT_GETADDR_THRESHOLD } from './shouldAskForAddresses.js';
 export { addrV2Announcements, type AddrV2Split } from './addrV2Announcements.js';
 export {
-  addrAnswer, addrMessageOf, getaddrVerdict, MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE,
-  type AddrAnswerOptions, type GetaddrConnection, type GetaddrVerdict,
+  addrAnswer,
+  addrMessageOf,
+  getaddrVerdict,
+  MAX_GETADDR_ANSWER_PERCENT,
+  MAX_GETADDR_ANSWER_SIZE,
+  type AddrAnswerOptions,
+  type GetaddrConnection,
+  type GetaddrVerdict,
 } from './answerGetaddr.js';
 export { dialableAddress } from './dialableAddress.js';
 export {

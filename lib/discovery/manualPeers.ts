@@ -7,6 +7,7 @@ import { InvalidAddressError } from '../net/InvalidAddressError.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { dialableAddress } from './dialableAddress.js';
 import { InvalidManualPeerError, ManualPeersConflictError } from './errors.js';
+import { isList } from '../shared/isList.js';
 
 /**
  * Input of {@link manualPeers}: `ip:port` / `[ipv6]:port` entries.
@@ -76,7 +77,7 @@ export function manualPeers(config: ManualPeersConfig = {}): ManualPeersPlan {
 
 function parseList(option: 'addnode' | 'connect', list: readonly string[] | undefined): SocketAddress[] {
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new InvalidManualPeerError(option, list, 'expected an array of ip:port strings');
+  if (!isList(list)) throw new InvalidManualPeerError(option, list, 'expected an array of ip:port strings');
   const unique = new Map<string, SocketAddress>();
   for (const entry of list) {
     let addr: SocketAddress;

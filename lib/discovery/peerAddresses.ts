@@ -109,7 +109,11 @@ export interface PeerAddressesOptions {
 export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerAddressesOptions = {}): Observable<AddressAnnouncement> {
   const { limiter: given, maxBurst, ratePerSecond } = options;
   if (given !== undefined && (maxBurst !== undefined || ratePerSecond !== undefined)) {
-    throw new InvalidDiscoveryOptionError(maxBurst !== undefined ? 'maxBurst' : 'ratePerSecond', maxBurst ?? ratePerSecond, 'absent when a limiter is given (the limiter has its own)');
+    throw new InvalidDiscoveryOptionError(
+      maxBurst !== undefined ? 'maxBurst' : 'ratePerSecond',
+      maxBurst ?? ratePerSecond,
+      'absent when a limiter is given (the limiter has its own)',
+    );
   }
   // Construct one now only so that bad options throw at call time, not on subscription.
   if (given === undefined) new AddrRateLimiter({ maxBurst, ratePerSecond });
@@ -142,7 +146,11 @@ export function peerAddresses(messages$: Observable<PeerMessage>, options: PeerA
         const addrs = kept.flatMap((e) => ('ip' in e ? [e.ip] : []));
         const overlay = kept.flatMap((e) => ('overlay' in e ? [e.overlay] : []));
         const dropped = entries.length - granted;
-        subscriber.next(message.command === 'addr' ? { addrs, source: peer, origin: 'peer', dropped } : { addrs, overlay, source: peer, origin: 'peer', dropped });
+        subscriber.next(
+          message.command === 'addr'
+            ? { addrs, source: peer, origin: 'peer', dropped }
+            : { addrs, overlay, source: peer, origin: 'peer', dropped },
+        );
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),

@@ -27,7 +27,9 @@ export const DEFAULT_GETADDR_THRESHOLD = 1_000;
  * ```
  */
 export function shouldAskForAddresses(bookSize: number, threshold: number = DEFAULT_GETADDR_THRESHOLD): boolean {
-  if (typeof bookSize !== 'number' || !(bookSize >= 0)) throw new InvalidDiscoveryOptionError('bookSize', bookSize, 'a non-negative number');
-  if (typeof threshold !== 'number' || !(threshold >= 0)) throw new InvalidDiscoveryOptionError('threshold', threshold, 'a non-negative number');
+  if (typeof bookSize !== 'number' || !(bookSize >= 0))
+    throw new InvalidDiscoveryOptionError('bookSize', bookSize, 'a non-negative number');
+  if (typeof threshold !== 'number' || !(threshold >= 0))
+    throw new InvalidDiscoveryOptionError('threshold', threshold, 'a non-negative number');
   return bookSize < threshold;
 }

@@ -9,6 +9,7 @@ import type { SocketAddress } from '../net/SocketAddress.js';
 import type { AddressAnnouncement } from './AddressAnnouncement.js';
 import { dialableAddress } from './dialableAddress.js';
 import { InvalidSeedError } from './errors.js';
+import { isList } from '../shared/isList.js';
 
 /**
  * Options of {@link staticSeeds}.
@@ -67,7 +68,7 @@ export function staticSeeds(list: readonly string[], options: StaticSeedsOptions
 }
 
 function uniqueSeeds(list: readonly string[]): SocketAddress[] {
-  if (!Array.isArray(list)) throw new InvalidSeedError('static', list, 'the seed list is not an array');
+  if (!isList(list)) throw new InvalidSeedError('static', list, 'the seed list is not an array');
   const seen = new Map<string, SocketAddress>();
   for (const entry of list) {
     let addr: SocketAddress;

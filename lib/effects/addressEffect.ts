@@ -42,7 +42,7 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     }
     const result = lookup.source;
     // A promise: `.then` directly (as `startDial` does), its handle a flag that drops a late answer.
-    if (isPromiseLike(result)) return new PendingLookup<A, C>(result as PromiseLike<A>, id, emit);
+    if (isPromiseLike(result)) return new PendingLookup<A, C>(result, id, emit);
     // Any other source: its first value, or a failure for an error or an empty source.
     let settled = false;
     const settle = (action: ConnActionInput<A, C>): void => {

@@ -28,7 +28,9 @@ export function dialEffect<A, C>(
  * timeouts (they all last `dialTimeout`: see `TimeoutList`).
  */
 export function dialStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
-  const timeouts = Number.isFinite(deps.dialTimeout) ? new TimeoutList(deps.scheduler, Math.min(deps.dialTimeout, MAX_TIMER_DELAY)) : undefined;
+  const timeouts = Number.isFinite(deps.dialTimeout)
+    ? new TimeoutList(deps.scheduler, Math.min(deps.dialTimeout, MAX_TIMER_DELAY))
+    : undefined;
   return (event, emit) => {
     if (event.type !== 'dialing') return undefined;
     const attempt = new DialAttempt(deps, event.req.id, event.attempt, event.addr, emit, timeouts);
@@ -81,7 +83,12 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
     if (this.#over) return;
     this.#over = true;
     this.#call?.unsubscribe(); // abandons the dial (its late conn gets closed)
-    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error: new ManagerDialTimeoutError(this.addr, this.deps.dialTimeout) });
+    this.emit({
+      type: 'dialFailed',
+      id: this.id,
+      attempt: this.attempt,
+      error: new ManagerDialTimeoutError(this.addr, this.deps.dialTimeout),
+    });
   }
 
   /** The request moved on (canceled, removed, stopped): abandon the dial. */

@@ -39,9 +39,7 @@ export function listenEffect<A, C>(
         }),
         repeat({
           delay: () =>
-            failed
-              ? timer(Math.min(failuresInARow * deps.retryDuration, deps.maxRetryDuration, MAX_TIMER_DELAY), deps.scheduler)
-              : EMPTY, // completed normally: this listener is done
+            failed ? timer(Math.min(failuresInARow * deps.retryDuration, deps.maxRetryDuration, MAX_TIMER_DELAY), deps.scheduler) : EMPTY, // completed normally: this listener is done
         }),
       );
     });

@@ -20,7 +20,8 @@ export function lookUpAddress<A>(getNewAddress: (() => ObservableInput<A> | A) |
   } catch (error) {
     return { kind: 'failed', error };
   }
-  if (Array.isArray(result)) return result.length > 0 ? { kind: 'address', addr: result[0] as A } : { kind: 'failed', error: new NoNewAddressError() };
+  if (Array.isArray(result))
+    return result.length > 0 ? { kind: 'address', addr: result[0] as A } : { kind: 'failed', error: new NoNewAddressError() };
   if (!isObservableInput(result)) return { kind: 'address', addr: result as A };
   return { kind: 'source', source: result as ObservableInput<A> };
 }

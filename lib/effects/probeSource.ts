@@ -27,7 +27,10 @@ class SourceProbe<A> {
   #subscription: Subscription | undefined = undefined;
   #listener: Subscriber<A> | undefined = undefined;
 
-  constructor(source: ObservableInput<A>, private readonly live: Set<Subscription>) {
+  constructor(
+    source: ObservableInput<A>,
+    private readonly live: Set<Subscription>,
+  ) {
     try {
       this.#subscription = from(source).subscribe({
         next: (addr) => this.#settle({ kind: 'address', addr }),
@@ -39,7 +42,8 @@ class SourceProbe<A> {
     } catch (error) {
       this.#settle({ kind: 'failed', error });
     }
-    if (this.outcome !== undefined) this.#subscription?.unsubscribe(); // it answered before `subscribe` returned
+    if (this.outcome !== undefined)
+      this.#subscription?.unsubscribe(); // it answered before `subscribe` returned
     else if (this.#subscription !== undefined) live.add(this.#subscription);
   }
 

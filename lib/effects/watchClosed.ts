@@ -3,7 +3,6 @@ import type { ConnActionInput } from '../model/actions.js';
 import type { EffectDeps } from './Effect.js';
 import { defaultConnClosed, watchEmitterClose } from './emitterClosed.js';
 
-
 /**
  * Watches `conn` until `deps.connClosed(conn)` first fires or completes (nothing more will be said
  * about it), then emits `connClosed` (outbound, with `id`) or `inboundClosed` (inbound, with
@@ -43,7 +42,11 @@ class ConnWatch<A, C> implements Unsubscribable {
       if (this.deps.connClosed === defaultConnClosed) {
         this.#watch = watchEmitterClose(this.conn, done);
       } else {
-        this.#watch = from(this.deps.connClosed(this.conn)).subscribe({ next: done, error: (error: unknown) => this.#fail(error), complete: done });
+        this.#watch = from(this.deps.connClosed(this.conn)).subscribe({
+          next: done,
+          error: (error: unknown) => this.#fail(error),
+          complete: done,
+        });
       }
     } catch (error) {
       this.#fail(error);

@@ -184,7 +184,7 @@ export class ConnManager<A, C> {
   connect(addr: A, options?: ConnReqOptions): ConnReq<A>;
   connect(req: ConnReq<A>): ConnReq<A>;
   connect(target: A | ConnReq<A>, options?: ConnReqOptions): ConnReq<A> {
-    const req = target instanceof ConnReq ? (target as ConnReq<A>) : new ConnReq<A>(target, options);
+    const req = target instanceof ConnReq ? target : new ConnReq<A>(target, options);
     if (!bindConnReq(req, this.#nextId, this.#view)) throw new ConnReqInUseError(req.id);
     this.#nextId++;
     if (this.#phase === 'stopped') this.#finish(req, ConnState.Canceled, 0);

@@ -97,7 +97,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
   const minUptime = count('minUptime', config.minUptime, DEFAULTS.minUptime, false);
   const listeners = config.listeners ?? [];
   if (!Array.isArray(listeners)) throw new TypeError('listeners must be an array of ObservableInput');
-  const addressKey = config.addressKey === false ? undefined : config.addressKey ?? defaultAddressKey;
+  const addressKey = config.addressKey === false ? undefined : (config.addressKey ?? defaultAddressKey);
   return {
     reducer: {
       targetOutbound,
@@ -125,9 +125,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
 function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
   if (value === undefined) return fallback;
   if (!isCount(value, 0, infinityAllowed)) {
-    throw new RangeError(
-      `${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`,
-    );
+    throw new RangeError(`${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`);
   }
   return value;
 }

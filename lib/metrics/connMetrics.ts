@@ -112,7 +112,12 @@ export function connMetrics<A, C>(sources: ConnMetricsSources<A, C>, options: Co
   const dialsStarted = counter('dialsStarted', 'Dials begun.');
   const retries = counter('retries', 'Retries of permanent requests scheduled.');
   const refills = counter('refills', 'Automatic requests announced to keep the outbound target.');
-  const backoff = new Histogram({ name: name('backoffDelay'), help: 'Delay before each scheduled retry, seconds.', buckets: [...(options.backoffBuckets ?? DEFAULT_BACKOFF_BUCKETS)], registers });
+  const backoff = new Histogram({
+    name: name('backoffDelay'),
+    help: 'Delay before each scheduled retry, seconds.',
+    buckets: [...(options.backoffBuckets ?? DEFAULT_BACKOFF_BUCKETS)],
+    registers,
+  });
   const disconnects = counter('disconnects', 'Established outbound connections ended, by reason.', ['reason']);
   const accepted = counter('inboundAccepted', 'Inbound connections admitted by the manager.');
   const rejected = counter('inboundRejected', 'Inbound connections the manager turned away, by reason.', ['reason']);

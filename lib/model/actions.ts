@@ -15,7 +15,13 @@ export type ConnAction<A = unknown, C = unknown> =
    * An automatic request; `refill` marks one that the manager scheduled itself. `lookup`: its
    * address, already asked of `getNewAddress` (refills do; see `AddressLookup`).
    */
-  | { readonly type: 'newConnReq'; readonly req: ConnReq<A>; readonly refill: boolean; readonly lookup?: AddressLookup<A>; readonly at: number }
+  | {
+      readonly type: 'newConnReq';
+      readonly req: ConnReq<A>;
+      readonly refill: boolean;
+      readonly lookup?: AddressLookup<A>;
+      readonly at: number;
+    }
   | { readonly type: 'disconnect'; readonly id: number; readonly at: number }
   | { readonly type: 'remove'; readonly id: number; readonly at: number }
   | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A; readonly at: number }

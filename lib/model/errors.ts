@@ -20,7 +20,10 @@ export class ManagerStoppedError extends Error {
  */
 export class ManagerDialTimeoutError extends Error {
   override readonly name = 'ManagerDialTimeoutError';
-  constructor(readonly addr: unknown, readonly timeout: number) {
+  constructor(
+    readonly addr: unknown,
+    readonly timeout: number,
+  ) {
     super(`dial to ${String(addr)} timed out after ${timeout} ms`);
   }
 }
@@ -47,7 +50,10 @@ export class NoNewAddressError extends Error {
 /** The failure of an automatic request whose new address already has a live request (no two requests per address). */
 export class DuplicateAddressError extends Error {
   override readonly name = 'DuplicateAddressError';
-  constructor(readonly addr: unknown, readonly existingId: number) {
+  constructor(
+    readonly addr: unknown,
+    readonly existingId: number,
+  ) {
     super(`address ${String(addr)} already has live request #${existingId}`);
   }
 }

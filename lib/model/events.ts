@@ -31,13 +31,32 @@ export type ConnEvent<A = unknown, C = unknown> =
   | { readonly type: 'dialing'; readonly req: ConnReq<A>; readonly addr: A; readonly attempt: number }
   | { readonly type: 'connected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C }
   /** A dial or address lookup failed; `willRetry` says whether this same request will be dialed again. */
-  | { readonly type: 'failed'; readonly req: ConnReq<A>; readonly addr: A | undefined; readonly error: unknown; readonly willRetry: boolean }
+  | {
+      readonly type: 'failed';
+      readonly req: ConnReq<A>;
+      readonly addr: A | undefined;
+      readonly error: unknown;
+      readonly willRetry: boolean;
+    }
   /** A permanent request will be re-dialed after `delay` ms (its `retryCount`-th retry). */
-  | { readonly type: 'retryScheduled'; readonly req: ConnReq<A>; readonly delay: number; readonly retryCount: number; readonly attempt: number }
+  | {
+      readonly type: 'retryScheduled';
+      readonly req: ConnReq<A>;
+      readonly delay: number;
+      readonly retryCount: number;
+      readonly attempt: number;
+    }
   /** `count` new automatic requests will be made after `delay` ms, to keep the outbound target. */
   | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number }
   /** An established outbound connection ended; `willReconnect` for a permanent request. */
-  | { readonly type: 'disconnected'; readonly req: ConnReq<A>; readonly addr: A; readonly conn: C; readonly reason: DisconnectReason; readonly willReconnect: boolean }
+  | {
+      readonly type: 'disconnected';
+      readonly req: ConnReq<A>;
+      readonly addr: A;
+      readonly conn: C;
+      readonly reason: DisconnectReason;
+      readonly willReconnect: boolean;
+    }
   | { readonly type: 'canceled'; readonly req: ConnReq<A>; readonly reason: CancelReason }
   | { readonly type: 'accepted'; readonly conn: C; readonly inboundId: number; readonly listener: number }
   /** An inbound conn refused (and closed at once), never `accepted` first. */
@@ -48,7 +67,12 @@ export type ConnEvent<A = unknown, C = unknown> =
   /** A conn that arrived too late to be wanted (its request was canceled or already settled); closed. */
   | { readonly type: 'discarded'; readonly conn: C; readonly id: number }
   /** A command that could not apply; nothing changed. */
-  | { readonly type: 'ignored'; readonly command: 'connect' | 'newConnReq' | 'disconnect' | 'remove'; readonly id: number; readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected' }
+  | {
+      readonly type: 'ignored';
+      readonly command: 'connect' | 'newConnReq' | 'disconnect' | 'remove';
+      readonly id: number;
+      readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected';
+    }
   | { readonly type: 'listenerError'; readonly listener: number; readonly error: unknown }
   | { readonly type: 'callbackError'; readonly source: string; readonly error: unknown };
 

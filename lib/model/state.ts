@@ -9,7 +9,8 @@ import type { ConnEvent } from './events.js';
  * `{ refuse }` closes it with a `rejected` event carrying the reason, `{ evict }` admits it in place
  * of the admitted inbound conn with that id (closed with `inboundClosed` reason `'evicted'`).
  */
-export type InboundVerdict = { readonly refuse: string; readonly evict?: never } | { readonly evict: number; readonly refuse?: never } | undefined;
+export type InboundVerdict =
+  { readonly refuse: string; readonly evict?: never } | { readonly evict: number; readonly refuse?: never } | undefined;
 
 /**
  * The admission hook: a pure function of the newcomer, the state before this step and the

@@ -39,8 +39,14 @@ function expandGroups(groups: readonly string[], count: number): number[] {
   const gap = groups.indexOf('');
   if (gap < 0) return groups.map((g) => parseInt(g, 16));
   // '::' splits into empty strings: one in the middle, two at either end, three for '::' alone.
-  const head = groups.slice(0, gap).filter((g) => g !== '').map((g) => parseInt(g, 16));
-  const rest = groups.slice(gap).filter((g) => g !== '').map((g) => parseInt(g, 16));
+  const head = groups
+    .slice(0, gap)
+    .filter((g) => g !== '')
+    .map((g) => parseInt(g, 16));
+  const rest = groups
+    .slice(gap)
+    .filter((g) => g !== '')
+    .map((g) => parseInt(g, 16));
   return [...head, ...new Array<number>(count - head.length - rest.length).fill(0), ...rest];
 }
 
@@ -62,7 +68,7 @@ export function formatIp(bytes: Uint8Array): string {
 
   let bestStart = -1;
   let bestLength = 1; // a single zero group is never compressed (RFC 5952 §4.2.2)
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

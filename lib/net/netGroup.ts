@@ -221,7 +221,7 @@ function inV4Range(v4: Uint8Array, [a, b, c, d, bits]: V4Range): boolean {
   const value = (((v4[0] ?? 0) << 24) | ((v4[1] ?? 0) << 16) | ((v4[2] ?? 0) << 8) | (v4[3] ?? 0)) >>> 0;
   const base = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((value & mask) >>> 0) === ((base & mask) >>> 0);
+  return (value & mask) >>> 0 === (base & mask) >>> 0;
 }
 
 function wordsOf(bytes: Uint8Array): number[] {

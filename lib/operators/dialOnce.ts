@@ -31,7 +31,12 @@ export interface DialObserver<C> {
  * it starts one per attempt, and an Observable with its subscriber per attempt is measurable in
  * a retry storm.
  */
-export function startDial<A, C>(dial: DialFunction<A, C>, addr: A, closeConn: (conn: C) => void, observer: DialObserver<C>): Unsubscribable {
+export function startDial<A, C>(
+  dial: DialFunction<A, C>,
+  addr: A,
+  closeConn: (conn: C) => void,
+  observer: DialObserver<C>,
+): Unsubscribable {
   return new DialCall(dial, addr, closeConn, observer);
 }
 

@@ -45,7 +45,10 @@ export function switchMapByKey<T, K, R>(
           }
           if (input === undefined) return;
           let finished = false;
+          // Not `const`: a synchronous inner completes inside `subscribe`, before `lane` is assigned,
+          // and its callback must see `undefined` rather than hit the temporal dead zone.
           let lane: Subscription | undefined;
+          // eslint-disable-next-line prefer-const -- see above
           lane = from(input).subscribe({
             next: (r) => subscriber.next(r),
             error: (error) => subscriber.error(error),

@@ -8,6 +8,11 @@ export { Peer, type PeerOptions, type PeerCloseInfo, type PeerStats } from './Pe
 export { bitcoinHandshake, type HandshakeOptions, type HandshakeResult } from './bitcoin/bitcoinHandshake.js';
 export { keepAlive, type KeepAliveOptions, type PingSample } from './bitcoin/keepAlive.js';
 export {
-  SendBufferOverflowError, PeerClosedError, HandshakeTimeoutError, SelfConnectionError, ObsoleteVersionError,
-  UnexpectedMessageError, IdleTimeoutError,
+  SendBufferOverflowError,
+  PeerClosedError,
+  HandshakeTimeoutError,
+  SelfConnectionError,
+  ObsoleteVersionError,
+  UnexpectedMessageError,
+  IdleTimeoutError,
 } from './errors.js';

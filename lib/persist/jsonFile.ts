@@ -97,7 +97,7 @@ function serialize(path: string, value: unknown): string {
   let text: string | undefined;
   try {
     // JSON.stringify is typed as returning string, but yields undefined for undefined/functions/symbols.
-    text = JSON.stringify(value, null, 2) as string | undefined;
+    text = JSON.stringify(value, null, 2);
   } catch (error) {
     throw new JsonSerializeError(path, error);
   }

@@ -112,7 +112,12 @@ export class AddrSourceLimiter {
   /** When `#current` was started; −Infinity before the first write. */
   readonly #epoch: number;
 
-  private constructor(config: Config, current: PersistentMap<string, TokenBucket>, previous: PersistentMap<string, TokenBucket>, epoch: number) {
+  private constructor(
+    config: Config,
+    current: PersistentMap<string, TokenBucket>,
+    previous: PersistentMap<string, TokenBucket>,
+    epoch: number,
+  ) {
     this.#config = config;
     this.#current = current;
     this.#previous = previous;
@@ -136,7 +141,12 @@ export class AddrSourceLimiter {
     if (initialTokens > capacity) throw new PolicyArgumentError('options.initialTokens', initialTokens, `an integer ≤ burst (${capacity})`);
     const maxGroups = options.maxGroups ?? DEFAULT_MAX_ADDR_SOURCE_GROUPS;
     checkCount('options.maxGroups', maxGroups, 2);
-    return new AddrSourceLimiter({ capacity, ratePerSecond, initialTokens, maxGroups }, PersistentMap.empty(), PersistentMap.empty(), -Infinity);
+    return new AddrSourceLimiter(
+      { capacity, ratePerSecond, initialTokens, maxGroups },
+      PersistentMap.empty(),
+      PersistentMap.empty(),
+      -Infinity,
+    );
   }
 
   /**

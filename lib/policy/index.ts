@@ -25,11 +25,7 @@
  *
  * @packageDocumentation
  */
-export {
-  selectNodeToEvict,
-  EVICTION_PROTECTION,
-  MIN_CANDIDATES_TO_EVICT,
-} from './selectNodeToEvict.js';
+export { selectNodeToEvict, EVICTION_PROTECTION, MIN_CANDIDATES_TO_EVICT } from './selectNodeToEvict.js';
 export type { EvictionCandidate, SelectNodeToEvictOptions } from './selectNodeToEvict.js';
 export { keyedNetGroup, defaultKeyedNetGroup } from './keyedNetGroup.js';
 export { InboundCounts, ipKey } from './InboundCounts.js';
@@ -39,9 +35,7 @@ export { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '.
 export type { AcceptDecision, AcceptRateLimiterOptions } from './acceptRateLimiter.js';
 export { maxPendingHandshakes, DEFAULT_MAX_PENDING_HANDSHAKES } from './maxPendingHandshakes.js';
 export { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from './addrRelayLimiter.js';
-export {
-  addrSourceLimiter, AddrSourceLimiter, DEFAULT_INITIAL_ADDR_TOKENS, DEFAULT_MAX_ADDR_SOURCE_GROUPS,
-} from './addrSourceLimiter.js';
+export { addrSourceLimiter, AddrSourceLimiter, DEFAULT_INITIAL_ADDR_TOKENS, DEFAULT_MAX_ADDR_SOURCE_GROUPS } from './addrSourceLimiter.js';
 export type { AddrSourceLimiterOptions, AddrSourceTake } from './addrSourceLimiter.js';
 export { bucketFullAt, fullBucket, takeTokens, tokensAt } from './tokenBucket.js';
 export type { TokenBucket, TokenBucketConfig } from './tokenBucket.js';

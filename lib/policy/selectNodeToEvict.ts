@@ -231,11 +231,7 @@ export function selectNodeToEvict(
   }
   let chosen: { size: number; youngest: EvictionCandidate } | undefined;
   for (const entry of groups.values()) {
-    if (
-      chosen === undefined ||
-      entry.size > chosen.size ||
-      (entry.size === chosen.size && isYounger(entry.youngest, chosen.youngest))
-    ) {
+    if (chosen === undefined || entry.size > chosen.size || (entry.size === chosen.size && isYounger(entry.youngest, chosen.youngest))) {
       chosen = entry;
     }
   }
@@ -273,16 +269,13 @@ function isYounger(a: EvictionCandidate, b: EvictionCandidate): boolean {
 const byNetGroupRank: Preference = (a, b) =>
   compare(b.rank, a.rank) || compareText(a.candidate.group, b.candidate.group) || olderFirst(a.candidate, b.candidate);
 
-const byLowestPing: Preference = (a, b) =>
-  compare(a.candidate.minPingMs, b.candidate.minPingMs) || olderFirst(a.candidate, b.candidate);
+const byLowestPing: Preference = (a, b) => compare(a.candidate.minPingMs, b.candidate.minPingMs) || olderFirst(a.candidate, b.candidate);
 
 const byLatestTx: Preference = (a, b) =>
-  compare(b.candidate.lastTxTime ?? -Infinity, a.candidate.lastTxTime ?? -Infinity) ||
-  olderFirst(a.candidate, b.candidate);
+  compare(b.candidate.lastTxTime ?? -Infinity, a.candidate.lastTxTime ?? -Infinity) || olderFirst(a.candidate, b.candidate);
 
 const byLatestBlock: Preference = (a, b) =>
-  compare(b.candidate.lastBlockTime ?? -Infinity, a.candidate.lastBlockTime ?? -Infinity) ||
-  olderFirst(a.candidate, b.candidate);
+  compare(b.candidate.lastBlockTime ?? -Infinity, a.candidate.lastBlockTime ?? -Infinity) || olderFirst(a.candidate, b.candidate);
 
 const byLongestUptime: Preference = (a, b) => olderFirst(a.candidate, b.candidate);
 

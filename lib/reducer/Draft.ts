@@ -55,11 +55,7 @@ export function copyEntry<A, C>(entry: OutboundEntry<A, C>): EntryDraft<A, C> {
  * and counter that depends on requests in step. The only writer of `requests`, so the
  * counters cannot drift from the map.
  */
-export function putEntry<A, C>(
-  d: Draft<A, C>,
-  before: OutboundEntry<A, C> | undefined,
-  after: OutboundEntry<A, C> | undefined,
-): void {
+export function putEntry<A, C>(d: Draft<A, C>, before: OutboundEntry<A, C> | undefined, after: OutboundEntry<A, C> | undefined): void {
   if (before) {
     if (before.automatic) d.automaticCount--;
     if (before.state === ConnState.Established) d.establishedCount--;

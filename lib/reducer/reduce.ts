@@ -46,9 +46,19 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       const addrKey = d.config.addressKey?.(addr);
       if (addrKey !== undefined && d.addresses.has(addrKey)) return cancelNew(d, req, 'duplicate');
       const entry: OutboundEntry<A, C> = {
-        req, id: req.id, addr, addrKey, permanent: req.permanent, automatic: false,
-        state: ConnState.Pending, stage: 'dial', attempt: 1,
-        conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+        req,
+        id: req.id,
+        addr,
+        addrKey,
+        permanent: req.permanent,
+        automatic: false,
+        state: ConnState.Pending,
+        stage: 'dial',
+        attempt: 1,
+        conn: undefined,
+        connectedAt: undefined,
+        retryCount: 0,
+        backoff: undefined,
       };
       putEntry(d, undefined, entry);
       d.emitted.push({ type: 'dialing', req, addr, attempt: 1 });
@@ -58,10 +68,14 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
     case 'newConnReq': {
       const { req } = action;
       if (action.refill && d.refillsPending > 0) d.refillsPending--;
-      const reason = d.phase !== 'running' ? 'notRunning'
-        : !d.config.automatic ? 'connectMode'
-        : d.automaticCount >= d.config.targetOutbound ? 'atTarget'
-        : undefined;
+      const reason =
+        d.phase !== 'running'
+          ? 'notRunning'
+          : !d.config.automatic
+            ? 'connectMode'
+            : d.automaticCount >= d.config.targetOutbound
+              ? 'atTarget'
+              : undefined;
       if (reason) {
         // A refill that finds the target met is simply no longer needed: not worth an event.
         if (!action.refill) d.emitted.push({ type: 'ignored', command: 'newConnReq', id: req.id, reason });
@@ -75,9 +89,19 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
         const addrKey = d.config.addressKey?.(lookup.addr);
         if (addrKey === undefined || !d.addresses.has(addrKey)) {
           const dialing: OutboundEntry<A, C> = {
-            req, id: req.id, addr: lookup.addr, addrKey, permanent: false, automatic: true,
-            state: ConnState.Pending, stage: 'dial', attempt: 1,
-            conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+            req,
+            id: req.id,
+            addr: lookup.addr,
+            addrKey,
+            permanent: false,
+            automatic: true,
+            state: ConnState.Pending,
+            stage: 'dial',
+            attempt: 1,
+            conn: undefined,
+            connectedAt: undefined,
+            retryCount: 0,
+            backoff: undefined,
           };
           putEntry(d, undefined, dialing);
           d.emitted.push({ type: 'dialing', req, addr: lookup.addr, attempt: 1 });
@@ -85,9 +109,19 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
         }
       }
       const entry: OutboundEntry<A, C> = {
-        req, id: req.id, addr: undefined, addrKey: undefined, permanent: false, automatic: true,
-        state: ConnState.Pending, stage: 'address', attempt: 0,
-        conn: undefined, connectedAt: undefined, retryCount: 0, backoff: undefined,
+        req,
+        id: req.id,
+        addr: undefined,
+        addrKey: undefined,
+        permanent: false,
+        automatic: true,
+        state: ConnState.Pending,
+        stage: 'address',
+        attempt: 0,
+        conn: undefined,
+        connectedAt: undefined,
+        retryCount: 0,
+        backoff: undefined,
       };
       putEntry(d, undefined, entry);
       d.emitted.push(lookup === undefined ? { type: 'addressRequested', req } : { type: 'addressRequested', req, lookup });
@@ -325,7 +359,14 @@ function stop<A, C>(d: Draft<A, C>): void {
   if (wasRunning) {
     for (const entry of d.requests.values()) {
       if (entry.stage === 'established') {
-        d.emitted.push({ type: 'disconnected', req: entry.req, addr: entry.addr as A, conn: entry.conn as C, reason: 'stop', willReconnect: false });
+        d.emitted.push({
+          type: 'disconnected',
+          req: entry.req,
+          addr: entry.addr as A,
+          conn: entry.conn as C,
+          reason: 'stop',
+          willReconnect: false,
+        });
       } else {
         d.emitted.push({ type: 'canceled', req: entry.req, reason: 'stop' });
       }

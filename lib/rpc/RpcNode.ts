@@ -72,7 +72,12 @@ export interface RpcNode {
   /** The node's clock in ms — the one its ban list uses. */
   now(): number;
   /** For getnetworkinfo; missing fields take Core-like defaults. */
-  networkInfo?(): { readonly version?: number; readonly subversion?: string; readonly protocolVersion?: number; readonly localServices?: bigint };
+  networkInfo?(): {
+    readonly version?: number;
+    readonly subversion?: string;
+    readonly protocolVersion?: number;
+    readonly localServices?: bigint;
+  };
   /** Closes the peer with this id; `false` if there is none. */
   disconnect?(id: number): boolean;
   /** `addnode add`: a permanent peer. `false` if it is already added. Throws for a bad address. */

@@ -90,14 +90,20 @@ export class RpcServer {
   constructor(options: RpcServerOptions) {
     this.#options = options;
     const auth = options.auth as Partial<{ cookieFile: unknown; user: unknown; password: unknown }> | undefined;
-    if (!auth || (typeof auth.cookieFile !== 'string' && (typeof auth.user !== 'string' || typeof auth.password !== 'string' || auth.password === ''))) {
-      throw new TypeError(`RpcServer: \`auth\` must be { cookieFile } or { user, password } with a non-empty password, got ${JSON.stringify(Object.keys(auth ?? {}))}`);
+    if (
+      !auth ||
+      (typeof auth.cookieFile !== 'string' && (typeof auth.user !== 'string' || typeof auth.password !== 'string' || auth.password === ''))
+    ) {
+      throw new TypeError(
+        `RpcServer: \`auth\` must be { cookieFile } or { user, password } with a non-empty password, got ${JSON.stringify(Object.keys(auth ?? {}))}`,
+      );
     }
     this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? 1_048_576);
     positive('maxBatch', options.maxBatch ?? 100);
     const headersTimeout = positive('headersTimeout', options.headersTimeout ?? 10_000);
     const requestTimeout = positive('requestTimeout', options.requestTimeout ?? 30_000);
-    if (headersTimeout > requestTimeout) throw new RangeError(`RpcServer: \`headersTimeout\` (${headersTimeout}) must not exceed \`requestTimeout\` (${requestTimeout})`);
+    if (headersTimeout > requestTimeout)
+      throw new RangeError(`RpcServer: \`headersTimeout\` (${headersTimeout}) must not exceed \`requestTimeout\` (${requestTimeout})`);
     const idleTimeout = positive('idleTimeout', options.idleTimeout ?? 60_000);
     this.#methods = options.methods ?? RPC_METHODS;
     this.#server = createServer(
@@ -120,7 +126,10 @@ export class RpcServer {
     // A request Node cannot parse (bad HTTP, headers too big or too slow): answer if we still can.
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable)
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
       socket.destroySoon?.();
     });
   }
@@ -188,7 +197,8 @@ export class RpcServer {
       if (!this.#authorized(req)) return this.#refuse(req, res, 401, 'Unauthorized');
       if (req.method !== 'POST') return this.#refuse(req, res, 405, 'JSONRPC server handles only POST requests');
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > this.#maxBodyBytes) return this.#refuse(req, res, 413, `Body over ${this.#maxBodyBytes} bytes`);
+      if (Number.isFinite(declared) && declared > this.#maxBodyBytes)
+        return this.#refuse(req, res, 413, `Body over ${this.#maxBodyBytes} bytes`);
       const body = await this.#readBody(req);
       if (body === undefined) return this.#refuse(req, res, 413, `Body over ${this.#maxBodyBytes} bytes`);
       const reply = await handleJsonRpc(body, this.#options.node, {
@@ -240,6 +250,7 @@ export class RpcServer {
 }
 
 function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`RpcServer: \`${name}\` must be a finite number > 0, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`RpcServer: \`${name}\` must be a finite number > 0, got ${String(value)}`);
   return value;
 }

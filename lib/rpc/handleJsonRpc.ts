@@ -59,7 +59,9 @@ export async function handleJsonRpc(text: string, node: RpcNode, options: Handle
   }
   const maxBatch = options.maxBatch ?? 100;
   if (request.length > maxBatch) {
-    return legacy(errorReply(null, RPC_ERROR.INVALID_REQUEST, `Batch of ${request.length} requests is over the limit of ${maxBatch}`, false));
+    return legacy(
+      errorReply(null, RPC_ERROR.INVALID_REQUEST, `Batch of ${request.length} requests is over the limit of ${maxBatch}`, false),
+    );
   }
   const replies: Record<string, unknown>[] = [];
   for (const item of request) {
@@ -72,7 +74,8 @@ export async function handleJsonRpc(text: string, node: RpcNode, options: Handle
 async function call(request: unknown, node: RpcNode, options: HandleJsonRpcOptions): Promise<Outcome> {
   if (!isRecord(request)) return errorOutcome(null, RPC_ERROR.INVALID_REQUEST, 'Invalid Request object', false);
   const v2 = request['jsonrpc'] === '2.0';
-  if (request['jsonrpc'] !== undefined && !v2) return errorOutcome(null, RPC_ERROR.INVALID_REQUEST, 'jsonrpc field must be "2.0" when present', false);
+  if (request['jsonrpc'] !== undefined && !v2)
+    return errorOutcome(null, RPC_ERROR.INVALID_REQUEST, 'jsonrpc field must be "2.0" when present', false);
   const rawId = request['id'];
   const notification = v2 && !Object.hasOwn(request, 'id');
   const id: Id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;

@@ -68,6 +68,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `array (${value.length} items)`;
   if (typeof value === 'string') return `string ${clip(JSON.stringify(value))}`;
   if (typeof value === 'object') return 'object';
+  // Objects and arrays are described above; what is left (numbers, booleans…) prints as itself.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return `${typeof value} ${String(value)}`;
 }
 

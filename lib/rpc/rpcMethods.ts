@@ -3,7 +3,7 @@ import { serviceNames as namesOfServices } from '../protocol/bitcoin/services.js
 import type { BanEntry } from '../ban/BanEntry.js';
 import { hostOfAddress } from '../ban/hostOfAddress.js';
 import { VERSION } from '../version.js';
-import { readParams, type ParamSpec } from './readParams.js';
+import type { ParamSpec } from './readParams.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
 import type { RpcNode, RpcPeer } from './RpcNode.js';
 
@@ -24,7 +24,11 @@ const serviceNames = (bits: bigint | undefined) => namesOfServices(bits ?? 0n);
 
 function need<K extends keyof RpcNode>(node: RpcNode, capability: K, method: string): NonNullable<RpcNode[K]> {
   const fn = node[capability];
-  if (typeof fn !== 'function') throw new RpcError(RPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method} needs the node capability ${String(capability)}, which this node does not provide`);
+  if (typeof fn !== 'function')
+    throw new RpcError(
+      RPC_ERROR.METHOD_NOT_FOUND,
+      `Method not found: ${method} needs the node capability ${String(capability)}, which this node does not provide`,
+    );
   return (fn as (...a: unknown[]) => unknown).bind(node) as NonNullable<RpcNode[K]>;
 }
 
@@ -103,7 +107,13 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
         const info = node.networkInfo?.() ?? {};
         const peers = node.peers();
         const inbound = peers.filter((p) => p.inbound).length;
-        const networks = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].map((name) => ({ name, limited: name !== 'ipv4' && name !== 'ipv6', reachable: name === 'ipv4' || name === 'ipv6', proxy: '', proxy_randomize_credentials: false }));
+        const networks = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].map((name) => ({
+          name,
+          limited: name !== 'ipv4' && name !== 'ipv6',
+          reachable: name === 'ipv4' || name === 'ipv6',
+          proxy: '',
+          proxy_randomize_credentials: false,
+        }));
         return {
           version: info.version ?? versionNumber(VERSION),
           subversion: info.subversion ?? `/rx-connmgr:${VERSION}/`,
@@ -136,13 +146,18 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       run: (node, [address, command]) => {
         const addr = address as string;
         if (command === 'add') {
-          if (!need(node, 'addNode', 'addnode add')(addr)) throw new RpcError(RPC_ERROR.CLIENT_NODE_ALREADY_ADDED, 'Error: Node already added');
+          if (!need(node, 'addNode', 'addnode add')(addr))
+            throw new RpcError(RPC_ERROR.CLIENT_NODE_ALREADY_ADDED, 'Error: Node already added');
         } else if (command === 'remove') {
-          if (!need(node, 'removeNode', 'addnode remove')(addr)) throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_ADDED, 'Error: Node could not be removed. It has not been added previously.');
+          if (!need(node, 'removeNode', 'addnode remove')(addr))
+            throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_ADDED, 'Error: Node could not be removed. It has not been added previously.');
         } else if (command === 'onetry') {
           need(node, 'tryNode', 'addnode onetry')(addr);
         } else {
-          throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `addnode: command must be 'add', 'remove' or 'onetry', got ${JSON.stringify(command).slice(0, 40)}`);
+          throw new RpcError(
+            RPC_ERROR.INVALID_PARAMETER,
+            `addnode: command must be 'add', 'remove' or 'onetry', got ${JSON.stringify(command).slice(0, 40)}`,
+          );
         }
         return null;
       },
@@ -154,11 +169,21 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       params: [{ name: 'node', type: 'string', optional: true }],
       run: (node, [only]) => {
         const added = need(node, 'addedNodes', 'getaddednodeinfo')();
-        if (only !== undefined && !added.includes(only as string)) throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_ADDED, 'Error: Node has not been added.');
-        const outbound = new Set(node.peers().filter((p) => !p.inbound).map((p) => p.addr));
+        if (only !== undefined && !added.includes(only as string))
+          throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_ADDED, 'Error: Node has not been added.');
+        const outbound = new Set(
+          node
+            .peers()
+            .filter((p) => !p.inbound)
+            .map((p) => p.addr),
+        );
         return added
           .filter((a) => only === undefined || a === only)
-          .map((a) => ({ addednode: a, connected: outbound.has(a), addresses: outbound.has(a) ? [{ address: a, connected: 'outbound' }] : [] }));
+          .map((a) => ({
+            addednode: a,
+            connected: outbound.has(a),
+            addresses: outbound.has(a) ? [{ address: a, connected: 'outbound' }] : [],
+          }));
       },
     },
   ],
@@ -171,10 +196,12 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       ],
       run: (node, [address, nodeid]) => {
         const byAddress = address !== undefined && address !== '';
-        if (byAddress === (nodeid !== undefined)) throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'Only one of address and nodeid should be provided.');
+        if (byAddress === (nodeid !== undefined))
+          throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'Only one of address and nodeid should be provided.');
         const disconnect = need(node, 'disconnect', 'disconnectnode');
         const peer = node.peers().find((p) => (byAddress ? p.addr === address : p.id === nodeid));
-        if (peer === undefined || !disconnect(peer.id)) throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
+        if (peer === undefined || !disconnect(peer.id))
+          throw new RpcError(RPC_ERROR.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
         return null;
       },
     },
@@ -191,10 +218,18 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       run: (node, [subnetText, command, bantime, absolute]) => {
         const subnet = parseSubnet(subnetText as string);
         if (command === 'remove') {
-          if (!node.bans.unbanSubnet(subnet.text)) throw new RpcError(RPC_ERROR.CLIENT_INVALID_IP_OR_SUBNET, 'Error: Unban failed. Requested address/subnet was not previously manually banned.');
+          if (!node.bans.unbanSubnet(subnet.text))
+            throw new RpcError(
+              RPC_ERROR.CLIENT_INVALID_IP_OR_SUBNET,
+              'Error: Unban failed. Requested address/subnet was not previously manually banned.',
+            );
           return null;
         }
-        if (command !== 'add') throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `setban: command must be 'add' or 'remove', got ${JSON.stringify(command).slice(0, 40)}`);
+        if (command !== 'add')
+          throw new RpcError(
+            RPC_ERROR.INVALID_PARAMETER,
+            `setban: command must be 'add' or 'remove', got ${JSON.stringify(command).slice(0, 40)}`,
+          );
         if (node.bans.getSubnet(subnet.text)) throw new RpcError(RPC_ERROR.CLIENT_NODE_ALREADY_ADDED, 'Error: IP/Subnet already banned');
         const seconds = (bantime as number | undefined) ?? 0;
         if (seconds < 0) throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `Error: bantime must be ≥ 0 seconds, got ${seconds}`);
@@ -241,9 +276,21 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       run: (node, [countArg, network]) => {
         const count = (countArg as number | undefined) ?? 1;
         if (count < 0) throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `Address count out of range: ${count}`);
-        if (network !== undefined && !(NETWORKS as readonly unknown[]).includes(network)) throw new RpcError(RPC_ERROR.INVALID_PARAMETER, `Network not recognized: ${String(network).slice(0, 40)}`);
-        const all = need(node, 'knownAddresses', 'getnodeaddresses')().filter((a) => network === undefined || networkOf(a.host) === network);
-        return (count === 0 ? all : all.slice(0, count)).map((a) => ({ time: s(a.time), services: Number(a.services), address: a.host, port: a.port, network: networkOf(a.host) }));
+        if (network !== undefined && !(NETWORKS as readonly unknown[]).includes(network))
+          throw new RpcError(
+            RPC_ERROR.INVALID_PARAMETER,
+            `Network not recognized: ${(typeof network === 'string' ? network : JSON.stringify(network)).slice(0, 40)}`,
+          );
+        const all = need(node, 'knownAddresses', 'getnodeaddresses')().filter(
+          (a) => network === undefined || networkOf(a.host) === network,
+        );
+        return (count === 0 ? all : all.slice(0, count)).map((a) => ({
+          time: s(a.time),
+          services: Number(a.services),
+          address: a.host,
+          port: a.port,
+          network: networkOf(a.host),
+        }));
       },
     },
   ],

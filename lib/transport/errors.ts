@@ -9,7 +9,7 @@
 /** The errno code of a Node system error (`'ECONNREFUSED'`, …), if it has one. */
 function codeOf(cause: unknown): string | undefined {
   if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    const { code } = cause as { code: unknown };
+    const { code } = cause;
     if (typeof code === 'string') return code;
   }
   return undefined;
@@ -17,7 +17,10 @@ function codeOf(cause: unknown): string | undefined {
 
 /** `cause`'s message, for appending to ours. */
 function detailOf(cause: unknown): string {
-  return cause instanceof Error ? `: ${cause.message}` : cause === undefined ? '' : `: ${String(cause)}`;
+  if (cause instanceof Error) return `: ${cause.message}`;
+  // A thrown non-Error (a string, a code) prints as itself; there is nothing better to show.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  return cause === undefined ? '' : `: ${String(cause)}`;
 }
 
 /**

@@ -6,14 +6,7 @@
  * @internal
  * @packageDocumentation
  */
-import {
-  AddressAccessError,
-  AddressInUseError,
-  ConnectionRefusedError,
-  DialError,
-  HostUnreachableError,
-  ListenError,
-} from './errors.js';
+import { AddressAccessError, AddressInUseError, ConnectionRefusedError, DialError, HostUnreachableError, ListenError } from './errors.js';
 import type { TransportError } from './errors.js';
 
 function codeOf(error: unknown): unknown {

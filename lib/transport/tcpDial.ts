@@ -9,12 +9,9 @@ import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { SocketAddress } from '../net/SocketAddress.js';
 import { DialTimeoutError, InvalidOptionError } from './errors.js';
-import type {
-  ConnectionRefusedError,
-  DialError,
-  HostUnreachableError,
-  TransportError,
-} from './errors.js';
+// Imported only for the TSDoc {@link}s below, which the linter does not read.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+import type { ConnectionRefusedError, DialError, HostUnreachableError, TransportError } from './errors.js';
 import { dialFailure } from './failures.js';
 
 /** Options of {@link tcpDial}. */

@@ -8,6 +8,8 @@ import type { AddressInfo, ListenOptions, Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { SocketAddress } from '../net/SocketAddress.js';
 import { InvalidOptionError, ListenError } from './errors.js';
+// Imported only for the TSDoc {@link}s below, which the linter does not read.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 import type { AddressAccessError, AddressInUseError, TransportError } from './errors.js';
 import { listenFailure } from './failures.js';
 

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { AddressBook } from '../../lib/addr/AddressBook.js';
+import type { AddressBookJson } from '../../lib/addr/addressBookJson.js';
 import { IMPLAUSIBLE_TIMESTAMP_AGE_MS } from '../../lib/addr/clampTimestamp.js';
 import { AddressBookFormatError } from '../../lib/addr/errors.js';
 import { OverlayAddress } from '../../lib/addr/OverlayAddress.js';
@@ -49,8 +50,14 @@ describe('AddressBook with overlay addresses', () => {
 
   it('draws uniformly over the networks asked for', () => {
     const book = makeBook(new Clock());
-    book.addOverlay(Array.from({ length: 30 }, (_, i) => ({ addr: overlay('torv3', i) })), SOURCE);
-    book.addOverlay(Array.from({ length: 10 }, (_, i) => ({ addr: overlay('i2p', 100 + i) })), SOURCE);
+    book.addOverlay(
+      Array.from({ length: 30 }, (_, i) => ({ addr: overlay('torv3', i) })),
+      SOURCE,
+    );
+    book.addOverlay(
+      Array.from({ length: 10 }, (_, i) => ({ addr: overlay('i2p', 100 + i) })),
+      SOURCE,
+    );
     const counts = { torv3: 0, i2p: 0, cjdns: 0 };
     for (let i = 0; i < 4000; i += 1) counts[book.selectOverlay(['torv3', 'i2p'])?.addr.network ?? 'cjdns'] += 1;
     // Entries are equally likely, so about 3:1; cjdns (none) never.
@@ -64,13 +71,18 @@ describe('AddressBook with overlay addresses', () => {
     const i2p = overlay('i2p', 3);
     book.addOverlay([{ addr: i2p, services: 1n, timestamp: clock.time + 365 * DAY }], SOURCE);
     expect(book.get(i2p)?.timestamp).to.equal(clock.time - IMPLAUSIBLE_TIMESTAMP_AGE_MS);
-    expect(book.addOverlay([{ addr: OverlayAddress.parse(i2p.toString()), services: 8n, timestamp: clock.time - DAY }], SOURCE)).to.equal(0);
+    expect(book.addOverlay([{ addr: OverlayAddress.parse(i2p.toString()), services: 8n, timestamp: clock.time - DAY }], SOURCE)).to.equal(
+      0,
+    );
     expect(book.get(i2p)).to.include({ services: 9n, timestamp: clock.time - DAY });
   });
 
   it('keeps a flood of overlay addresses from one source group inside 64 new buckets, as for IP', () => {
     const book = makeBook(new Clock());
-    book.addOverlay(Array.from({ length: 6000 }, (_, i) => ({ addr: overlay('torv3', i) })), SOURCE);
+    book.addOverlay(
+      Array.from({ length: 6000 }, (_, i) => ({ addr: overlay('torv3', i) })),
+      SOURCE,
+    );
     const buckets = new Set(book.overlayEntries().map((info) => book.placementOf(info.addr)?.bucket));
     expect(buckets.size).to.be.at.most(NEW_BUCKETS_PER_SOURCE_GROUP);
     expect(book.overlayCount).to.be.at.most(NEW_BUCKETS_PER_SOURCE_GROUP * BUCKET_SIZE);
@@ -92,8 +104,12 @@ describe('AddressBook with overlay addresses', () => {
     const book = makeBook(clock);
     book.add([{ addr: inSpreadGroup(2) }], SOURCE);
     const addrs = [overlay('torv3', 1), overlay('i2p', 2), overlay('cjdns', 3)];
-    book.addOverlay(addrs.map((addr) => ({ addr })), SOURCE);
-    const json = JSON.parse(JSON.stringify(book.toJSON()));
+    book.addOverlay(
+      addrs.map((addr) => ({ addr })),
+      SOURCE,
+    );
+    // Through the text, as a saved file would be; the parse is the document `toJSON` wrote.
+    const json = JSON.parse(JSON.stringify(book.toJSON())) as AddressBookJson;
     expect(json.entries.map((e: { network?: string }) => e.network ?? 'ip').sort()).to.deep.equal(['cjdns', 'i2p', 'ip', 'torv3']);
     const copy = AddressBook.fromJSON(json, { now: clock.now });
     expect(copy.toJSON()).to.deep.equal(book.toJSON());
@@ -114,7 +130,11 @@ describe('AddressBook with overlay addresses', () => {
   it('takes what addrV2Announcements makes of an addrv2 message', () => {
     const book = makeBook(new Clock());
     const onion = overlay('torv3', 9);
-    const { ip, overlay: overlays, invalid } = addrV2Announcements([
+    const {
+      ip,
+      overlay: overlays,
+      invalid,
+    } = addrV2Announcements([
       { timestamp: 1_700_000_000, services: 1n, network: 'ipv4', addr: Uint8Array.of(44, 1, 2, 3), port: 8333 },
       { timestamp: 1_700_000_000, services: 9n, network: 'torv3', addr: onion.bytes, port: 8333 },
       { timestamp: 1_700_000_000, services: 1n, network: 'ipv6', addr: Uint8Array.of(0x2a, 1, ...new Uint8Array(13), 1), port: 8333 },

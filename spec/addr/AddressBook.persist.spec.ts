@@ -121,8 +121,12 @@ describe('AddressBook persistence', () => {
 
   it('needs a file to save or load', async () => {
     const book = makeBook(new Clock());
-    expect(await rejection(book.save())).to.be.instanceOf(MissingBookFileError).with.property('operation', 'save');
-    expect(await rejection(book.load())).to.be.instanceOf(MissingBookFileError).with.property('operation', 'load');
+    expect(await rejection(book.save()))
+      .to.be.instanceOf(MissingBookFileError)
+      .with.property('operation', 'save');
+    expect(await rejection(book.load()))
+      .to.be.instanceOf(MissingBookFileError)
+      .with.property('operation', 'load');
   });
 
   it('names the malformed field and its value', () => {

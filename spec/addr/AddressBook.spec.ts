@@ -25,7 +25,9 @@ describe('AddressBook', () => {
   describe('construction', () => {
     it('refuses a key that is not 32 bytes, carrying the key', () => {
       const key = new Uint8Array(5);
-      expect(() => new AddressBook({ key })).to.throw(InvalidBookKeyError).with.property('key', key);
+      expect(() => new AddressBook({ key }))
+        .to.throw(InvalidBookKeyError)
+        .with.property('key', key);
     });
 
     it('copies the key, so later changes to the caller buffer do not move entries', () => {
@@ -303,9 +305,7 @@ describe('AddressBook', () => {
       expect(book.get(old)?.tried).to.equal(true);
       expect(book.get(newcomer)).to.include({ tried: false, attempts: 0 });
       const pending = book.pendingCollisions();
-      expect(pending.map((c) => [String(c.newcomer.addr), String(c.occupant.addr)])).to.deep.equal([
-        [String(newcomer), String(old)],
-      ]);
+      expect(pending.map((c) => [String(c.newcomer.addr), String(c.occupant.addr)])).to.deep.equal([[String(newcomer), String(old)]]);
     });
 
     it('keeps a reachable occupant when resolving', () => {

@@ -54,13 +54,20 @@ describe('OverlayAddress', () => {
     const arb = fc.oneof(
       fc.record({ network: fc.constant('torv3' as const), bytes: fc.uint8Array({ minLength: 32, maxLength: 32 }) }),
       fc.record({ network: fc.constant('i2p' as const), bytes: fc.uint8Array({ minLength: 32, maxLength: 32 }) }),
-      fc.record({ network: fc.constant('cjdns' as const), bytes: fc.uint8Array({ minLength: 15, maxLength: 15 }).map((b) => Uint8Array.of(0xfc, ...b)) }),
+      fc.record({
+        network: fc.constant('cjdns' as const),
+        bytes: fc.uint8Array({ minLength: 15, maxLength: 15 }).map((b) => Uint8Array.of(0xfc, ...b)),
+      }),
     );
     fc.assert(
       fc.property(arb, fc.integer({ min: 0, max: 65535 }), ({ network, bytes }, port) => {
         const addr = OverlayAddress.fromBytes(network, bytes, port);
         const back = OverlayAddress.parse(addr.toString(), network);
-        expect([back.network, Buffer.from(back.bytes).toString('hex'), back.port]).to.deep.equal([network, Buffer.from(bytes).toString('hex'), port]);
+        expect([back.network, Buffer.from(back.bytes).toString('hex'), back.port]).to.deep.equal([
+          network,
+          Buffer.from(bytes).toString('hex'),
+          port,
+        ]);
       }),
     );
   });

@@ -13,7 +13,10 @@ import { Clock, DAY, MINUTE, inSpreadGroup, makeBook } from './helpers.js';
 function flood(add: (addrs: { addr: SocketAddress }[], source: SocketAddress) => void): void {
   for (let connection = 0; connection < 10; connection += 1) {
     const source = SocketAddress.from('127.0.0.1', 50_000 + connection);
-    add(Array.from({ length: 1000 }, (_, i) => ({ addr: inSpreadGroup(i, 1 + connection) })), source);
+    add(
+      Array.from({ length: 1000 }, (_, i) => ({ addr: inSpreadGroup(i, 1 + connection) })),
+      source,
+    );
   }
 }
 

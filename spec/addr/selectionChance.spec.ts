@@ -13,9 +13,7 @@ describe('selectionChance', () => {
     const old = now - 60 * MINUTE;
     expect(selectionChance({ attempts: 2, lastAttempt: old }, now)).to.be.closeTo(0.66 ** 2, 1e-12);
     expect(selectionChance({ attempts: 8, lastAttempt: old }, now)).to.be.closeTo(0.66 ** 8, 1e-12);
-    expect(selectionChance({ attempts: 30, lastAttempt: old }, now)).to.equal(
-      selectionChance({ attempts: 8, lastAttempt: old }, now),
-    );
+    expect(selectionChance({ attempts: 30, lastAttempt: old }, now)).to.equal(selectionChance({ attempts: 8, lastAttempt: old }, now));
   });
 
   it('is 100 times smaller within 10 minutes of an attempt (or for a future attempt time)', () => {

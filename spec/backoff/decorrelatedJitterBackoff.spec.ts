@@ -1,9 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  decorrelatedJitterBackoff,
-  type DecorrelatedJitterBackoffOptions,
-} from '../../lib/backoff/decorrelatedJitterBackoff.js';
+import { decorrelatedJitterBackoff, type DecorrelatedJitterBackoffOptions } from '../../lib/backoff/decorrelatedJitterBackoff.js';
 import { mixSeeds } from '../../lib/backoff/mixSeeds.js';
 import { seededRandom } from '../../lib/backoff/seededRandom.js';
 import { durations, ids, expectNoChain, expectPureBackoff, expectSeedDrawnOnce } from './expectDurations.js';
@@ -19,7 +16,10 @@ describe('decorrelatedJitterBackoff', () => {
 
   it('draws d(1) = base + floor(r·2·base), then d(n+1) = base + floor(r·(3·d(n) − base)), capped, one fresh r per step', () => {
     const policy = decorrelatedJitterBackoff({ base: 100, cap: 1_000, seed: 42 });
-    for (const [first, generatorSeed] of [[policy.first(), 42], [policy.first(9), mixSeeds(42, 9)]] as const) {
+    for (const [first, generatorSeed] of [
+      [policy.first(), 42],
+      [policy.first(9), mixSeeds(42, 9)],
+    ] as const) {
       let r = seededRandom(generatorSeed);
       const expected: number[] = [];
       let previous = 100;
@@ -67,7 +67,9 @@ describe('decorrelatedJitterBackoff', () => {
           ds.forEach((d, i) => {
             expect(Number.isInteger(d), `step ${i + 1}: ${d}`).to.equal(true);
             const previous = i === 0 ? base : (ds[i - 1] as number);
-            expect(d, `step ${i + 1}`).to.be.at.least(base).and.at.most(Math.min(cap, 3 * previous));
+            expect(d, `step ${i + 1}`)
+              .to.be.at.least(base)
+              .and.at.most(Math.min(cap, 3 * previous));
             // The draw is half-open, so it stays strictly below 3·d(n) whenever that exceeds base.
             if (3 * previous > base && d !== cap) expect(d).to.be.below(3 * previous);
           });
@@ -81,9 +83,7 @@ describe('decorrelatedJitterBackoff', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer(), (base, seed) => {
         const cap = Math.floor(base / 2);
-        expect(durations(decorrelatedJitterBackoff({ base, cap, seed }).first(1), 5)).to.deep.equal(
-          new Array(5).fill(cap),
-        );
+        expect(durations(decorrelatedJitterBackoff({ base, cap, seed }).first(1), 5)).to.deep.equal(new Array(5).fill(cap));
       }),
       { seed: 12, numRuns: 50 },
     );
@@ -115,7 +115,10 @@ describe('decorrelatedJitterBackoff', () => {
   });
 
   it('draws the default policy seed from Math.random once, in the factory', () => {
-    expectSeedDrawnOnce((seed) => decorrelatedJitterBackoff(seed === undefined ? { base: 1_000, cap: 60_000 } : { base: 1_000, cap: 60_000, seed }), 0.25);
+    expectSeedDrawnOnce(
+      (seed) => decorrelatedJitterBackoff(seed === undefined ? { base: 1_000, cap: 60_000 } : { base: 1_000, cap: 60_000, seed }),
+      0.25,
+    );
   });
 
   it('is pure: first() and next() give equal values when called again', () => {

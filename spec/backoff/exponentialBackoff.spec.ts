@@ -63,7 +63,10 @@ describe('exponentialBackoff', () => {
 
     it('draws floor(r × ceiling) with one fresh draw r per step from the seeded generator', () => {
       const policy = exponentialBackoff({ base: 100, cap: 3_000, seed: 42 });
-      for (const [first, generatorSeed] of [[policy.first(), 42], [policy.first(9), mixSeeds(42, 9)]] as const) {
+      for (const [first, generatorSeed] of [
+        [policy.first(), 42],
+        [policy.first(9), mixSeeds(42, 9)],
+      ] as const) {
         let r = seededRandom(generatorSeed);
         const expected: number[] = [];
         for (let n = 1; n <= 8; n++, r = r.next()) expected.push(Math.floor(r.value * ceilingOf(100, 3_000, n)));
@@ -162,7 +165,10 @@ describe('exponentialBackoff', () => {
     });
 
     it('draws the default policy seed from Math.random once, in the factory', () => {
-      expectSeedDrawnOnce((seed) => exponentialBackoff(seed === undefined ? { base: 1_000, cap: 60_000 } : { base: 1_000, cap: 60_000, seed }), 0.5);
+      expectSeedDrawnOnce(
+        (seed) => exponentialBackoff(seed === undefined ? { base: 1_000, cap: 60_000 } : { base: 1_000, cap: 60_000, seed }),
+        0.5,
+      );
     });
 
     it('is pure: first() and next() give equal values when called again', () => {

@@ -392,7 +392,7 @@ describe('ban/BanList', () => {
         list.ban('1.1.1.1');
         await list.save();
         expect(await readFile(moved, 'utf8')).to.equal(content);
-        expect((await setup({ file }).list.load())).to.deep.equal({});
+        expect(await setup({ file }).list.load()).to.deep.equal({});
       });
     }
 

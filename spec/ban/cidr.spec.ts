@@ -6,7 +6,11 @@ describe('ban/cidr', () => {
   describe('parseCidr', () => {
     it('parses IPv4 and IPv6 networks, clearing host bits', () => {
       expect(parseCidr('10.1.2.3/8')).to.deep.equal({
-        family: 4, prefix: 8, network: '10.0.0.0', text: '10.0.0.0/8', bytes: [10, 0, 0, 0],
+        family: 4,
+        prefix: 8,
+        network: '10.0.0.0',
+        text: '10.0.0.0/8',
+        bytes: [10, 0, 0, 0],
       });
       expect(parseCidr('192.168.1.77/23').text).to.equal('192.168.0.0/23');
       expect(parseCidr('2001:DB8:ABCD::1/36').text).to.equal('2001:db8:a000::/36');

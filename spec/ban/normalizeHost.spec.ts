@@ -34,8 +34,23 @@ describe('ban/normalizeHost', () => {
     });
   }
 
-  for (const bad of ['', 'localhost', '1.2.3', '1.2.3.4.5', '01.2.3.4', '256.1.1.1', '1.2.3.4:8333', '[1.2.3.4]',
-    '[::1]:8333', ' 1.2.3.4', '1.2.3.4%eth0', '::1::2', 'gggg::1', '[::1', '1.2.3.4/32']) {
+  for (const bad of [
+    '',
+    'localhost',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '256.1.1.1',
+    '1.2.3.4:8333',
+    '[1.2.3.4]',
+    '[::1]:8333',
+    ' 1.2.3.4',
+    '1.2.3.4%eth0',
+    '::1::2',
+    'gggg::1',
+    '[::1',
+    '1.2.3.4/32',
+  ]) {
     it(`rejects ${JSON.stringify(bad)} with InvalidHostError naming it`, () => {
       expect(() => normalizeHost(bad))
         .to.throw(InvalidHostError)

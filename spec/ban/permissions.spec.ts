@@ -4,7 +4,13 @@ import { mayAutoBan } from '../../lib/ban/mayAutoBan.js';
 import { InvalidPermissionError, NO_PERMISSIONS, PERMISSION_FLAGS, parsePermissions, permissionsFor } from '../../lib/ban/permissions.js';
 
 describe('ban/permissions', () => {
-  const table = parsePermissions(['noban,addr@127.0.0.0/8', 'forceinbound@192.168.0.0/16', 'relay@192.168.1.0/24', 'all@2001:db8::/32', '10.0.0.1']);
+  const table = parsePermissions([
+    'noban,addr@127.0.0.0/8',
+    'forceinbound@192.168.0.0/16',
+    'relay@192.168.1.0/24',
+    'all@2001:db8::/32',
+    '10.0.0.1',
+  ]);
 
   it('grants the union of every matching rule, in a stable order', () => {
     expect(permissionsFor(table, '192.168.1.5')).to.deep.equal(['forceinbound', 'relay']);

@@ -28,7 +28,10 @@ describe('lib/bench', () => {
         expect(run.recovered, run.policy).to.equal(20);
         expect(run.allBackMs, run.policy).to.be.at.least(1_000); // not before the peers are reachable
         // Dials per window sum to all dials; each peer's last dial is its one success.
-        expect(run.windows.reduce((a, b) => a + b, 0), run.policy).to.equal(run.dials);
+        expect(
+          run.windows.reduce((a, b) => a + b, 0),
+          run.policy,
+        ).to.equal(run.dials);
         expect(run.dials - run.failedDials, run.policy).to.equal(20);
         expect(run.peakDials, run.policy).to.be.at.most(run.dials);
       }
@@ -41,7 +44,9 @@ describe('lib/bench', () => {
       expect(linear!.dials).to.equal(60);
       expect(jitter!.peakDials).to.be.below(20);
       const again = await herd();
-      expect(again.map((r) => [r.dials, r.peakDials, r.allBackMs])).to.deep.equal([linear, jitter].map((r) => [r!.dials, r!.peakDials, r!.allBackMs]));
+      expect(again.map((r) => [r.dials, r.peakDials, r.allBackMs])).to.deep.equal(
+        [linear, jitter].map((r) => [r!.dials, r!.peakDials, r!.allBackMs]),
+      );
     });
   });
 
@@ -87,7 +92,9 @@ describe('lib/bench', () => {
     expect([...errors.keys()].sort()).to.deep.equal(addresses);
     for (const [addr, seen] of errors) {
       expect(seen.size, addr).to.equal(1);
-      expect([...seen][0]).to.be.instanceOf(UnreachableError).with.property('addr', addr);
+      expect([...seen][0])
+        .to.be.instanceOf(UnreachableError)
+        .with.property('addr', addr);
     }
   });
 
@@ -112,7 +119,7 @@ describe('lib/bench', () => {
     expect(result.maxInFlight).to.equal(3);
   });
 
-  it('the minimal callback baseline closes a conn that arrives after stop, keeps one that arrives before', async () => {
+  it('the minimal callback baseline closes a conn that arrives after stop, keeps one that arrives before', () => {
     const callbacks: ((error: unknown, conn?: BenchConn) => void)[] = [];
     const cm = new CallbackConnManager<string, BenchConn>({
       dial: (_addr, cb) => void callbacks.push(cb),

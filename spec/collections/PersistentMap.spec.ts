@@ -90,10 +90,7 @@ describe('PersistentMap', () => {
   });
 
   describe('get() / has()', () => {
-    const m = PersistentMap.empty<Key, string | undefined>()
-      .set(1, 'number one')
-      .set('1', 'string one')
-      .set('u', undefined);
+    const m = PersistentMap.empty<Key, string | undefined>().set(1, 'number one').set('1', 'string one').set('u', undefined);
 
     it('tells numbers and strings apart', () => {
       expect(m.get(1)).to.equal('number one');

@@ -32,10 +32,14 @@ describe('AddrRateLimiter', () => {
 
   it("throws discovery's typed error naming a bad option, and takes maxBurst 0 (drop everything)", () => {
     for (const maxBurst of [-1, 2.5, NaN, Infinity]) {
-      expect(() => new AddrRateLimiter({ maxBurst })).to.throw(InvalidDiscoveryOptionError).with.property('option', 'maxBurst');
+      expect(() => new AddrRateLimiter({ maxBurst }))
+        .to.throw(InvalidDiscoveryOptionError)
+        .with.property('option', 'maxBurst');
     }
     for (const ratePerSecond of [0, -0.1, NaN, Infinity]) {
-      expect(() => new AddrRateLimiter({ ratePerSecond })).to.throw(InvalidDiscoveryOptionError).with.property('option', 'ratePerSecond');
+      expect(() => new AddrRateLimiter({ ratePerSecond }))
+        .to.throw(InvalidDiscoveryOptionError)
+        .with.property('option', 'ratePerSecond');
     }
     expect(new AddrRateLimiter({ maxBurst: 0 }).admit('a', 5, 0)).to.equal(0);
   });

@@ -5,7 +5,11 @@ import type { BookAddress } from '../../lib/addr/AddrInfo.js';
 import { OverlayAddress } from '../../lib/addr/OverlayAddress.js';
 import { addrV2Announcements } from '../../lib/discovery/addrV2Announcements.js';
 import {
-  MAX_GETADDR_ANSWER_PERCENT, MAX_GETADDR_ANSWER_SIZE, addrAnswer, addrMessageOf, getaddrVerdict,
+  MAX_GETADDR_ANSWER_PERCENT,
+  MAX_GETADDR_ANSWER_SIZE,
+  addrAnswer,
+  addrMessageOf,
+  getaddrVerdict,
 } from '../../lib/discovery/answerGetaddr.js';
 import { decodePayload } from '../../lib/protocol/bitcoin/decodePayload.js';
 import { encodePayload } from '../../lib/protocol/bitcoin/encodePayload.js';
@@ -70,7 +74,8 @@ describe('answerGetaddr', () => {
       const counts = new Map<string, number>();
       const random = seeded(7);
       for (let round = 0; round < 2000; round += 1) {
-        for (const info of addrAnswer(book, { now: NOW, random })) counts.set(info.addr.toString(), (counts.get(info.addr.toString()) ?? 0) + 1);
+        for (const info of addrAnswer(book, { now: NOW, random }))
+          counts.set(info.addr.toString(), (counts.get(info.addr.toString()) ?? 0) + 1);
       }
       // 11 of 50 per answer: each entry expects 440 of 2,000 answers (σ ≈ 19).
       for (const info of book) expect(counts.get(info.addr.toString()) ?? 0).to.be.within(360, 520);
@@ -86,16 +91,19 @@ describe('answerGetaddr', () => {
 
     it('rejects an out-of-range share or size with a typed error naming it', () => {
       expect(() => addrAnswer([], { now: NOW, random: Math.random, maxPercent: 101 })).to.throw(InvalidDiscoveryOptionError, 'maxPercent');
-      expect(() => addrAnswer([], { now: NOW, random: Math.random, maxAddresses: -1 })).to.throw(InvalidDiscoveryOptionError, 'maxAddresses');
+      expect(() => addrAnswer([], { now: NOW, random: Math.random, maxAddresses: -1 })).to.throw(
+        InvalidDiscoveryOptionError,
+        'maxAddresses',
+      );
     });
   });
 
   describe('addrMessageOf', () => {
     const ONION = OverlayAddress.parse('2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion:8333');
     const mixed: AddrInfo<BookAddress>[] = [
-      { ...entries(1)[0] as AddrInfo, timestamp: NOW - 3_600_500 },
-      { ...entries(1)[0] as AddrInfo, addr: ONION },
-      { ...entries(1)[0] as AddrInfo, addr: SocketAddress.parse('[2a01:4f8::1]:8333'), timestamp: NOW + 9 * 60_000 },
+      { ...(entries(1)[0] as AddrInfo), timestamp: NOW - 3_600_500 },
+      { ...(entries(1)[0] as AddrInfo), addr: ONION },
+      { ...(entries(1)[0] as AddrInfo), addr: SocketAddress.parse('[2a01:4f8::1]:8333'), timestamp: NOW + 9 * 60_000 },
     ];
 
     it('leaves overlay entries out of an addr (v1), with timestamps in s never after now', () => {

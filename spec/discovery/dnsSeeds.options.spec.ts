@@ -30,7 +30,10 @@ describe('dnsSeeds (options and edge cases, fake resolver)', () => {
     for (const timeout of [0, -1, NaN]) {
       expect(() => dnsSeeds(['seed.test'], { defaultPort: 8333, timeout, resolver })).to.throw(InvalidDiscoveryOptionError, 'timeout');
     }
-    expect(() => dnsSeeds(['seed.test'], { defaultPort: 8333, resolver, servers: ['127.0.0.1'] })).to.throw(InvalidDiscoveryOptionError, 'servers');
+    expect(() => dnsSeeds(['seed.test'], { defaultPort: 8333, resolver, servers: ['127.0.0.1'] })).to.throw(
+      InvalidDiscoveryOptionError,
+      'servers',
+    );
     expect(() => dnsSeeds(['seed.test'], { defaultPort: 8333, servers: ['not an ip'] }))
       .to.throw(InvalidDiscoveryOptionError)
       .with.property('value')
@@ -39,7 +42,9 @@ describe('dnsSeeds (options and edge cases, fake resolver)', () => {
 
   it('accepts trailing-dot and underscore host names, and resolves duplicates once', async () => {
     const resolver = fakeResolver({ 'seed.test.': { A: ['1.2.3.4'], AAAA: [] }, 'x_1.seed.test': { A: ['5.6.7.8'], AAAA: [] } });
-    const values = await lastValueFrom(dnsSeeds(['seed.test.', 'x_1.seed.test', 'seed.test.'], { defaultPort: 8333, resolver }).pipe(toArray()));
+    const values = await lastValueFrom(
+      dnsSeeds(['seed.test.', 'x_1.seed.test', 'seed.test.'], { defaultPort: 8333, resolver }).pipe(toArray()),
+    );
     expect(values).to.have.length(2);
     expect(resolver.calls).to.have.members(['A seed.test.', 'AAAA seed.test.', 'A x_1.seed.test', 'AAAA x_1.seed.test']);
   });
@@ -47,7 +52,10 @@ describe('dnsSeeds (options and edge cases, fake resolver)', () => {
   it('dedupes addresses, canonicalises them and skips answers that are not IPs', async () => {
     const resolver = fakeResolver({ 'seed.test': { A: ['1.2.3.4', '1.2.3.4', 'garbage'], AAAA: ['2001:DB8:0::1', '::ffff:1.2.3.4'] } });
     const [value] = await lastValueFrom(dnsSeeds(['seed.test'], { defaultPort: 8333, resolver }).pipe(toArray()));
-    expect(value && !isDnsSeedFailure(value) && value.addrs.map((a) => String(a.addr))).to.deep.equal(['1.2.3.4:8333', '[2001:db8::1]:8333']);
+    expect(value && !isDnsSeedFailure(value) && value.addrs.map((a) => String(a.addr))).to.deep.equal([
+      '1.2.3.4:8333',
+      '[2001:db8::1]:8333',
+    ]);
   });
 
   it('reports a seed whose lookups succeed with nothing as reason "empty"', async () => {
@@ -98,7 +106,9 @@ describe('dnsSeeds (options and edge cases, fake resolver)', () => {
     const draws = [0, 0.9999999999, 0.5];
     const resolver = fakeResolver({ 'seed.test': { A: ['1.1.1.1', '2.2.2.2', '3.3.3.3'], AAAA: [] } });
     const [value] = await lastValueFrom(
-      dnsSeeds(['seed.test'], { defaultPort: 8333, resolver, now: () => 1_000_000_000_000, random: () => draws.shift() ?? 0 }).pipe(toArray()),
+      dnsSeeds(['seed.test'], { defaultPort: 8333, resolver, now: () => 1_000_000_000_000, random: () => draws.shift() ?? 0 }).pipe(
+        toArray(),
+      ),
     );
     const ages = value && !isDnsSeedFailure(value) ? value.addrs.map((a) => 1_000_000_000_000 - (a.timestamp ?? 0)) : [];
     const day = 86_400_000;

@@ -143,7 +143,11 @@ describe('dnsSeeds against a real DNS server on 127.0.0.1', () => {
 
   it('cancels pending lookups when unsubscribed', async () => {
     const cancel = sinon.spy(Resolver.prototype, 'cancel');
-    const subscription = dnsSeeds(['silent.test'], { defaultPort: 8333, servers: [server.address], scheduler: new VirtualTimeScheduler() }).subscribe();
+    const subscription = dnsSeeds(['silent.test'], {
+      defaultPort: 8333,
+      servers: [server.address],
+      scheduler: new VirtualTimeScheduler(),
+    }).subscribe();
     await server.waitForQuery('silent.test', 'A');
     await server.waitForQuery('silent.test', 'AAAA');
     subscription.unsubscribe();

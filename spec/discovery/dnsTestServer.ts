@@ -3,7 +3,6 @@
  * Nothing ever connects to the addresses it hands out: they are data.
  */
 import dns2 from 'dns2';
-import type { AddressInfo } from 'node:net';
 
 const { Packet } = dns2;
 
@@ -58,7 +57,7 @@ export async function startDnsTestServer(zone: Readonly<Record<string, ZoneEntry
     void send(response);
   });
   await server.listen(0, '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   return {
     address: `127.0.0.1:${port}`,
     queries,

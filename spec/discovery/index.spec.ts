@@ -38,7 +38,10 @@ describe('discovery index: the module example, run for real', () => {
       const gossip = SocketAddress.parse('5.5.5.5:8333');
       peerMessages$.next({
         peer: SocketAddress.parse('4.4.4.4:8333'),
-        message: { command: 'addr', addresses: [{ timestamp: Math.floor(Date.now() / 1000), services: 1n, ip: gossip.toBytes16(), port: 8333 }] },
+        message: {
+          command: 'addr',
+          addresses: [{ timestamp: Math.floor(Date.now() / 1000), services: 1n, ip: gossip.toBytes16(), port: 8333 }],
+        },
       });
       peerMessages$.complete();
       await done;

@@ -6,11 +6,21 @@ describe('manualPeers', () => {
   const table: [string, ManualPeersConfig | undefined, string[], boolean][] = [
     ['nothing configured', undefined, [], false],
     ['empty config', {}, [], false],
-    ['addnode: permanent, extra to the automatic target', { addnode: ['203.0.113.7:8333', '[2001:db8::1]:18444'] }, ['203.0.113.7:8333', '[2001:db8::1]:18444'], false],
+    [
+      'addnode: permanent, extra to the automatic target',
+      { addnode: ['203.0.113.7:8333', '[2001:db8::1]:18444'] },
+      ['203.0.113.7:8333', '[2001:db8::1]:18444'],
+      false,
+    ],
     ['connect: only those, connect mode', { connect: ['203.0.113.7:8333'] }, ['203.0.113.7:8333'], true],
     ['connect: [] is normal mode', { connect: [], addnode: ['1.2.3.4:8333'] }, ['1.2.3.4:8333'], false],
     ['addnode: [] beside connect', { addnode: [], connect: ['1.2.3.4:8333'] }, ['1.2.3.4:8333'], true],
-    ['duplicates (any spelling) kept once, in order', { addnode: ['5.6.7.8:1', '[::ffff:1.2.3.4]:8333', '1.2.3.4:8333', '5.6.7.8:1'] }, ['5.6.7.8:1', '1.2.3.4:8333'], false],
+    [
+      'duplicates (any spelling) kept once, in order',
+      { addnode: ['5.6.7.8:1', '[::ffff:1.2.3.4]:8333', '1.2.3.4:8333', '5.6.7.8:1'] },
+      ['5.6.7.8:1', '1.2.3.4:8333'],
+      false,
+    ],
     ['a different port is a different peer', { connect: ['1.2.3.4:8333', '1.2.3.4:8334'] }, ['1.2.3.4:8333', '1.2.3.4:8334'], true],
   ];
   for (const [name, config, permanent, connectMode] of table) {
@@ -33,7 +43,9 @@ describe('manualPeers', () => {
     for (const [config, option, entry] of bad) {
       expect(() => manualPeers(config))
         .to.throw(InvalidManualPeerError)
-        .that.satisfies((e: InvalidManualPeerError) => e.option === option && e.entry === entry && e.message.includes(JSON.stringify(entry)));
+        .that.satisfies(
+          (e: InvalidManualPeerError) => e.option === option && e.entry === entry && e.message.includes(JSON.stringify(entry)),
+        );
     }
   });
 

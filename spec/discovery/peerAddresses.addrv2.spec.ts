@@ -14,7 +14,13 @@ const PEER = SocketAddress.parse('8.8.8.8:8333');
 const ONION_KEY = Buffer.from('d1b38b83a83b3ed918c5bb69dd444ad56bc8d5835a914de73447474e5f02591b', 'hex');
 const ONION = '2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion:8333';
 
-const v4 = (last: number): AddrV2Address => ({ timestamp: 1_700_000_000, services: 9n, network: 'ipv4', addr: Uint8Array.of(44, 0, 0, last), port: 8333 });
+const v4 = (last: number): AddrV2Address => ({
+  timestamp: 1_700_000_000,
+  services: 9n,
+  network: 'ipv4',
+  addr: Uint8Array.of(44, 0, 0, last),
+  port: 8333,
+});
 const torv3: AddrV2Address = { timestamp: 1_700_000_000, services: 9n, network: 'torv3', addr: new Uint8Array(ONION_KEY), port: 8333 };
 
 function scheduler(): TestScheduler {
@@ -24,11 +30,13 @@ function scheduler(): TestScheduler {
 }
 
 /** An announcement as text, so that marbles compare what matters. */
-const asText = map((a: { addrs: readonly { addr: SocketAddress }[]; overlay?: readonly { addr: { toString(): string } }[]; dropped?: number }) => ({
-  addrs: a.addrs.map((x) => x.addr.toString()),
-  overlay: a.overlay?.map((x) => x.addr.toString()),
-  dropped: a.dropped,
-}));
+const asText = map(
+  (a: { addrs: readonly { addr: SocketAddress }[]; overlay?: readonly { addr: { toString(): string } }[]; dropped?: number }) => ({
+    addrs: a.addrs.map((x) => x.addr.toString()),
+    overlay: a.overlay?.map((x) => x.addr.toString()),
+    dropped: a.dropped,
+  }),
+);
 
 describe('peerAddresses with addrv2', () => {
   it('splits an addrv2 into IP addrs and overlay entries', () => {
@@ -75,7 +83,9 @@ describe('peerAddresses with addrv2', () => {
   it('leaves addr announcements without an overlay field', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const ip = SocketAddress.parse('44.0.0.7:8333').toBytes16();
-      const input = cold<PeerMessage>('a|', { a: { peer: PEER, message: { command: 'addr', addresses: [{ timestamp: 1, services: 1n, ip, port: 8333 }] } } });
+      const input = cold<PeerMessage>('a|', {
+        a: { peer: PEER, message: { command: 'addr', addresses: [{ timestamp: 1, services: 1n, ip, port: 8333 }] } },
+      });
       expectObservable(peerAddresses(input, { limiter: new AddrRateLimiter() }).pipe(asText)).toBe('x|', {
         x: { addrs: ['44.0.0.7:8333'], overlay: undefined, dropped: 0 },
       });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Observable, Subject, VirtualTimeScheduler, map } from 'rxjs';
+import { type Observable, Subject, VirtualTimeScheduler, map } from 'rxjs';
 import type { AddressAnnouncement } from '../../lib/discovery/AddressAnnouncement.js';
 import { AddrRateLimiter } from '../../lib/discovery/AddrRateLimiter.js';
 import { InvalidDiscoveryOptionError } from '../../lib/discovery/errors.js';
@@ -28,7 +28,9 @@ function harness(options: { maxBurst?: number; ratePerSecond?: number } = {}, un
   const gone = new Subject<SocketAddress>();
   const limiter = new AddrRateLimiter(options);
   const out: (AddressAnnouncement & { at: number })[] = [];
-  const subscription = peerAddresses(input, { scheduler, limiter, gone$: gone, ...(unlimited ? { unlimited } : {}) }).subscribe((a) => out.push({ ...a, at: scheduler.now() }));
+  const subscription = peerAddresses(input, { scheduler, limiter, gone$: gone, ...(unlimited ? { unlimited } : {}) }).subscribe((a) =>
+    out.push({ ...a, at: scheduler.now() }),
+  );
   const at = (time: number, fn: () => void): void => void scheduler.schedule(fn, time);
   const send = (time: number, peer: SocketAddress, message: PeerMessage['message']): void => at(time, () => input.next({ peer, message }));
   return { scheduler, input, gone, limiter, out, subscription, at, send, run: () => scheduler.flush() };
@@ -123,7 +125,7 @@ describe('peerAddresses', () => {
         entry(1),
         entry(2),
       ],
-    } as PeerMessage['message']);
+    });
     h.run();
     expect(h.out.map((a) => [a.addrs.map((x) => String(x.addr)), a.dropped])).to.deep.equal([[['11.0.0.0:8333', '11.0.0.1:8333'], 1]]);
     expect(h.out[0]?.addrs[0]).to.not.have.property('services');
@@ -239,8 +241,12 @@ describe('peerAddresses', () => {
     scheduler.flush();
     expect(out).to.deep.equal([2, 1]);
 
-    expect(() => peerAddresses(input, { maxBurst: -1 })).to.throw(InvalidDiscoveryOptionError).with.property('option', 'maxBurst');
-    expect(() => peerAddresses(input, { ratePerSecond: 0 })).to.throw(InvalidDiscoveryOptionError).with.property('option', 'ratePerSecond');
+    expect(() => peerAddresses(input, { maxBurst: -1 }))
+      .to.throw(InvalidDiscoveryOptionError)
+      .with.property('option', 'maxBurst');
+    expect(() => peerAddresses(input, { ratePerSecond: 0 }))
+      .to.throw(InvalidDiscoveryOptionError)
+      .with.property('option', 'ratePerSecond');
     expect(() => peerAddresses(input, { limiter: new AddrRateLimiter(), maxBurst: 5 })).to.throw(InvalidDiscoveryOptionError, 'limiter');
   });
 
@@ -256,7 +262,14 @@ describe('peerAddresses', () => {
   it('matches a per-peer integer token model on random traffic, and ends with no buckets', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ dt: fc.integer({ min: 0, max: 60_000 }), peer: fc.integer({ min: 0, max: 3 }), count: fc.integer({ min: 1, max: 40 }) }), { maxLength: 40 }),
+        fc.array(
+          fc.record({
+            dt: fc.integer({ min: 0, max: 60_000 }),
+            peer: fc.integer({ min: 0, max: 3 }),
+            count: fc.integer({ min: 1, max: 40 }),
+          }),
+          { maxLength: 40 },
+        ),
         (traffic) => {
           const h = harness({ maxBurst: 50, ratePerSecond: 0.1 });
           const peers = [0, 1, 2, 3].map((i) => SocketAddress.from(`13.0.0.${i}`, 8333));

@@ -17,6 +17,8 @@ describe('shouldAskForAddresses', () => {
   it('throws a typed error for a negative or NaN size or threshold', () => {
     expect(() => shouldAskForAddresses(-1)).to.throw(InvalidDiscoveryOptionError, 'bookSize');
     expect(() => shouldAskForAddresses(NaN)).to.throw(InvalidDiscoveryOptionError, 'bookSize');
-    expect(() => shouldAskForAddresses(1, -5)).to.throw(InvalidDiscoveryOptionError).with.property('value', -5);
+    expect(() => shouldAskForAddresses(1, -5))
+      .to.throw(InvalidDiscoveryOptionError)
+      .with.property('value', -5);
   });
 });

@@ -40,7 +40,7 @@ describe('staticSeeds', () => {
     expect([second.length, asked]).to.deep.equal([1, 2]);
   });
 
-  it('feeds an address book directly', async () => {
+  it('feeds an address book directly', () => {
     const book = new AddressBook({ key: new Uint8Array(32).fill(1), random: () => 0.5, now: () => 1_000_000 });
     const seeds$ = staticSeeds(['8.8.8.8:8333', '1.1.1.1:8333'], { when: () => book.size === 0 });
     seeds$.subscribe(({ addrs, source }) => book.add(addrs, source));
@@ -53,7 +53,10 @@ describe('staticSeeds', () => {
     for (const bad of ['seed.example.org:8333', '1.2.3.4', '1.2.3.4:0', '1.2.3.4:65536', '2001:db8::1:8333', '']) {
       expect(() => staticSeeds(['8.8.8.8:8333', bad]))
         .to.throw(InvalidSeedError)
-        .that.satisfies((e: InvalidSeedError) => e.entry === bad && e.kind === 'static' && e.cause instanceof InvalidAddressError && e.message.includes(JSON.stringify(bad)));
+        .that.satisfies(
+          (e: InvalidSeedError) =>
+            e.entry === bad && e.kind === 'static' && e.cause instanceof InvalidAddressError && e.message.includes(JSON.stringify(bad)),
+        );
     }
     expect(() => staticSeeds('1.2.3.4:8333' as unknown as string[])).to.throw(InvalidSeedError);
   });

@@ -62,7 +62,9 @@ describe('addressEffect', () => {
   it('accepts a promise of an address', async () => {
     const seen: Action[] = [];
     const events = new Subject<Event>();
-    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.resolve('p:1') })).subscribe((a) => seen.push(a));
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.resolve('p:1') })).subscribe((a) =>
+      seen.push(a),
+    );
     events.next(addressRequested(r7));
     await new Promise((r) => setImmediate(r));
     expect(seen).to.deep.equal([{ type: 'addressResolved', id: 7, addr: 'p:1' }]);
@@ -170,7 +172,9 @@ describe('addressEffect', () => {
     const seen: Action[] = [];
     const events = new Subject<Event>();
     const reason = new Error('book closed');
-    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.reject(reason) })).subscribe((a) => seen.push(a));
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => Promise.reject(reason) })).subscribe((a) =>
+      seen.push(a),
+    );
     events.next(addressRequested(r7));
     await new Promise((r) => setImmediate(r));
     expect(seen).to.deep.equal([{ type: 'addressFailed', id: 7, error: reason }]);

@@ -1,8 +1,26 @@
 import { expect } from 'chai';
 import { closeEffect, connToClose } from '../../lib/effects/closeEffect.js';
 import {
-  type Action, type Event, accepted, addressRequested, canceled, connected, dialing, discarded, disconnected, failed, inboundClosed, makeDeps,
-  refillScheduled, rejected, request, retryScheduled, started, state$, stopped, testScheduler,
+  type Action,
+  type Event,
+  accepted,
+  addressRequested,
+  canceled,
+  connected,
+  dialing,
+  discarded,
+  disconnected,
+  failed,
+  inboundClosed,
+  makeDeps,
+  refillScheduled,
+  rejected,
+  request,
+  retryScheduled,
+  started,
+  state$,
+  stopped,
+  testScheduler,
 } from './deps.js';
 
 const r7 = request(7, 'a7');

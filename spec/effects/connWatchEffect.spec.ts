@@ -2,7 +2,18 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { connWatchEffect } from '../../lib/effects/connWatchEffect.js';
 import {
-  type Action, type Event, accepted, canceled, connected, dialing, disconnected, makeDeps, request, retryScheduled, state$, testScheduler,
+  type Action,
+  type Event,
+  accepted,
+  canceled,
+  connected,
+  dialing,
+  disconnected,
+  makeDeps,
+  request,
+  retryScheduled,
+  state$,
+  testScheduler,
 } from './deps.js';
 
 describe('connWatchEffect', () => {

@@ -50,7 +50,11 @@ export function request<A = Addr>(id: number, addr?: A): ConnReq<A> {
  * delay itself matters: RxJS's virtual schedulers silently drop an infinite delay, while Node's
  * timers fire any delay above 2³¹−1 ms at once.
  */
-export function recordingScheduler(): { readonly scheduler: SchedulerLike; readonly delays: number[]; readonly virtual: VirtualTimeScheduler } {
+export function recordingScheduler(): {
+  readonly scheduler: SchedulerLike;
+  readonly delays: number[];
+  readonly virtual: VirtualTimeScheduler;
+} {
   const virtual = new VirtualTimeScheduler();
   const delays: number[] = [];
   function schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
@@ -108,16 +112,41 @@ export const stopped = (): Event => ({ type: 'stopped' });
 export const addressRequested = (req: ConnReq<Addr>): Event => ({ type: 'addressRequested', req });
 export const dialing = (req: ConnReq<Addr>, addr: Addr, attempt = 1): Event => ({ type: 'dialing', req, addr, attempt });
 export const connected = (req: ConnReq<Addr>, addr: Addr, conn: Conn): Event => ({ type: 'connected', req, addr, conn });
-export const failed = (req: ConnReq<Addr>, addr: Addr | undefined, error: unknown, willRetry = false): Event =>
-  ({ type: 'failed', req, addr, error, willRetry });
-export const retryScheduled = (req: ConnReq<Addr>, delay: number, attempt: number, retryCount = attempt - 1): Event =>
-  ({ type: 'retryScheduled', req, delay, retryCount, attempt });
+export const failed = (req: ConnReq<Addr>, addr: Addr | undefined, error: unknown, willRetry = false): Event => ({
+  type: 'failed',
+  req,
+  addr,
+  error,
+  willRetry,
+});
+export const retryScheduled = (req: ConnReq<Addr>, delay: number, attempt: number, retryCount = attempt - 1): Event => ({
+  type: 'retryScheduled',
+  req,
+  delay,
+  retryCount,
+  attempt,
+});
 export const refillScheduled = (count: number, delay: number): Event => ({ type: 'refillScheduled', count, delay });
-export const disconnected = (req: ConnReq<Addr>, addr: Addr, conn: Conn, reason: DisconnectReason, willReconnect = false): Event =>
-  ({ type: 'disconnected', req, addr, conn, reason, willReconnect });
+export const disconnected = (req: ConnReq<Addr>, addr: Addr, conn: Conn, reason: DisconnectReason, willReconnect = false): Event => ({
+  type: 'disconnected',
+  req,
+  addr,
+  conn,
+  reason,
+  willReconnect,
+});
 export const canceled = (req: ConnReq<Addr>, reason: CancelReason = 'remove'): Event => ({ type: 'canceled', req, reason });
 export const accepted = (conn: Conn, inboundId: number, listener = 0): Event => ({ type: 'accepted', conn, inboundId, listener });
-export const rejected = (conn: Conn, reason: 'maxInbound' | 'notRunning' = 'maxInbound', listener = 0): Event =>
-  ({ type: 'rejected', conn, listener, reason });
-export const inboundClosed = (conn: Conn, inboundId: number, reason: 'closed' | 'stop'): Event => ({ type: 'inboundClosed', conn, inboundId, reason });
+export const rejected = (conn: Conn, reason: 'maxInbound' | 'notRunning' = 'maxInbound', listener = 0): Event => ({
+  type: 'rejected',
+  conn,
+  listener,
+  reason,
+});
+export const inboundClosed = (conn: Conn, inboundId: number, reason: 'closed' | 'stop'): Event => ({
+  type: 'inboundClosed',
+  conn,
+  inboundId,
+  reason,
+});
 export const discarded = (conn: Conn, id: number): Event => ({ type: 'discarded', conn, id });

@@ -5,7 +5,19 @@ import { dialEffect } from '../../lib/effects/dialEffect.js';
 import { ManagerDialTimeoutError, EmptyDialError } from '../../lib/model/errors.js';
 import type { DialContext } from '../../lib/operators/dialOnce.js';
 import {
-  type Action, type Event, canceled, connected, dialing, disconnected, failed, makeDeps, recordingScheduler, request, retryScheduled, state$, testScheduler,
+  type Action,
+  type Event,
+  canceled,
+  connected,
+  dialing,
+  disconnected,
+  failed,
+  makeDeps,
+  recordingScheduler,
+  request,
+  retryScheduled,
+  state$,
+  testScheduler,
 } from './deps.js';
 
 describe('dialEffect', () => {
@@ -100,7 +112,11 @@ describe('dialEffect', () => {
     // Not even an infinite timer: a real scheduler would fire it at once (Node clamps it to 1 ms).
     const { scheduler: recording, delays } = recordingScheduler();
     const events = new Subject<Event>();
-    const subscription = dialEffect(events, state$, makeDeps(recording, { dial: () => new Subject<string>(), dialTimeout: Infinity })).subscribe();
+    const subscription = dialEffect(
+      events,
+      state$,
+      makeDeps(recording, { dial: () => new Subject<string>(), dialTimeout: Infinity }),
+    ).subscribe();
     events.next(dialing(r7, 'a7', 1));
     expect(delays).to.deep.equal([]);
     subscription.unsubscribe();
@@ -126,7 +142,7 @@ describe('dialEffect', () => {
       () => {
         throw new Error('refused');
       },
-      () => [ 'conn8' ],
+      () => ['conn8'],
     ];
     dialEffect(events, state$, makeDeps(scheduler, { dial: () => dials.shift()!(), dialTimeout: 1_000 })).subscribe((a) => seen.push(a));
     events.next(dialing(r7, 'a7', 1));

@@ -132,7 +132,11 @@ describe('defaultConnClosed', () => {
   it("emits (not errors) once and completes on 'error'", () => {
     const conn = new EventEmitter();
     const seen: string[] = [];
-    from(defaultConnClosed(conn)).subscribe({ next: () => seen.push('closed'), error: () => seen.push('#'), complete: () => seen.push('|') });
+    from(defaultConnClosed(conn)).subscribe({
+      next: () => seen.push('closed'),
+      error: () => seen.push('#'),
+      complete: () => seen.push('|'),
+    });
     conn.emit('error', new Error('reset'));
     expect(seen).to.deep.equal(['closed', '|']);
   });

@@ -2,7 +2,18 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { inboundWatchEffect } from '../../lib/effects/inboundWatchEffect.js';
 import {
-  type Action, type Event, accepted, canceled, connected, disconnected, inboundClosed, makeDeps, rejected, request, state$, testScheduler,
+  type Action,
+  type Event,
+  accepted,
+  canceled,
+  connected,
+  disconnected,
+  inboundClosed,
+  makeDeps,
+  rejected,
+  request,
+  state$,
+  testScheduler,
 } from './deps.js';
 
 describe('inboundWatchEffect', () => {

@@ -34,16 +34,11 @@ describe('listenEffect', () => {
       const unsub = '           ^-----------------------!';
       //                          sub 1    +3: sub 6    +6→5: sub 13      +9→5: sub 20
       const expected = '         ---f----f---c--f------f--';
-      expectObservable(listenEffect(event$, state$, makeDeps(scheduler, { listeners: [l0, l1], retryDuration: 3, maxRetryDuration: 5 })), unsub).toBe(
-        expected,
-        { f: listenerFailed(0, emfile), c: incoming('in-c', 1) },
-      );
-      expectSubscriptions(l0.subscriptions).toBe([
-        '-^-!',
-        '------^-!',
-        '-------------^-!',
-        '--------------------^-!',
-      ]);
+      expectObservable(
+        listenEffect(event$, state$, makeDeps(scheduler, { listeners: [l0, l1], retryDuration: 3, maxRetryDuration: 5 })),
+        unsub,
+      ).toBe(expected, { f: listenerFailed(0, emfile), c: incoming('in-c', 1) });
+      expectSubscriptions(l0.subscriptions).toBe(['-^-!', '------^-!', '-------------^-!', '--------------------^-!']);
       expectSubscriptions(l1.subscriptions).toBe('-^----------------------!');
     });
   });
@@ -71,9 +66,12 @@ describe('listenEffect', () => {
       const event$ = hot<Event>('-s-----x---', { s: started(), x: stopped() });
       const unsub = '           ^------!---';
       const expected = '         --f--------';
-      expectObservable(listenEffect(event$, state$, makeDeps(scheduler, { listeners: [l0, l1], retryDuration: 10 })), unsub).toBe(expected, {
-        f: listenerFailed(0, 'error'),
-      });
+      expectObservable(listenEffect(event$, state$, makeDeps(scheduler, { listeners: [l0, l1], retryDuration: 10 })), unsub).toBe(
+        expected,
+        {
+          f: listenerFailed(0, 'error'),
+        },
+      );
       expectSubscriptions(l0.subscriptions).toBe('-^!'); // the re-subscribe due at 12 never happens
       expectSubscriptions(l1.subscriptions).toBe('-^-----!');
     });
@@ -88,7 +86,9 @@ describe('listenEffect', () => {
     });
     const events = new Subject<Event>();
     const seen: Action[] = [];
-    listenEffect(events, state$, makeDeps(vts, { listeners: [listener], retryDuration: 2_000, maxRetryDuration: 60_000 })).subscribe((a) => seen.push(a));
+    listenEffect(events, state$, makeDeps(vts, { listeners: [listener], retryDuration: 2_000, maxRetryDuration: 60_000 })).subscribe((a) =>
+      seen.push(a),
+    );
     events.next(started());
     expect(seen.map((a) => a.type)).to.deep.equal(['listenerFailed']);
     expect(subscribedAt).to.deep.equal([0]);
@@ -143,4 +143,3 @@ describe('listenEffect', () => {
     expect(times.slice(0, 4)).to.deep.equal([3, 16, 29, 42]);
   });
 });
-

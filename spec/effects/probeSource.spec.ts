@@ -32,7 +32,12 @@ describe('probeSource', () => {
   it('one that errors or completes empty at once is a failure at hand', () => {
     const live = new Set<Subscription>();
     const boom = new Error('boom');
-    expect(probeSource(throwError(() => boom), live)).to.deep.equal({ kind: 'failed', error: boom });
+    expect(
+      probeSource(
+        throwError(() => boom),
+        live,
+      ),
+    ).to.deep.equal({ kind: 'failed', error: boom });
     const empty = probeSource(of<string>(), live);
     expect(empty.kind).to.equal('failed');
     expect((empty as { error: unknown }).error).to.be.instanceOf(NoNewAddressError);
@@ -73,29 +78,34 @@ describe('probeSource', () => {
   it('whatever the source does and whenever it is taken over, it is subscribed once and closed at the end (property)', () => {
     type Step = 'value' | 'error' | 'complete' | 'take' | 'drop';
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<Step>('value', 'error', 'complete', 'take', 'drop'), { maxLength: 6 }), fc.boolean(), (steps, syncFirst) => {
-        const live = new Set<Subscription>();
-        const answer = new Subject<string>();
-        const inner = syncFirst ? new Observable<string>((s) => (s.next('now'), answer.subscribe(s))) : answer.asObservable();
-        const { source, stats } = counted(inner);
-        const lookup = probeSource(source, live);
-        const seen: string[] = [];
-        let taken: Subscription | undefined;
-        for (const step of steps) {
-          if (step === 'value') answer.next('v');
-          else if (step === 'error') answer.error(new Error('e'));
-          else if (step === 'complete') answer.complete();
-          else if (step === 'take' && lookup.kind === 'source' && taken === undefined) taken = from(lookup.source).subscribe({ next: (a) => seen.push(a), error: () => seen.push('#') });
-          else if (step === 'drop') taken?.unsubscribe();
-        }
-        expect(stats.subscribed).to.equal(1);
-        if (syncFirst) expect(lookup).to.deep.equal({ kind: 'address', addr: 'now' });
-        expect(seen.length).to.be.at.most(1);
-        // The owner ends what was never handed over; then nothing is left open.
-        for (const s of [...live]) s.unsubscribe();
-        taken?.unsubscribe();
-        expect(stats.open).to.equal(0);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom<Step>('value', 'error', 'complete', 'take', 'drop'), { maxLength: 6 }),
+        fc.boolean(),
+        (steps, syncFirst) => {
+          const live = new Set<Subscription>();
+          const answer = new Subject<string>();
+          const inner = syncFirst ? new Observable<string>((s) => (s.next('now'), answer.subscribe(s))) : answer.asObservable();
+          const { source, stats } = counted(inner);
+          const lookup = probeSource(source, live);
+          const seen: string[] = [];
+          let taken: Subscription | undefined;
+          for (const step of steps) {
+            if (step === 'value') answer.next('v');
+            else if (step === 'error') answer.error(new Error('e'));
+            else if (step === 'complete') answer.complete();
+            else if (step === 'take' && lookup.kind === 'source' && taken === undefined)
+              taken = from(lookup.source).subscribe({ next: (a) => seen.push(a), error: () => seen.push('#') });
+            else if (step === 'drop') taken?.unsubscribe();
+          }
+          expect(stats.subscribed).to.equal(1);
+          if (syncFirst) expect(lookup).to.deep.equal({ kind: 'address', addr: 'now' });
+          expect(seen.length).to.be.at.most(1);
+          // The owner ends what was never handed over; then nothing is left open.
+          for (const s of [...live]) s.unsubscribe();
+          taken?.unsubscribe();
+          expect(stats.open).to.equal(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,10 +1,30 @@
 import { expect } from 'chai';
-import { Observable, Subject, VirtualTimeScheduler, queueScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  Observable,
+  Subject,
+  VirtualTimeScheduler,
+  queueScheduler,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
 import { NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnReq } from '../../lib/model/ConnReq.js';
-import { type Action, type Event, canceled, makeDeps, recordingScheduler, refillScheduled, request, requestFactory, state$, stopped, testScheduler } from './deps.js';
+import {
+  type Action,
+  type Event,
+  canceled,
+  makeDeps,
+  recordingScheduler,
+  refillScheduled,
+  request,
+  requestFactory,
+  state$,
+  stopped,
+  testScheduler,
+} from './deps.js';
 
 describe('refillEffect', () => {
   const newConnReq = (req: ConnReq<string>): Action => ({ type: 'newConnReq', req, refill: true });
@@ -35,7 +55,9 @@ describe('refillEffect', () => {
     refillEffect(events, state$, makeDeps(vts, { newRequest })).subscribe((a) => seen.push(a));
     events.next(refillScheduled(2, 10));
     vts.flush();
-    expect(seen.map((a) => (a.type === 'newConnReq' ? a.req : undefined))).to.have.ordered.members(made).and.have.length(2);
+    expect(seen.map((a) => (a.type === 'newConnReq' ? a.req : undefined)))
+      .to.have.ordered.members(made)
+      .and.have.length(2);
   });
 
   it('overlapping refills all run (none replaces another)', () => {

@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import { NEVER } from 'rxjs';
 import { requestEffect } from '../../lib/effects/requestEffect.js';
 import {
-  type Action, type Event, addressRequested, canceled, connected, dialing, makeDeps, request, retryScheduled, state$, testScheduler,
+  type Action,
+  type Event,
+  addressRequested,
+  canceled,
+  connected,
+  dialing,
+  makeDeps,
+  request,
+  retryScheduled,
+  state$,
+  testScheduler,
 } from './deps.js';
 
 describe('requestEffect (the four per-request effects in one lane)', () => {
@@ -40,7 +50,11 @@ describe('requestEffect (the four per-request effects in one lane)', () => {
     scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const dial7 = cold<string>('-----c');
       const dial8 = cold<string>('---c');
-      const deps = makeDeps(scheduler, { dial: ((addr: string) => (addr === 'a7' ? dial7 : dial8)) as never, connClosed: () => NEVER, dialTimeout: 1_000 });
+      const deps = makeDeps(scheduler, {
+        dial: ((addr: string) => (addr === 'a7' ? dial7 : dial8)) as never,
+        connClosed: () => NEVER,
+        dialTimeout: 1_000,
+      });
       const event$ = hot<Event>('-d7-x------', { d: dialing(r7, 'a7', 1), 7: dialing(r8, 'a8', 1), x: canceled(r7, 'remove') });
       expectObservable(requestEffect(event$, state$, deps)).toBe('-----s-----', {
         s: { type: 'dialSucceeded', id: 8, attempt: 1, conn: 'c' } satisfies Action,

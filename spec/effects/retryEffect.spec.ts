@@ -3,7 +3,17 @@ import { Subject, VirtualTimeScheduler } from 'rxjs';
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { retryEffect } from '../../lib/effects/retryEffect.js';
 import {
-  type Action, type Event, canceled, dialing, disconnected, makeDeps, recordingScheduler, request, retryScheduled, state$, testScheduler,
+  type Action,
+  type Event,
+  canceled,
+  dialing,
+  disconnected,
+  makeDeps,
+  recordingScheduler,
+  request,
+  retryScheduled,
+  state$,
+  testScheduler,
 } from './deps.js';
 
 describe('retryEffect', () => {

@@ -30,7 +30,9 @@ const net = require('node:net');
 
 function isLoopback(host) {
   if (host === undefined || host === null || host === '' || host === 'localhost') return true;
-  const h = String(host).replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
+  const h = String(host)
+    .replace(/^\[|\]$/g, '')
+    .replace(/^::ffff:/i, '');
   if (net.isIPv4(h)) return h.startsWith('127.');
   return h === '::1';
 }

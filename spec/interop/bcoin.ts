@@ -91,7 +91,13 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // Last resort (a crashed or interrupted run): nothing started here outlives this process.
   process.on('exit', () => {
-    for (const child of live) if (child.pid !== undefined) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const child of live)
+      if (child.pid !== undefined)
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
   });
 }
 
@@ -196,8 +202,8 @@ export class BcoinProcess {
     const append = (chunk: Buffer): void => {
       this.#log += chunk.toString('utf8');
     };
-    child.stdout!.on('data', append);
-    child.stderr!.on('data', append);
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
     this.#exited = new Promise((resolve) => {
       child.once('close', () => {
         live.delete(child);
@@ -215,7 +221,9 @@ export class BcoinProcess {
         const text = this.#log.slice(from);
         // The fatal error is printed bare ("Error: listen EADDRINUSE …"); bcoin's own logged errors are not fatal.
         const lines = text.split('\n');
-        const cause = (lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.reverse().find((line) => /Error/.test(line)))?.trim() ?? `exit code ${child.exitCode ?? '?'}`;
+        const cause =
+          (lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.reverse().find((line) => /Error/.test(line)))?.trim() ??
+          `exit code ${child.exitCode ?? '?'}`;
         throw new Error(`${this.name} exited before listening: ${cause}\n${text.slice(-2000)}`);
       }
       if (Date.now() > deadline) {
@@ -290,14 +298,23 @@ export class BcoinProcess {
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${this.name}: ${what} not seen within ${timeoutMs} ms; log tail:\n${this.#log.slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: ${what} not seen within ${timeoutMs} ms; log tail:\n${this.#log.slice(-2000)}`);
       await sleep(100);
     }
   }
 
   /** The first log line matching `pattern` (printed after offset `from`), waiting for it. */
   waitForLog(pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<string> {
-    return this.until(`log line ${pattern}`, () => this.#log.slice(from).split('\n').find((line) => pattern.test(line)), timeoutMs);
+    return this.until(
+      `log line ${pattern}`,
+      () =>
+        this.#log
+          .slice(from)
+          .split('\n')
+          .find((line) => pattern.test(line)),
+      timeoutMs,
+    );
   }
 
   /** Log lines matching `pattern`. */
@@ -308,7 +325,7 @@ export class BcoinProcess {
 
 /** Disposes several nodes at once. */
 export async function disposeAll(nodes: Iterable<BcoinProcess | undefined>): Promise<void> {
-  await Promise.all([...nodes].map((n) => n?.dispose()));
+  await Promise.all([...nodes].filter((n) => n !== undefined).map((n) => n.dispose()));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,12 +4,12 @@ import { ConnManager } from '../../lib/manager/ConnManager.js';
 import { ConnState } from '../../lib/model/ConnState.js';
 import { ManagerDialTimeoutError, EmptyDialError, NoNewAddressError } from '../../lib/model/errors.js';
 import type { ConnEvent } from '../../lib/model/events.js';
-import { FakeConn } from '../../lib/testing/FakeConn.js';
+import { type FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
 describe('ConnManager — bad input becomes an event, never a crash or a hang', () => {
   describe('a dial that misbehaves', () => {
-    const failureOf = (dial: (addr: string) => never | unknown, dialTimeout = 1_000) =>
+    const failureOf = (dial: (addr: string) => unknown, dialTimeout = 1_000) =>
       runManagerTest((t) => {
         const cm = t.manager({ dial: dial as never, dialTimeout });
         const errors: unknown[] = [];
@@ -24,7 +24,11 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
 
     it('throws synchronously → failed with that error', () => {
       const boom = new Error('sync boom');
-      expect(failureOf(() => { throw boom; })).to.deep.equal([boom]);
+      expect(
+        failureOf(() => {
+          throw boom;
+        }),
+      ).to.deep.equal([boom]);
     });
 
     it('returns an error Observable → failed', () => {
@@ -69,7 +73,10 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
         });
         return () => ({ cm, net: t.net });
       });
-      expect(r.net.conns.map((c) => [c.name, c.closeCount])).to.deep.equal([['a#1', 0], ['a#1.2', 1]]);
+      expect(r.net.conns.map((c) => [c.name, c.closeCount])).to.deep.equal([
+        ['a#1', 0],
+        ['a#1.2', 1],
+      ]);
       expect(r.cm.state.establishedCount).to.equal(1);
     });
 
@@ -88,8 +95,18 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
 
   describe('a getNewAddress that misbehaves', () => {
     for (const [name, getNewAddress, check] of [
-      ['throws', () => { throw new Error('no book'); }, (e: unknown) => expect(e).to.have.property('message', 'no book')],
-      ['errors', () => throwError(() => new Error('lookup failed')), (e: unknown) => expect(e).to.have.property('message', 'lookup failed')],
+      [
+        'throws',
+        () => {
+          throw new Error('no book');
+        },
+        (e: unknown) => expect(e).to.have.property('message', 'no book'),
+      ],
+      [
+        'errors',
+        () => throwError(() => new Error('lookup failed')),
+        (e: unknown) => expect(e).to.have.property('message', 'lookup failed'),
+      ],
       ['completes empty', () => of(), (e: unknown) => expect(e).to.be.instanceOf(NoNewAddressError)],
     ] as const) {
       it(`${name} → counted as a failed attempt and retried on the throttle`, () => {
@@ -123,7 +140,14 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
       const addr = { host: '10.0.0.2', port: 8333, toString: () => '10.0.0.2:8333' };
       const dialed: unknown[] = [];
       runManagerTest((t) => {
-        const cm = t.manager({ targetOutbound: 1, getNewAddress: () => addr as never, dial: ((a: unknown) => { dialed.push(a); return t.net.dial('x'); }) as never });
+        const cm = t.manager({
+          targetOutbound: 1,
+          getNewAddress: () => addr as never,
+          dial: ((a: unknown) => {
+            dialed.push(a);
+            return t.net.dial('x');
+          }) as never,
+        });
         t.at(0, () => cm.start());
       });
       expect(dialed).to.deep.equal([addr]);
@@ -146,7 +170,13 @@ describe('ConnManager — bad input becomes an event, never a crash or a hang', 
     rxConfig.onUnhandledError = (err) => reported.push(err);
     try {
       const r = runManagerTest((t) => {
-        const cm = t.manager({ targetOutbound: 2, getNewAddress: (() => { let i = 0; return () => `n${++i}`; })() });
+        const cm = t.manager({
+          targetOutbound: 2,
+          getNewAddress: (() => {
+            let i = 0;
+            return () => `n${++i}`;
+          })(),
+        });
         cm.connected$.subscribe(() => {
           throw new Error('subscriber bug');
         });

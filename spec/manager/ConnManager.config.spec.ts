@@ -22,7 +22,15 @@ describe('ConnManager config (parity 1)', () => {
     expect(durations.at(-1)).to.equal(300_000);
   });
 
-  for (const field of ['targetOutbound', 'retryDuration', 'maxRetryDuration', 'maxFailedAttempts', 'maxInbound', 'dialTimeout', 'minUptime']) {
+  for (const field of [
+    'targetOutbound',
+    'retryDuration',
+    'maxRetryDuration',
+    'maxFailedAttempts',
+    'maxInbound',
+    'dialTimeout',
+    'minUptime',
+  ]) {
     for (const bad of [-1, NaN, 1.5]) {
       it(`rejects ${field} = ${bad} with a RangeError naming the field`, () => {
         expect(() => new ConnManager({ dial: () => [], [field]: bad })).to.throw(RangeError, field);
@@ -31,7 +39,9 @@ describe('ConnManager config (parity 1)', () => {
   }
 
   it('accepts Infinity where it means "no limit", and only there', () => {
-    expect(() => new ConnManager({ dial: () => [], maxInbound: Infinity, maxFailedAttempts: Infinity, dialTimeout: Infinity })).not.to.throw();
+    expect(
+      () => new ConnManager({ dial: () => [], maxInbound: Infinity, maxFailedAttempts: Infinity, dialTimeout: Infinity }),
+    ).not.to.throw();
     expect(() => new ConnManager({ dial: () => [], targetOutbound: Infinity })).to.throw(RangeError, 'targetOutbound');
   });
 

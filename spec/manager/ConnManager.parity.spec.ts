@@ -113,7 +113,10 @@ describe('ConnManager — btcd parity', () => {
         reconnected: ConnState.Established,
         afterRemove: ConnState.Disconnected,
       });
-      expect(r.net.dials.map((d) => [d.addr, d.at])).to.deep.equal([['p', 0], ['p', 110]]);
+      expect(r.net.dials.map((d) => [d.addr, d.at])).to.deep.equal([
+        ['p', 0],
+        ['p', 110],
+      ]);
       expect(r.log).to.deep.equal([
         '0 started',
         '0 dialing #1 p',
@@ -141,7 +144,11 @@ describe('ConnManager — btcd parity', () => {
             cm.connect('p', { permanent: true });
           });
           t.at(20_000, () => cm.stop());
-          return () => log.filter((l) => l.includes('retryScheduled')).slice(0, 6).map((l) => Number(l.split('+')[1]));
+          return () =>
+            log
+              .filter((l) => l.includes('retryScheduled'))
+              .slice(0, 6)
+              .map((l) => Number(l.split('+')[1]));
         });
       expect(delays(1_000, 3_500)).to.deep.equal([1_000, 2_000, 3_000, 3_500, 3_500, 3_500]);
       expect(delays(5_000, 2_000)).to.deep.equal([2_000, 2_000, 2_000, 2_000, 2_000, 2_000]);
@@ -226,7 +233,12 @@ describe('ConnManager — btcd parity', () => {
     it('a promise dial that resolves after remove has its conn closed, not leaked', async () => {
       const { ConnManager } = await import('../../lib/manager/ConnManager.js');
       let resolve!: (conn: { closed: number; close(): void }) => void;
-      const conn = { closed: 0, close() { this.closed++; } };
+      const conn = {
+        closed: 0,
+        close() {
+          this.closed++;
+        },
+      };
       const cm = new ConnManager<string, typeof conn>({
         dial: () => new Promise((r) => (resolve = r)),
         closeConn: (c) => c.close(),
@@ -360,16 +372,19 @@ describe('ConnManager — btcd parity', () => {
 
 describe('ConnManager — long delays', () => {
   it('clamps a retry delay beyond what a Node timer can hold (2^31−1 ms) instead of firing at once', () => {
-    const r = runManagerTest((t) => {
-      t.net.defaultDial = '#';
-      const cm = t.manager({ retryDuration: 2 ** 32, maxRetryDuration: Infinity });
-      t.at(0, () => {
-        cm.start();
-        cm.connect('p', { permanent: true });
-      });
-      t.at(2 ** 31, () => cm.stop());
-      return () => t.net.dials.map((d) => d.at);
-    }, { maxFrames: 2 ** 32 });
+    const r = runManagerTest(
+      (t) => {
+        t.net.defaultDial = '#';
+        const cm = t.manager({ retryDuration: 2 ** 32, maxRetryDuration: Infinity });
+        t.at(0, () => {
+          cm.start();
+          cm.connect('p', { permanent: true });
+        });
+        t.at(2 ** 31, () => cm.stop());
+        return () => t.net.dials.map((d) => d.at);
+      },
+      { maxFrames: 2 ** 32 },
+    );
     expect(r).to.deep.equal([0, 2 ** 31 - 1]);
   });
 });

@@ -54,39 +54,42 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
   it('keeps its invariants, closes every conn exactly once, and its state is the fold of its actions', () => {
     fc.assert(
       fc.property(scenarioArb, (sc) => {
-        const r = runManagerTest((t) => {
-          ADDRS.forEach((addr, i) => t.net.script(addr, ...sc.scripts[i]!));
-          let n = 0;
-          const cm = t.manager({
-            targetOutbound: sc.target,
-            maxInbound: sc.maxInbound,
-            retryDuration: 7,
-            maxFailedAttempts: 3,
-            dialTimeout: 20,
-            listeners: sc.listener ? [t.net.listener(sc.listener, { a: 9, c: 3 })] : [],
-            ...(sc.automatic ? { getNewAddress: () => ADDRS[n++ % ADDRS.length]! } : {}),
-          });
-          const states: ConnManagerState<string, FakeConn>[] = [];
-          const actions: ConnAction<string, FakeConn>[] = [];
-          const events: ConnEvent<string, FakeConn>[] = [];
-          cm.state$.subscribe((s) => states.push(s));
-          cm.actions$.subscribe((a) => actions.push(a));
-          cm.events$.subscribe((e) => events.push(e));
-          let dialsAtStop = -1;
-          t.at(0, () => cm.start());
-          for (const step of sc.steps) {
-            t.at(step.at, () => {
-              if (step.op === 'connect') cm.connect(step.addr, { permanent: step.permanent });
-              else if (step.op === 'newConnReq') cm.newConnReq();
-              else cm[step.op](step.id);
+        const r = runManagerTest(
+          (t) => {
+            ADDRS.forEach((addr, i) => t.net.script(addr, ...sc.scripts[i]!));
+            let n = 0;
+            const cm = t.manager({
+              targetOutbound: sc.target,
+              maxInbound: sc.maxInbound,
+              retryDuration: 7,
+              maxFailedAttempts: 3,
+              dialTimeout: 20,
+              listeners: sc.listener ? [t.net.listener(sc.listener, { a: 9, c: 3 })] : [],
+              ...(sc.automatic ? { getNewAddress: () => ADDRS[n++ % ADDRS.length]! } : {}),
             });
-          }
-          t.at(sc.stopAt, () => {
-            cm.stop();
-            dialsAtStop = t.net.dials.length;
-          });
-          return () => ({ cm, states, actions, events, net: t.net, dialsAtStop });
-        }, { maxFrames: 2_000 });
+            const states: ConnManagerState<string, FakeConn>[] = [];
+            const actions: ConnAction<string, FakeConn>[] = [];
+            const events: ConnEvent<string, FakeConn>[] = [];
+            cm.state$.subscribe((s) => states.push(s));
+            cm.actions$.subscribe((a) => actions.push(a));
+            cm.events$.subscribe((e) => events.push(e));
+            let dialsAtStop = -1;
+            t.at(0, () => cm.start());
+            for (const step of sc.steps) {
+              t.at(step.at, () => {
+                if (step.op === 'connect') cm.connect(step.addr, { permanent: step.permanent });
+                else if (step.op === 'newConnReq') cm.newConnReq();
+                else cm[step.op](step.id);
+              });
+            }
+            t.at(sc.stopAt, () => {
+              cm.stop();
+              dialsAtStop = t.net.dials.length;
+            });
+            return () => ({ cm, states, actions, events, net: t.net, dialsAtStop });
+          },
+          { maxFrames: 2_000 },
+        );
 
         // After every step: the target is a ceiling; one live request per address; counters true.
         for (const s of r.states) {
@@ -124,7 +127,8 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
           const previous = last.get(id) ?? 'start';
           expect(FOLLOWS[previous], `#${id}: ${previous} → ${e.type}`).to.include(e.type);
           last.set(id, e.type);
-          if (e.type === 'canceled' || (e.type === 'failed' && !e.willRetry) || (e.type === 'disconnected' && !e.willReconnect)) ended.add(id);
+          if (e.type === 'canceled' || (e.type === 'failed' && !e.willRetry) || (e.type === 'disconnected' && !e.willReconnect))
+            ended.add(id);
         }
       }),
       { numRuns: RUNS, seed: SEED },

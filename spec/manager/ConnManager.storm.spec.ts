@@ -6,18 +6,21 @@ import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
 describe('ConnManager — a retry storm (virtual time)', () => {
   const storm = (lookup: (addr: string) => unknown) =>
-    runManagerTest((t) => {
-      t.net.defaultDial = '-#'; // every dial refused one frame later
-      let n = 0;
-      const cm = t.manager({ targetOutbound: 2, maxFailedAttempts: Infinity, getNewAddress: () => lookup(`x${n++ % 50}`) as never });
-      const actions: ConnAction<string, FakeConn>[] = [];
-      const events: string[] = [];
-      cm.actions$.subscribe((a) => actions.push(a));
-      cm.events$.subscribe((e) => events.push(e.type));
-      t.at(0, () => cm.start());
-      t.at(40, () => cm.stop());
-      return () => ({ actions, events, dials: t.net.dials.length });
-    }, { maxFrames: 100 });
+    runManagerTest(
+      (t) => {
+        t.net.defaultDial = '-#'; // every dial refused one frame later
+        let n = 0;
+        const cm = t.manager({ targetOutbound: 2, maxFailedAttempts: Infinity, getNewAddress: () => lookup(`x${n++ % 50}`) as never });
+        const actions: ConnAction<string, FakeConn>[] = [];
+        const events: string[] = [];
+        cm.actions$.subscribe((a) => actions.push(a));
+        cm.events$.subscribe((e) => events.push(e.type));
+        t.at(0, () => cm.start());
+        t.at(40, () => cm.stop());
+        return () => ({ actions, events, dials: t.net.dials.length });
+      },
+      { maxFrames: 100 },
+    );
 
   it('with an address at hand, the fail → replace cycle is two reducer steps and three events per attempt', () => {
     const r = storm((addr) => addr);

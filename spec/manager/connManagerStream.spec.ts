@@ -16,7 +16,10 @@ describe('connManager() — the cold Observable entry', () => {
       net.script('p', '--c');
       const commands = cold<ConnCommand<string>>('-a', { a: { type: 'connect', addr: 'p', permanent: true } });
       let i = 0;
-      const established$ = connManager({ ...net.connOptions(), scheduler, targetOutbound: 2, getNewAddress: () => `n${++i}` }, commands).pipe(
+      const established$ = connManager(
+        { ...net.connOptions(), scheduler, targetOutbound: 2, getNewAddress: () => `n${++i}` },
+        commands,
+      ).pipe(
         map((s) => s.establishedCount),
         distinctUntilChanged(),
       );
@@ -24,7 +27,12 @@ describe('connManager() — the cold Observable entry', () => {
       scheduler.schedule(() => sub.unsubscribe(), 6);
     });
     // 0 on subscribe; the two automatic conns at 0 (dial marble 'c'); the permanent one at 1 + 2.
-    expect(seen).to.deep.equal([[0, 0], [0, 1], [0, 2], [3, 3]]);
+    expect(seen).to.deep.equal([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [3, 3],
+    ]);
     expect(net.conns).to.have.length(3);
     expect(net.conns.every((c) => c.closeCount === 1)).to.equal(true); // unsubscribing stopped the manager
   });

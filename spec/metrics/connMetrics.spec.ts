@@ -14,7 +14,10 @@ async function value(registry: Registry, name: string, labels: Record<string, st
   const metric = registry.getSingleMetric(`rxconnmgr_${name}`);
   if (!metric) throw new Error(`no metric ${name}`);
   const values = (await metric.get()).values as Values;
-  const match = values.find((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l) && Object.keys(v.labels).length === Object.keys(labels).length);
+  const match = values.find(
+    (v) =>
+      Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l) && Object.keys(v.labels).length === Object.keys(labels).length,
+  );
   return match?.value ?? 0;
 }
 
@@ -24,23 +27,39 @@ const count = (events: readonly ConnEvent[], predicate: (e: ConnEvent) => boolea
 async function expectCountersMatch(registry: Registry, events: readonly ConnEvent[]) {
   expect(await value(registry, 'dial_attempts_total')).to.equal(count(events, (e) => e.type === 'dialing'));
   expect(await value(registry, 'dials_total', { outcome: 'connected' })).to.equal(count(events, (e) => e.type === 'connected'));
-  expect(await value(registry, 'dials_total', { outcome: 'failed' })).to.equal(count(events, (e) => e.type === 'failed' && e.addr !== undefined));
-  expect(await value(registry, 'dials_total', { outcome: 'no_address' })).to.equal(count(events, (e) => e.type === 'failed' && e.addr === undefined));
+  expect(await value(registry, 'dials_total', { outcome: 'failed' })).to.equal(
+    count(events, (e) => e.type === 'failed' && e.addr !== undefined),
+  );
+  expect(await value(registry, 'dials_total', { outcome: 'no_address' })).to.equal(
+    count(events, (e) => e.type === 'failed' && e.addr === undefined),
+  );
   expect(await value(registry, 'retries_total')).to.equal(count(events, (e) => e.type === 'retryScheduled'));
-  expect(await value(registry, 'refill_requests_total')).to.equal(events.reduce((n, e) => n + (e.type === 'refillScheduled' ? e.count : 0), 0));
+  expect(await value(registry, 'refill_requests_total')).to.equal(
+    events.reduce((n, e) => n + (e.type === 'refillScheduled' ? e.count : 0), 0),
+  );
   for (const reason of ['closed', 'disconnect', 'remove', 'stop']) {
-    expect(await value(registry, 'disconnects_total', { reason }), reason).to.equal(count(events, (e) => e.type === 'disconnected' && e.reason === reason));
+    expect(await value(registry, 'disconnects_total', { reason }), reason).to.equal(
+      count(events, (e) => e.type === 'disconnected' && e.reason === reason),
+    );
   }
   expect(await value(registry, 'inbound_accepted_total')).to.equal(count(events, (e) => e.type === 'accepted'));
   for (const reason of ['maxInbound', 'notRunning']) {
-    expect(await value(registry, 'inbound_rejected_total', { reason }), reason).to.equal(count(events, (e) => e.type === 'rejected' && e.reason === reason));
+    expect(await value(registry, 'inbound_rejected_total', { reason }), reason).to.equal(
+      count(events, (e) => e.type === 'rejected' && e.reason === reason),
+    );
   }
   const histogram = (await registry.getSingleMetric('rxconnmgr_backoff_delay_seconds')!.get()).values as Values & { metricName?: string }[];
-  const delays = events.filter((e): e is Extract<ConnEvent, { type: 'retryScheduled' }> => e.type === 'retryScheduled').map((e) => e.delay / 1000);
+  const delays = events
+    .filter((e): e is Extract<ConnEvent, { type: 'retryScheduled' }> => e.type === 'retryScheduled')
+    .map((e) => e.delay / 1000);
   const sum = histogram.find((v) => (v as { metricName?: string }).metricName === 'rxconnmgr_backoff_delay_seconds_sum')?.value ?? 0;
-  const histCount = histogram.find((v) => (v as { metricName?: string }).metricName === 'rxconnmgr_backoff_delay_seconds_count')?.value ?? 0;
+  const histCount =
+    histogram.find((v) => (v as { metricName?: string }).metricName === 'rxconnmgr_backoff_delay_seconds_count')?.value ?? 0;
   expect(histCount).to.equal(delays.length);
-  expect(sum).to.be.closeTo(delays.reduce((a, b) => a + b, 0), 1e-9);
+  expect(sum).to.be.closeTo(
+    delays.reduce((a, b) => a + b, 0),
+    1e-9,
+  );
 }
 
 /** A manager run in virtual time with metrics attached; events and gauge snapshots collected. */
@@ -80,8 +99,20 @@ describe('metrics/connMetrics', () => {
   it('every manager counter equals the count of matching events$ entries', async () => {
     const { registry, events } = scenario({ a: ['--#', '-#', '-c---x', 'c'], b: ['#', '--c'], c: ['c'] }, 3, '-a-b--c');
     // The scenario did exercise each kind of event.
-    for (const type of ['dialing', 'connected', 'failed', 'retryScheduled', 'refillScheduled', 'disconnected', 'accepted', 'rejected'] as const) {
-      expect(count(events, (e) => e.type === type), type).to.be.above(0);
+    for (const type of [
+      'dialing',
+      'connected',
+      'failed',
+      'retryScheduled',
+      'refillScheduled',
+      'disconnected',
+      'accepted',
+      'rejected',
+    ] as const) {
+      expect(
+        count(events, (e) => e.type === type),
+        type,
+      ).to.be.above(0);
     }
     await expectCountersMatch(registry, events);
   });
@@ -104,8 +135,12 @@ describe('metrics/connMetrics', () => {
 
   it('the connections gauge reads the state: established conns by direction and class', async () => {
     const { gauges } = scenario({ a: ['c'], b: ['c'] }, 1, 'a');
-    const [metric, state] = (await Promise.all(gauges)) as [{ values: Values }, { requests: { values(): Iterable<{ stage: string; permanent: boolean; automatic: boolean }> }; inbound: { size: number } }];
-    const of = (direction: string, cls: string) => metric.values.find((v) => v.labels['direction'] === direction && v.labels['class'] === cls)?.value;
+    const [metric, state] = (await Promise.all(gauges)) as [
+      { values: Values },
+      { requests: { values(): Iterable<{ stage: string; permanent: boolean; automatic: boolean }> }; inbound: { size: number } },
+    ];
+    const of = (direction: string, cls: string) =>
+      metric.values.find((v) => v.labels['direction'] === direction && v.labels['class'] === cls)?.value;
     const established = [...state.requests.values()].filter((e) => e.stage === 'established');
     expect(of('outbound', 'permanent')).to.equal(established.filter((e) => e.permanent).length);
     expect(of('outbound', 'automatic')).to.equal(established.filter((e) => e.automatic).length);
@@ -120,9 +155,14 @@ describe('metrics/connMetrics', () => {
     const banList = new BanList({ now: () => clock.t });
     const metrics = connMetrics({ events$: new Subject<ConnEvent>(), nodeEvents$: nodeEvents, bans$: banList.bans$ }, { registry });
     const sent: MeteredNodeEvent[] = [
-      { type: 'refused', reason: 'banned' }, { type: 'refused', reason: 'rate' }, { type: 'refused', reason: 'rate' },
-      { type: 'evicted' }, { type: 'handshakeFailed', direction: 'inbound' }, { type: 'misbehaving', banned: false },
-      { type: 'misbehaving', banned: true }, { type: 'peerUp' },
+      { type: 'refused', reason: 'banned' },
+      { type: 'refused', reason: 'rate' },
+      { type: 'refused', reason: 'rate' },
+      { type: 'evicted' },
+      { type: 'handshakeFailed', direction: 'inbound' },
+      { type: 'misbehaving', banned: false },
+      { type: 'misbehaving', banned: true },
+      { type: 'peerUp' },
     ];
     sent.forEach((e) => nodeEvents.next(e));
     banList.ban('192.0.2.1', 'manual', 10);

@@ -9,8 +9,7 @@ function urlCanonical(bytes: Uint8Array): string {
   return new URL(`http://[${words.join(':')}]/`).hostname.slice(1, -1);
 }
 
-const isMapped = (bytes: Uint8Array): boolean =>
-  bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+const isMapped = (bytes: Uint8Array): boolean => bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
 
 describe('SocketAddress', () => {
   describe('parse', () => {
@@ -166,9 +165,7 @@ describe('SocketAddress', () => {
 
   describe('toBytes16 / fromBytes16', () => {
     it('writes IPv4 as IPv4-mapped IPv6', () => {
-      expect([...SocketAddress.parse('1.2.3.4:8333').toBytes16()]).to.deep.equal([
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4,
-      ]);
+      expect([...SocketAddress.parse('1.2.3.4:8333').toBytes16()]).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4]);
     });
 
     it('writes IPv6 in network order', () => {
@@ -178,10 +175,7 @@ describe('SocketAddress', () => {
     });
 
     it('reads IPv4-mapped bytes back as IPv4', () => {
-      const addr = SocketAddress.fromBytes16(
-        Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 9),
-        8333,
-      );
+      const addr = SocketAddress.fromBytes16(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 9), 8333);
       expect(addr.toString()).to.equal('203.0.113.9:8333');
       expect(addr.family).to.equal(4);
     });

@@ -7,16 +7,9 @@ import { tcpTransport } from '../../lib/transport/tcpTransport.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { bookWith } from './bookWith.js';
 import { v1OnlyListener, type V1OnlyListener } from './v1OnlyListener.js';
+import { FAST as fast } from './virtualNodes.js';
 
 type PeerUp = Extract<NodeEvent, { type: 'peerUp' }>;
-const fast = {
-  retryDuration: 50,
-  maxRetryDuration: 400,
-  minUptime: 1_000,
-  dialTimeout: 1_000,
-  handshakeTimeout: 1_000,
-  feelerInterval: Infinity,
-} as const;
 /** `count` peerUp events of `node` (bounded by mocha's timeout). */
 const ups = (node: Node, count: number): Promise<PeerUp[]> =>
   new Promise((resolve) => {

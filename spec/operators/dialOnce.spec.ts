@@ -13,22 +13,48 @@ describe('dialOnce', () => {
   it('emits the first conn and completes; extra conns, sync or late, are closed', () => {
     const closed: string[] = [];
     testScheduler().run(({ cold, expectObservable }) => {
-      const dial$ = dialOnce(() => cold('--a-b|', { a: 'a', b: 'b' }), 'addr', (c: string) => closed.push(c));
+      const dial$ = dialOnce(
+        () => cold('--a-b|', { a: 'a', b: 'b' }),
+        'addr',
+        (c: string) => closed.push(c),
+      );
       expectObservable(dial$).toBe('--(a|)', { a: 'a' });
     });
     expect(closed).to.deep.equal(['b']);
     closed.length = 0;
-    dialOnce(() => of('a', 'b', 'c'), 'addr', (c: string) => closed.push(c)).subscribe();
+    dialOnce(
+      () => of('a', 'b', 'c'),
+      'addr',
+      (c: string) => closed.push(c),
+    ).subscribe();
     expect(closed).to.deep.equal(['b', 'c']);
   });
 
   it('turns a synchronous throw, an error and an empty completion into error notifications', () => {
     const errors: unknown[] = [];
     const boom = new Error('boom');
-    dialOnce(() => { throw boom; }, 'a', () => {}).subscribe({ error: (e) => errors.push(e) });
-    dialOnce(() => throwError(() => boom), 'a', () => {}).subscribe({ error: (e) => errors.push(e) });
-    dialOnce(() => of(), 'a', () => {}).subscribe({ error: (e) => errors.push(e) });
-    dialOnce(() => 42 as never, 'a', () => {}).subscribe({ error: (e) => errors.push(e) });
+    dialOnce(
+      () => {
+        throw boom;
+      },
+      'a',
+      () => {},
+    ).subscribe({ error: (e) => errors.push(e) });
+    dialOnce(
+      () => throwError(() => boom),
+      'a',
+      () => {},
+    ).subscribe({ error: (e) => errors.push(e) });
+    dialOnce(
+      () => of(),
+      'a',
+      () => {},
+    ).subscribe({ error: (e) => errors.push(e) });
+    dialOnce(
+      () => 42 as never,
+      'a',
+      () => {},
+    ).subscribe({ error: (e) => errors.push(e) });
     expect(errors[0]).to.equal(boom);
     expect(errors[1]).to.equal(boom);
     expect(errors[2]).to.be.instanceOf(EmptyDialError);
@@ -37,7 +63,14 @@ describe('dialOnce', () => {
 
   it('calls dial on every subscription (retry re-dials instead of re-using one promise)', () => {
     let calls = 0;
-    const dial$ = dialOnce(() => { calls++; return of('c'); }, 'a', () => {});
+    const dial$ = dialOnce(
+      () => {
+        calls++;
+        return of('c');
+      },
+      'a',
+      () => {},
+    );
     dial$.subscribe();
     dial$.subscribe();
     expect(calls).to.equal(2);
@@ -45,8 +78,26 @@ describe('dialOnce', () => {
 
   it('aborts the signal when unsubscribed before the result, not after', () => {
     const signals: AbortSignal[] = [];
-    dialOnce((_a, { signal }) => { signals.push(signal); return NEVER; }, 'a', () => {}).subscribe().unsubscribe();
-    dialOnce((_a, { signal }) => { signals.push(signal); return of('c'); }, 'a', () => {}).subscribe().unsubscribe();
+    dialOnce(
+      (_a, { signal }) => {
+        signals.push(signal);
+        return NEVER;
+      },
+      'a',
+      () => {},
+    )
+      .subscribe()
+      .unsubscribe();
+    dialOnce(
+      (_a, { signal }) => {
+        signals.push(signal);
+        return of('c');
+      },
+      'a',
+      () => {},
+    )
+      .subscribe()
+      .unsubscribe();
     expect(signals.map((s) => s.aborted)).to.deep.equal([true, false]);
   });
 
@@ -54,7 +105,11 @@ describe('dialOnce', () => {
     let resolve!: (c: string) => void;
     const closed: string[] = [];
     const seen: string[] = [];
-    const subscription = dialOnce(() => new Promise<string>((r) => (resolve = r)), 'a', (c) => closed.push(c)).subscribe((c) => seen.push(c));
+    const subscription = dialOnce(
+      () => new Promise<string>((r) => (resolve = r)),
+      'a',
+      (c) => closed.push(c),
+    ).subscribe((c) => seen.push(c));
     subscription.unsubscribe();
     resolve('late');
     await Promise.resolve();
@@ -66,7 +121,13 @@ describe('dialOnce', () => {
   it('tears an Observable dial down when abandoned (that is its cancellation)', () => {
     let tornDown = false;
     const hanging = new Observable<string>(() => () => (tornDown = true));
-    dialOnce(() => hanging, 'a', () => {}).subscribe().unsubscribe();
+    dialOnce(
+      () => hanging,
+      'a',
+      () => {},
+    )
+      .subscribe()
+      .unsubscribe();
     expect(tornDown).to.equal(true);
   });
 });
@@ -102,7 +163,12 @@ describe('startDial', () => {
     const { observer, reports } = recorder<string>();
     const d = deferred<string>();
     const closed: string[] = [];
-    startDial(() => d.promise, 'addr', (c: string) => closed.push(c), observer);
+    startDial(
+      () => d.promise,
+      'addr',
+      (c: string) => closed.push(c),
+      observer,
+    );
     expect(reports).to.deep.equal([]);
     d.resolve('conn');
     await turn();
@@ -114,7 +180,12 @@ describe('startDial', () => {
     const { observer, reports } = recorder<string>();
     const d = deferred<string>();
     const refused = new Error('ECONNREFUSED');
-    startDial(() => d.promise, 'addr', () => {}, observer);
+    startDial(
+      () => d.promise,
+      'addr',
+      () => {},
+      observer,
+    );
     d.reject(refused);
     await turn();
     expect(reports).to.have.length(1);
@@ -126,7 +197,12 @@ describe('startDial', () => {
     const { observer, reports } = recorder<string>();
     const d = deferred<string>();
     const closed: string[] = [];
-    const call = startDial(() => d.promise, 'addr', (c: string) => closed.push(c), observer);
+    const call = startDial(
+      () => d.promise,
+      'addr',
+      (c: string) => closed.push(c),
+      observer,
+    );
     call.unsubscribe();
     d.resolve('late');
     await turn();
@@ -137,7 +213,12 @@ describe('startDial', () => {
   it('reports nothing when unsubscribed before the promise rejects', async () => {
     const { observer, reports } = recorder<string>();
     const d = deferred<string>();
-    const call = startDial(() => d.promise, 'addr', () => {}, observer);
+    const call = startDial(
+      () => d.promise,
+      'addr',
+      () => {},
+      observer,
+    );
     call.unsubscribe();
     d.reject(new Error('too late'));
     await turn();
@@ -147,7 +228,12 @@ describe('startDial', () => {
   it('aborts the signal of a dial that takes the context when unsubscribed while under way', () => {
     const { observer } = recorder<string>();
     let signal: AbortSignal | undefined;
-    const call = startDial((_addr: string, context) => ((signal = context.signal), NEVER), 'addr', () => {}, observer);
+    const call = startDial(
+      (_addr: string, context) => ((signal = context.signal), NEVER),
+      'addr',
+      () => {},
+      observer,
+    );
     expect(signal?.aborted).to.equal(false);
     call.unsubscribe();
     expect(signal?.aborted).to.equal(true);
@@ -156,14 +242,24 @@ describe('startDial', () => {
   it('reports `dialed` synchronously for an Observable dial that emits at once', () => {
     const { observer, reports } = recorder<string>();
     const closed: string[] = [];
-    startDial(() => of('a', 'b'), 'addr', (c: string) => closed.push(c), observer);
+    startDial(
+      () => of('a', 'b'),
+      'addr',
+      (c: string) => closed.push(c),
+      observer,
+    );
     expect(reports).to.deep.equal([['dialed', 'a']]);
     expect(closed).to.deep.equal(['b']);
   });
 
   it('reports `dialFailed` with an EmptyDialError for an Observable dial that completes empty', () => {
     const { observer, reports } = recorder<string>();
-    startDial(() => EMPTY, 'addr-1', () => {}, observer);
+    startDial(
+      () => EMPTY,
+      'addr-1',
+      () => {},
+      observer,
+    );
     expect(reports).to.have.length(1);
     expect(reports[0]?.[0]).to.equal('dialFailed');
     const error = reports[0]?.[1];
@@ -190,10 +286,15 @@ describe('startDial', () => {
     const reports: unknown[] = [];
     scheduler.run(({ cold, expectSubscriptions }) => {
       const dial$ = cold('---c|');
-      startDial(() => dial$, 'addr', () => {}, {
-        dialed: (conn) => reports.push(['dialed', conn, scheduler.now()]),
-        dialFailed: (error) => reports.push(['dialFailed', error, scheduler.now()]),
-      });
+      startDial(
+        () => dial$,
+        'addr',
+        () => {},
+        {
+          dialed: (conn) => reports.push(['dialed', conn, scheduler.now()]),
+          dialFailed: (error) => reports.push(['dialFailed', error, scheduler.now()]),
+        },
+      );
       expectSubscriptions(dial$.subscriptions).toBe('^---!');
     });
     expect(reports).to.deep.equal([['dialed', 'c', 3]]);
@@ -206,10 +307,15 @@ describe('startDial', () => {
     let signal: AbortSignal | undefined;
     scheduler.run(({ cold, expectSubscriptions }) => {
       const dial$ = cold('-a---b|');
-      const call = startDial((_addr: string, context) => ((signal = context.signal), dial$), 'addr', (c: string) => closed.push(c), {
-        dialed: (conn) => reports.push(['dialed', conn]),
-        dialFailed: (error) => reports.push(['dialFailed', error]),
-      });
+      const call = startDial(
+        (_addr: string, context) => ((signal = context.signal), dial$),
+        'addr',
+        (c: string) => closed.push(c),
+        {
+          dialed: (conn) => reports.push(['dialed', conn]),
+          dialFailed: (error) => reports.push(['dialFailed', error]),
+        },
+      );
       scheduler.schedule(() => call.unsubscribe(), 2);
       expectSubscriptions(dial$.subscriptions).toBe('^-----!');
     });
@@ -223,10 +329,15 @@ describe('startDial', () => {
     const reports: unknown[] = [];
     scheduler.run(({ cold, expectSubscriptions }) => {
       const dial$ = cold('-----c|');
-      const call = startDial(() => dial$, 'addr', () => {}, {
-        dialed: (conn) => reports.push(['dialed', conn]),
-        dialFailed: (error) => reports.push(['dialFailed', error]),
-      });
+      const call = startDial(
+        () => dial$,
+        'addr',
+        () => {},
+        {
+          dialed: (conn) => reports.push(['dialed', conn]),
+          dialFailed: (error) => reports.push(['dialFailed', error]),
+        },
+      );
       scheduler.schedule(() => call.unsubscribe(), 2);
       expectSubscriptions(dial$.subscriptions).toBe('^-!');
     });
@@ -253,12 +364,17 @@ describe('startDial', () => {
       const reported: unknown[] = [];
       config.onUnhandledError = (error) => reported.push(error);
       const oops = new Error('observer bug');
-      startDial(() => Promise.resolve('conn'), 'addr', () => {}, {
-        dialed: () => {
-          throw oops;
+      startDial(
+        () => Promise.resolve('conn'),
+        'addr',
+        () => {},
+        {
+          dialed: () => {
+            throw oops;
+          },
+          dialFailed: () => {},
         },
-        dialFailed: () => {},
-      });
+      );
       await turn();
       await turn();
       expect(reported).to.deep.equal([oops]);
@@ -269,12 +385,17 @@ describe('startDial', () => {
       const reported: unknown[] = [];
       config.onUnhandledError = (error) => reported.push(error);
       const oops = new Error('observer bug');
-      startDial(() => Promise.reject(new Error('refused')), 'addr', () => {}, {
-        dialed: () => {},
-        dialFailed: () => {
-          throw oops;
+      startDial(
+        () => Promise.reject(new Error('refused')),
+        'addr',
+        () => {},
+        {
+          dialed: () => {},
+          dialFailed: () => {
+            throw oops;
+          },
         },
-      });
+      );
       await turn();
       await turn();
       expect(reported).to.deep.equal([oops]);

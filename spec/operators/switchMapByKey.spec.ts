@@ -37,7 +37,12 @@ describe('switchMapByKey', () => {
     testScheduler().run(({ cold, hot, expectObservable }) => {
       const inner = cold('-----z|');
       const source = hot('-a-?-|', { a: 'a1', '?': '?' });
-      const result = source.pipe(switchMapByKey((v) => (v === '?' ? undefined : 'a'), () => inner));
+      const result = source.pipe(
+        switchMapByKey(
+          (v) => (v === '?' ? undefined : 'a'),
+          () => inner,
+        ),
+      );
       expectObservable(result).toBe('------z|');
     });
   });

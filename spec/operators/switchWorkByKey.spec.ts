@@ -28,7 +28,11 @@ describe('switchWorkByKey', () => {
       const a1 = cold('----x', { x: 'a1 done' });
       const b1 = cold('----y', { y: 'b1 done' });
       const a2 = cold('----z', { z: 'a2 done' });
-      const inners = new Map([['a1', a1], ['b1', b1], ['a2', a2]]);
+      const inners = new Map([
+        ['a1', a1],
+        ['b1', b1],
+        ['a2', a2],
+      ]);
       const source = hot<string>('-abc------', { a: 'a1', b: 'b1', c: 'a2' });
       const result = source.pipe(switchWorkByKey(keyOf, (v, emit) => inners.get(v)!.subscribe(emit)));
       // a1 would be due at 5, but a2 (same key) replaced it at 3; b1 is untouched.
@@ -185,7 +189,10 @@ describe('switchWorkByKey', () => {
       s.next('b1');
       s.next('a2');
     });
-    source.pipe(switchWorkByKey(keyOf, loggingWork(log))).subscribe().unsubscribe();
+    source
+      .pipe(switchWorkByKey(keyOf, loggingWork(log)))
+      .subscribe()
+      .unsubscribe();
     expect(log.slice(0, 4)).to.deep.equal(['start a1', 'start b1', 'stop a1', 'start a2']);
     expect(log.slice(4).sort()).to.deep.equal(['stop a2', 'stop b1']);
   });

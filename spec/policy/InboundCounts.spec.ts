@@ -53,13 +53,20 @@ describe('InboundCounts', () => {
 
   it('throws InboundCountsError naming the address when removing one that is not counted', () => {
     const a = at('1.2.3.4:5');
-    expect(() => InboundCounts.empty().remove(a)).to.throw(InboundCountsError).with.property('addr', a);
+    expect(() => InboundCounts.empty().remove(a))
+      .to.throw(InboundCountsError)
+      .with.property('addr', a);
     expect(() => InboundCounts.empty().add(a).remove(a).remove(a)).to.throw(InboundCountsError);
   });
 
   it('matches a naive model over random add/remove sequences', () => {
     const addrArb = fc
-      .tuple(fc.integer({ min: 20, max: 22 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }))
+      .tuple(
+        fc.integer({ min: 20, max: 22 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+      )
       .map(([a, b, d, port]) => SocketAddress.from(`${a}.${b}.0.${d}`, port));
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), addrArb), { maxLength: 80, size: 'max' }), (ops) => {

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { acceptRateLimiter, AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '../../lib/policy/acceptRateLimiter.js';
+import { acceptRateLimiter, type AcceptRateLimiter, DEFAULT_MAX_TRACKED_IPS } from '../../lib/policy/acceptRateLimiter.js';
 import type { AcceptDecision } from '../../lib/policy/acceptRateLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 
 /** Runs checks in order, threading the limiter; returns each verdict as 'ok', 'rate' or 'tableFull'. */
-function run(limiter: AcceptRateLimiter, steps: ReadonlyArray<[ip: string, now: number]>): { verdicts: string[]; limiter: AcceptRateLimiter } {
+function run(
+  limiter: AcceptRateLimiter,
+  steps: ReadonlyArray<[ip: string, now: number]>,
+): { verdicts: string[]; limiter: AcceptRateLimiter } {
   const verdicts: string[] = [];
   for (const [ip, now] of steps) {
     const d: AcceptDecision = limiter.check(ip, now);
@@ -20,12 +23,22 @@ const B = '198.51.100.2';
 
 describe('acceptRateLimiter', () => {
   it('lets an IP open 5 connections at once by default, then refuses', () => {
-    const { verdicts } = run(acceptRateLimiter(), [[A, 0], [A, 0], [A, 0], [A, 0], [A, 0], [A, 0]]);
+    const { verdicts } = run(acceptRateLimiter(), [
+      [A, 0],
+      [A, 0],
+      [A, 0],
+      [A, 0],
+      [A, 0],
+      [A, 0],
+    ]);
     expect(verdicts).to.deep.equal(['ok', 'ok', 'ok', 'ok', 'ok', 'rate']);
   });
 
   it('then refills at exactly 5 a second: one token every 200 ms', () => {
-    const burst = run(acceptRateLimiter(), Array.from({ length: 5 }, () => [A, 0] as [string, number])).limiter;
+    const burst = run(
+      acceptRateLimiter(),
+      Array.from({ length: 5 }, () => [A, 0] as [string, number]),
+    ).limiter;
     const { verdicts } = run(burst, [
       [A, 199], // 0.995 of a token
       [A, 200], // one token
@@ -43,7 +56,13 @@ describe('acceptRateLimiter', () => {
   });
 
   it('does not let refused attempts delay the refill', () => {
-    const steps: Array<[string, number]> = [[A, 0], [A, 0], [A, 0], [A, 0], [A, 0]];
+    const steps: Array<[string, number]> = [
+      [A, 0],
+      [A, 0],
+      [A, 0],
+      [A, 0],
+      [A, 0],
+    ];
     for (let t = 1; t < 200; t += 7) steps.push([A, t]);
     steps.push([A, 200]);
     const { verdicts } = run(acceptRateLimiter(), steps);
@@ -52,17 +71,42 @@ describe('acceptRateLimiter', () => {
   });
 
   it('keeps IPs independent', () => {
-    const { verdicts } = run(acceptRateLimiter({ perSecond: 1, burst: 1 }), [[A, 0], [A, 0], [B, 0], [B, 0], [A, 1000]]);
+    const { verdicts } = run(acceptRateLimiter({ perSecond: 1, burst: 1 }), [
+      [A, 0],
+      [A, 0],
+      [B, 0],
+      [B, 0],
+      [A, 1000],
+    ]);
     expect(verdicts).to.deep.equal(['ok', 'rate', 'ok', 'rate', 'ok']);
   });
 
   it('takes perSecond and burst options (burst defaults to one second of the rate)', () => {
-    expect(run(acceptRateLimiter({ perSecond: 2 }), [[A, 0], [A, 0], [A, 0], [A, 499], [A, 500]]).verdicts)
-      .to.deep.equal(['ok', 'ok', 'rate', 'rate', 'ok']);
-    expect(run(acceptRateLimiter({ perSecond: 0.5 }), [[A, 0], [A, 0], [A, 1999], [A, 2000]]).verdicts)
-      .to.deep.equal(['ok', 'rate', 'rate', 'ok']);
-    expect(run(acceptRateLimiter({ perSecond: 1, burst: 3 }), [[A, 0], [A, 0], [A, 0], [A, 0]]).verdicts)
-      .to.deep.equal(['ok', 'ok', 'ok', 'rate']);
+    expect(
+      run(acceptRateLimiter({ perSecond: 2 }), [
+        [A, 0],
+        [A, 0],
+        [A, 0],
+        [A, 499],
+        [A, 500],
+      ]).verdicts,
+    ).to.deep.equal(['ok', 'ok', 'rate', 'rate', 'ok']);
+    expect(
+      run(acceptRateLimiter({ perSecond: 0.5 }), [
+        [A, 0],
+        [A, 0],
+        [A, 1999],
+        [A, 2000],
+      ]).verdicts,
+    ).to.deep.equal(['ok', 'rate', 'rate', 'ok']);
+    expect(
+      run(acceptRateLimiter({ perSecond: 1, burst: 3 }), [
+        [A, 0],
+        [A, 0],
+        [A, 0],
+        [A, 0],
+      ]).verdicts,
+    ).to.deep.equal(['ok', 'ok', 'ok', 'rate']);
   });
 
   it('is immutable: an old limiter answers as before', () => {
@@ -132,7 +176,6 @@ describe('acceptRateLimiter', () => {
         { seed: 777, numRuns: 500 },
       );
       expect(tableFull).to.be.greaterThan(100); // the cap was actually reached
-
     });
 
     it('with no cap, agrees with the exact model on every step', () => {

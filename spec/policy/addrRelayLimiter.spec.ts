@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { addrRelayLimiter, AddrRelayLimiter, DEFAULT_ADDR_BURST, DEFAULT_ADDR_RATE_PER_SECOND } from '../../lib/policy/addrRelayLimiter.js';
+import {
+  addrRelayLimiter,
+  type AddrRelayLimiter,
+  DEFAULT_ADDR_BURST,
+  DEFAULT_ADDR_RATE_PER_SECOND,
+} from '../../lib/policy/addrRelayLimiter.js';
 import type { PeerKey } from '../../lib/policy/addrRelayLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 
@@ -26,12 +31,28 @@ describe('addrRelayLimiter', () => {
       [1, 1, 9_999], // 0.9999 of a token
       [1, 1, 10 * SECOND], // one token
     ]);
-    expect(out).to.deep.equal([[1000, 200], [0, 1], [0, 1], [1, 0]]);
+    expect(out).to.deep.equal([
+      [1000, 200],
+      [0, 1],
+      [0, 1],
+      [1, 0],
+    ]);
   });
 
   it('keeps peers independent', () => {
-    expect(run(addrRelayLimiter(), [[1, 1000, 0], [2, 1000, 0], [1, 1, 0], ['x', 3, 0]]).out)
-      .to.deep.equal([[1000, 0], [1000, 0], [0, 1], [3, 0]]);
+    expect(
+      run(addrRelayLimiter(), [
+        [1, 1000, 0],
+        [2, 1000, 0],
+        [1, 1, 0],
+        ['x', 3, 0],
+      ]).out,
+    ).to.deep.equal([
+      [1000, 0],
+      [1000, 0],
+      [0, 1],
+      [3, 0],
+    ]);
   });
 
   it('reports the whole addresses available', () => {
@@ -41,12 +62,26 @@ describe('addrRelayLimiter', () => {
   });
 
   it('takes burst and perSecond options', () => {
-    expect(run(addrRelayLimiter({ burst: 10, perSecond: 1 }), [[1, 20, 0], [1, 20, 3 * SECOND]]).out).to.deep.equal([[10, 10], [3, 17]]);
+    expect(
+      run(addrRelayLimiter({ burst: 10, perSecond: 1 }), [
+        [1, 20, 0],
+        [1, 20, 3 * SECOND],
+      ]).out,
+    ).to.deep.equal([
+      [10, 10],
+      [3, 17],
+    ]);
   });
 
   it('with burst 0 drops every address and tracks no peer', () => {
-    const { out, limiter } = run(addrRelayLimiter({ burst: 0 }), [[1, 5, 0], [1, 5, 1e9]]);
-    expect(out).to.deep.equal([[0, 5], [0, 5]]);
+    const { out, limiter } = run(addrRelayLimiter({ burst: 0 }), [
+      [1, 5, 0],
+      [1, 5, 1e9],
+    ]);
+    expect(out).to.deep.equal([
+      [0, 5],
+      [0, 5],
+    ]);
     expect([limiter.size, limiter.fullAt(1)]).to.deep.equal([0, undefined]);
   });
 
@@ -65,8 +100,11 @@ describe('addrRelayLimiter', () => {
     expect(forgotten.forget(99)).to.equal(forgotten);
   });
 
-  it('tells when a peer\'s bucket is full again, and nothing for a peer it does not track', () => {
-    const { limiter } = run(addrRelayLimiter(), [[1, 10, 0], [1, 5, 20 * SECOND]]);
+  it("tells when a peer's bucket is full again, and nothing for a peer it does not track", () => {
+    const { limiter } = run(addrRelayLimiter(), [
+      [1, 10, 0],
+      [1, 5, 20 * SECOND],
+    ]);
     expect(limiter.fullAt(1)).to.equal(150 * SECOND); // 13 short at 20 s (15 taken, 2 regained), one back per 10 s
     expect(limiter.fullAt(2)).to.equal(undefined);
     expect(limiter.forget(1).fullAt(1)).to.equal(undefined);

@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { netGroupWith } from '../../lib/net/netGroup.js';
 import {
-  AddrSourceLimiter, DEFAULT_INITIAL_ADDR_TOKENS, DEFAULT_MAX_ADDR_SOURCE_GROUPS, addrSourceLimiter,
+  AddrSourceLimiter,
+  DEFAULT_INITIAL_ADDR_TOKENS,
+  DEFAULT_MAX_ADDR_SOURCE_GROUPS,
+  addrSourceLimiter,
 } from '../../lib/policy/addrSourceLimiter.js';
 import { PolicyArgumentError } from '../../lib/policy/errors.js';
 

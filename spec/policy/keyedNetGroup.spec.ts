@@ -18,7 +18,10 @@ describe('keyedNetGroup', () => {
   it('ranks groups differently under different keys, so the protected groups cannot be guessed', () => {
     const order = (key: Uint8Array) => {
       const rank = keyedNetGroup(key);
-      return [...groups].sort((a, b) => rank(b) - rank(a)).map((g) => g.group).slice(0, 4);
+      return [...groups]
+        .sort((a, b) => rank(b) - rank(a))
+        .map((g) => g.group)
+        .slice(0, 4);
     };
     expect(order(fixedKey(1))).not.to.deep.equal(order(fixedKey(2)));
     expect(order(fixedKey(1))).to.deep.equal(order(fixedKey(1)));
@@ -34,7 +37,9 @@ describe('keyedNetGroup', () => {
 
   it('refuses a key shorter than 16 bytes, naming it', () => {
     const key = new Uint8Array(15);
-    expect(() => keyedNetGroup(key)).to.throw(PolicyArgumentError).with.property('value', key);
+    expect(() => keyedNetGroup(key))
+      .to.throw(PolicyArgumentError)
+      .with.property('value', key);
   });
 
   it('has a per-process default that is stable within the process', () => {

@@ -2,11 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { InvalidEvictionCandidateError } from '../../lib/policy/errors.js';
 import { keyedNetGroup } from '../../lib/policy/keyedNetGroup.js';
-import {
-  EVICTION_PROTECTION,
-  MIN_CANDIDATES_TO_EVICT,
-  selectNodeToEvict,
-} from '../../lib/policy/selectNodeToEvict.js';
+import { EVICTION_PROTECTION, MIN_CANDIDATES_TO_EVICT, selectNodeToEvict } from '../../lib/policy/selectNodeToEvict.js';
 import type { EvictionCandidate } from '../../lib/policy/selectNodeToEvict.js';
 import { compare, fixedKey, peer, rankByGroupNumber } from './helpers.js';
 import type { CandidateFields } from './helpers.js';
@@ -28,33 +24,50 @@ describe('selectNodeToEvict', () => {
       expect(selectNodeToEvict(crowd(30), options)?.id).to.equal(30);
     });
 
-    const table: ReadonlyArray<{ rule: string; tweak: Record<number, CandidateFields>; groupOf?: (id: number) => number; victim: number }> = [
-      { rule: 'never evicts a whitelisted peer', tweak: { 30: { whitelisted: true } }, victim: 29 },
-      { rule: 'never evicts an outbound peer', tweak: { 30: { outbound: true } }, victim: 29 },
-      { rule: 'protects the peer in the highest-ranked netgroup', tweak: {}, groupOf: (id) => (id === 30 ? 9 : 0), victim: 29 },
-      { rule: 'protects a peer with one of the 8 lowest pings', tweak: { 30: { minPingMs: 250 } }, victim: 29 },
-      { rule: 'protects a peer that recently sent a new transaction', tweak: { 30: { lastTxTime: 1 } }, victim: 29 },
-      { rule: 'protects a peer that recently sent a new block', tweak: { 30: { lastBlockTime: 1 } }, victim: 29 },
-      {
-        rule: 'does not protect the 9th-best ping',
-        tweak: { 22: { minPingMs: 1 }, 23: { minPingMs: 2 }, 24: { minPingMs: 3 }, 25: { minPingMs: 4 }, 26: { minPingMs: 5 }, 27: { minPingMs: 6 }, 28: { minPingMs: 7 }, 29: { minPingMs: 8 }, 30: { minPingMs: 9 } },
-        victim: 30,
-      },
-      {
-        rule: 'does not protect the 5th most recent transaction',
-        tweak: { 26: { lastTxTime: 5 }, 27: { lastTxTime: 4 }, 28: { lastTxTime: 3 }, 29: { lastTxTime: 2 }, 30: { lastTxTime: 1 } },
-        victim: 30,
-      },
-      {
-        rule: 'does not protect the 5th most recent block',
-        tweak: { 26: { lastBlockTime: 5 }, 27: { lastBlockTime: 4 }, 28: { lastBlockTime: 3 }, 29: { lastBlockTime: 2 }, 30: { lastBlockTime: 1 } },
-        victim: 30,
-      },
-      { rule: 'evicts among preferEvict peers only, once the protections are done', tweak: { 26: { preferEvict: true } }, victim: 26 },
-      { rule: 'still protects a preferEvict peer that is protected by a rule', tweak: { 1: { preferEvict: true } }, victim: 30 },
-      // Equal connection times: the larger id counts as the younger.
-      { rule: 'breaks a tie in connection time by id', tweak: { 29: { connectedAt: 30_000 } }, victim: 30 },
-    ];
+    const table: ReadonlyArray<{ rule: string; tweak: Record<number, CandidateFields>; groupOf?: (id: number) => number; victim: number }> =
+      [
+        { rule: 'never evicts a whitelisted peer', tweak: { 30: { whitelisted: true } }, victim: 29 },
+        { rule: 'never evicts an outbound peer', tweak: { 30: { outbound: true } }, victim: 29 },
+        { rule: 'protects the peer in the highest-ranked netgroup', tweak: {}, groupOf: (id) => (id === 30 ? 9 : 0), victim: 29 },
+        { rule: 'protects a peer with one of the 8 lowest pings', tweak: { 30: { minPingMs: 250 } }, victim: 29 },
+        { rule: 'protects a peer that recently sent a new transaction', tweak: { 30: { lastTxTime: 1 } }, victim: 29 },
+        { rule: 'protects a peer that recently sent a new block', tweak: { 30: { lastBlockTime: 1 } }, victim: 29 },
+        {
+          rule: 'does not protect the 9th-best ping',
+          tweak: {
+            22: { minPingMs: 1 },
+            23: { minPingMs: 2 },
+            24: { minPingMs: 3 },
+            25: { minPingMs: 4 },
+            26: { minPingMs: 5 },
+            27: { minPingMs: 6 },
+            28: { minPingMs: 7 },
+            29: { minPingMs: 8 },
+            30: { minPingMs: 9 },
+          },
+          victim: 30,
+        },
+        {
+          rule: 'does not protect the 5th most recent transaction',
+          tweak: { 26: { lastTxTime: 5 }, 27: { lastTxTime: 4 }, 28: { lastTxTime: 3 }, 29: { lastTxTime: 2 }, 30: { lastTxTime: 1 } },
+          victim: 30,
+        },
+        {
+          rule: 'does not protect the 5th most recent block',
+          tweak: {
+            26: { lastBlockTime: 5 },
+            27: { lastBlockTime: 4 },
+            28: { lastBlockTime: 3 },
+            29: { lastBlockTime: 2 },
+            30: { lastBlockTime: 1 },
+          },
+          victim: 30,
+        },
+        { rule: 'evicts among preferEvict peers only, once the protections are done', tweak: { 26: { preferEvict: true } }, victim: 26 },
+        { rule: 'still protects a preferEvict peer that is protected by a rule', tweak: { 1: { preferEvict: true } }, victim: 30 },
+        // Equal connection times: the larger id counts as the younger.
+        { rule: 'breaks a tie in connection time by id', tweak: { 29: { connectedAt: 30_000 } }, victim: 30 },
+      ];
     for (const { rule, tweak, groupOf, victim } of table) {
       it(rule, () => {
         expect(selectNodeToEvict(crowd(30, tweak, groupOf), options)?.id).to.equal(victim);
@@ -69,22 +82,59 @@ describe('selectNodeToEvict', () => {
         // 21–23 in group 1 would make it the largest; the uptime rule protects
         // 21 and 22 (half of 5, rounded down), so group 2 is larger.
         rule: 'protects the older half (rounded down) of the rest by uptime',
-        rest: [[21, 1], [22, 1], [23, 1], [24, 2], [25, 2]],
+        rest: [
+          [21, 1],
+          [22, 1],
+          [23, 1],
+          [24, 2],
+          [25, 2],
+        ],
         victim: 25,
       },
       {
         rule: 'picks the group with the most remaining peers, even if another has the youngest',
-        rest: [[21, 8], [22, 8], [23, 8], [24, 8], [25, 8], [26, 1], [27, 1], [28, 1], [29, 2], [30, 2]],
+        rest: [
+          [21, 8],
+          [22, 8],
+          [23, 8],
+          [24, 8],
+          [25, 8],
+          [26, 1],
+          [27, 1],
+          [28, 1],
+          [29, 2],
+          [30, 2],
+        ],
         victim: 28,
       },
       {
         rule: 'on a tie in size, picks the group whose youngest peer is youngest',
-        rest: [[21, 8], [22, 8], [23, 8], [24, 8], [25, 1], [26, 2], [27, 2], [28, 1]],
+        rest: [
+          [21, 8],
+          [22, 8],
+          [23, 8],
+          [24, 8],
+          [25, 1],
+          [26, 2],
+          [27, 2],
+          [28, 1],
+        ],
         victim: 28,
       },
       {
         rule: 'evicts the youngest of the chosen group',
-        rest: [[21, 8], [22, 8], [23, 8], [24, 8], [25, 3], [26, 3], [27, 3], [28, 2], [29, 2], [30, 3]],
+        rest: [
+          [21, 8],
+          [22, 8],
+          [23, 8],
+          [24, 8],
+          [25, 3],
+          [26, 3],
+          [27, 3],
+          [28, 2],
+          [29, 2],
+          [30, 3],
+        ],
         victim: 30,
       },
     ];
@@ -120,9 +170,7 @@ describe('selectNodeToEvict', () => {
       it(`${evicts ? 'evicts' : 'does not evict'} with ${eligible} eligible and ${ineligible} ineligible peers`, () => {
         const candidates = [
           ...crowd(eligible),
-          ...Array.from({ length: ineligible }, (_, i) =>
-            peer(1000 + i, 1, i % 2 === 0 ? { whitelisted: true } : { outbound: true }),
-          ),
+          ...Array.from({ length: ineligible }, (_, i) => peer(1000 + i, 1, i % 2 === 0 ? { whitelisted: true } : { outbound: true })),
         ];
         expect(selectNodeToEvict(candidates, options) !== undefined).to.equal(evicts);
       });
@@ -324,10 +372,7 @@ describe('selectNodeToEvict', () => {
  * the best k of those left, since removing others only moves it up.) Ties go
  * to the older peer, then the smaller id, as documented.
  */
-function protectedByFixedRules(
-  cs: readonly EvictionCandidate[],
-  keyedGroup: (c: EvictionCandidate) => number,
-): EvictionCandidate[] {
+function protectedByFixedRules(cs: readonly EvictionCandidate[], keyedGroup: (c: EvictionCandidate) => number): EvictionCandidate[] {
   const eligible = cs.filter((c) => !c.whitelisted && !c.outbound);
   const older = (a: EvictionCandidate, b: EvictionCandidate) => compare(a.connectedAt, b.connectedAt) || compare(a.id, b.id);
   const best = (k: number, order: (a: EvictionCandidate, b: EvictionCandidate) => number) =>

@@ -57,7 +57,14 @@ describe('protocol/WireProtocol', () => {
   it('is re-exported, with the Bitcoin protocol, from the barrels', () => {
     expect(protocolIndex.ProtocolError).to.equal(ProtocolError);
     expect(protocolIndex.bitcoinProtocol).to.equal(bitcoinIndex.bitcoinProtocol);
-    for (const name of ['BadMagicError', 'BadChecksumError', 'OversizeMessageError', 'BadCommandError', 'MalformedPayloadError', 'TooManyAddressesError']) {
+    for (const name of [
+      'BadMagicError',
+      'BadChecksumError',
+      'OversizeMessageError',
+      'BadCommandError',
+      'MalformedPayloadError',
+      'TooManyAddressesError',
+    ]) {
       const ErrorClass = (bitcoinIndex as Record<string, unknown>)[name] as { prototype: unknown };
       expect(ErrorClass.prototype, name).to.be.instanceOf(ProtocolError);
     }

@@ -123,7 +123,10 @@ describe('reduce', () => {
 
   it('minUptime: a flapping permanent peer keeps climbing its backoff, a lasting one resets', () => {
     const cfg = config({ minUptime: 1_000 });
-    let s = run(initialState(cfg), [{ type: 'start', at: 0 }, { type: 'connect', req: req(1, 'p', true), at: 0 }]).states.at(-1)!;
+    let s = run(initialState(cfg), [
+      { type: 'start', at: 0 },
+      { type: 'connect', req: req(1, 'p', true), at: 0 },
+    ]).states.at(-1)!;
     const delays: number[] = [];
     let attempt = 1;
     const cycle = (connectAt: number, closeAt: number) => {

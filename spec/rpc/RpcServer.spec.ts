@@ -9,6 +9,7 @@ import type { RpcMethod } from '../../lib/rpc/rpcMethods.js';
 import { RPC_METHODS } from '../../lib/rpc/rpcMethods.js';
 import { fakeRpcNode, peer } from './fakeRpcNode.js';
 import { httpCall, rpcCall } from './httpClient.js';
+import { parseRpcReply } from './rpcReplyJson.js';
 
 const AUTH = { user: 'alice', password: 's3cret' } as const;
 const CREDS = 'alice:s3cret';
@@ -52,7 +53,10 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const { port, host } = await serve();
     expect(host).to.equal('127.0.0.1');
     expect(port).to.be.above(0);
-    expect(await rpcCall(port, CREDS, 'getconnectioncount')).to.deep.equal({ status: 200, json: { result: 1, error: null, id: 'getconnectioncount' } });
+    expect(await rpcCall(port, CREDS, 'getconnectioncount')).to.deep.equal({
+      status: 200,
+      json: { result: 1, error: null, id: 'getconnectioncount' },
+    });
   });
 
   it('wrong or missing auth → 401 with WWW-Authenticate, and no method runs', async () => {
@@ -74,7 +78,7 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const cookie = await readFile(cookieFile, 'utf8');
     expect(cookie).to.match(/^__cookie__:[0-9a-f]{64}$/);
     expect((await stat(cookieFile)).mode & 0o777).to.equal(0o600);
-    expect((await rpcCall(port, cookie, 'getconnectioncount')).json.result).to.equal(1);
+    expect((await rpcCall(port, cookie, 'getconnectioncount')).json?.result).to.equal(1);
     expect((await httpCall(port, { body: '{}', auth: '__cookie__:' + '0'.repeat(64) })).status).to.equal(401);
     await server.stop();
     await stat(cookieFile).then(
@@ -105,12 +109,22 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const result = await new Promise<{ status: number; written: number }>((resolve, reject) => {
       let written = 0;
       let status = 0;
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { Authorization: `Basic ${Buffer.from(CREDS).toString('base64')}`, 'Transfer-Encoding': 'chunked' } }, (res) => {
-        status = res.statusCode ?? 0;
-        res.resume();
-        req.destroy();
-        resolve({ status, written });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          agent: false,
+          headers: { Authorization: `Basic ${Buffer.from(CREDS).toString('base64')}`, 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          status = res.statusCode ?? 0;
+          res.resume();
+          req.destroy();
+          resolve({ status, written });
+        },
+      );
       req.on('error', (e) => (status ? resolve({ status, written }) : reject(e)));
       // A bounded writer: at most 100 chunks, each only after the previous one drained.
       const pump = () => {
@@ -147,7 +161,9 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const { port, calls } = await serve({ headersTimeout: 200, requestTimeout: 400, idleTimeout: 5_000 });
     const { socket, closed } = await rawClient(port);
     const body = JSON.stringify({ method: 'addnode', params: ['10.0.0.9:1', 'add'], id: 1 });
-    socket.write(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(CREDS).toString('base64')}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(CREDS).toString('base64')}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     let sent = 0;
     const timer = setInterval(() => {
       // One byte per 50 ms, never the whole body (it would take seconds): bounded by its length.
@@ -198,19 +214,22 @@ describe('rpc/RpcServer (real HTTP on 127.0.0.1)', function () {
     const body = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ method: 'count', id: i })));
     const r = await httpCall(port, { body, auth: CREDS });
     expect(r.status).to.equal(400);
-    expect(JSON.parse(r.text).error.code).to.equal(-32600);
+    expect(parseRpcReply(r.text).error?.code).to.equal(-32600);
     expect(ran).to.equal(0);
-    expect((await rpcCall(port, CREDS, 'getconnectioncount')).json.result).to.equal(1);
+    expect((await rpcCall(port, CREDS, 'getconnectioncount')).json?.result).to.equal(1);
   });
 
   it('bad JSON, unknown method, wrong params over HTTP → Core codes; JSON-RPC 2.0 replies in kind', async () => {
     const { port } = await serve();
     const bad = await httpCall(port, { body: '{"method":', auth: CREDS });
     expect(bad.status).to.equal(500);
-    expect(JSON.parse(bad.text).error.code).to.equal(-32700);
-    expect((await rpcCall(port, CREDS, 'getblock')).json.error.code).to.equal(-32601);
-    expect((await rpcCall(port, CREDS, 'setban', [{}, 'add'])).json.error.code).to.equal(-32602);
-    expect(await rpcCall(port, CREDS, 'getconnectioncount', [], '2.0')).to.deep.equal({ status: 200, json: { jsonrpc: '2.0', result: 1, id: 'getconnectioncount' } });
+    expect(parseRpcReply(bad.text).error?.code).to.equal(-32700);
+    expect((await rpcCall(port, CREDS, 'getblock')).json?.error?.code).to.equal(-32601);
+    expect((await rpcCall(port, CREDS, 'setban', [{}, 'add'])).json?.error?.code).to.equal(-32602);
+    expect(await rpcCall(port, CREDS, 'getconnectioncount', [], '2.0')).to.deep.equal({
+      status: 200,
+      json: { jsonrpc: '2.0', result: 1, id: 'getconnectioncount' },
+    });
   });
 
   it('a /metrics endpoint: auth-protected by default, public when configured', async () => {

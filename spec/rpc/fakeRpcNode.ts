@@ -47,5 +47,14 @@ export function fakeRpcNode(peers: RpcPeer[] = []) {
 }
 
 export function peer(id: number, addr: string, extra: Partial<RpcPeer> = {}): RpcPeer {
-  return { id, addr, inbound: false, connectionType: 'outbound-full-relay', subver: '/test:1/', connectedAt: T0 - 60_000, startingHeight: 7, ...extra };
+  return {
+    id,
+    addr,
+    inbound: false,
+    connectionType: 'outbound-full-relay',
+    subver: '/test:1/',
+    connectedAt: T0 - 60_000,
+    startingHeight: 7,
+    ...extra,
+  };
 }

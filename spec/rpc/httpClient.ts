@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { type RpcReplyJson, parseRpcReply } from './rpcReplyJson.js';
 
 /** What came back from the server over real HTTP. */
 export interface HttpReply {
@@ -8,7 +9,10 @@ export interface HttpReply {
 }
 
 /** One HTTP request on 127.0.0.1 with an optional Basic `user:password`. */
-export function httpCall(port: number, options: { method?: string; path?: string; body?: string; auth?: string; headers?: Record<string, string> } = {}): Promise<HttpReply> {
+export function httpCall(
+  port: number,
+  options: { method?: string; path?: string; body?: string; auth?: string; headers?: Record<string, string> } = {},
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -36,8 +40,14 @@ export function httpCall(port: number, options: { method?: string; path?: string
 }
 
 /** A JSON-RPC call over HTTP: the parsed reply. */
-export async function rpcCall(port: number, auth: string, method: string, params: unknown = [], jsonrpc?: '2.0'): Promise<{ status: number; json: any }> {
+export async function rpcCall<R = unknown>(
+  port: number,
+  auth: string,
+  method: string,
+  params: unknown = [],
+  jsonrpc?: '2.0',
+): Promise<{ status: number; json: RpcReplyJson<R> | undefined }> {
   const body = JSON.stringify({ ...(jsonrpc ? { jsonrpc } : {}), method, params, id: method });
   const reply = await httpCall(port, { body, auth });
-  return { status: reply.status, json: reply.text === '' ? undefined : JSON.parse(reply.text) };
+  return { status: reply.status, json: reply.text === '' ? undefined : parseRpcReply<R>(reply.text) };
 }

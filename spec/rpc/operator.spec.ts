@@ -10,8 +10,7 @@ import { createNode, type Node } from '../../lib/node/index.js';
 import { RpcServer, bindNode } from '../../lib/rpc/index.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { httpCall, rpcCall } from './httpClient.js';
-
-const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+import { FAST as fast } from '../node/virtualNodes.js';
 
 // The README's "Operating a node" example, run against live nodes on loopback.
 describe('rpc + metrics: the README operator example on a live node', function () {
@@ -37,7 +36,10 @@ describe('rpc + metrics: the README operator example on a live node', function (
     const events: ConnEvent[] = [];
     node.manager.events$.subscribe((e) => events.push(e));
     const registry = new Registry();
-    connMetrics({ events$: node.manager.events$, state: () => node.manager.state, nodeEvents$: node.events$, bans$: node.bans$ }, { registry });
+    connMetrics(
+      { events$: node.manager.events$, state: () => node.manager.state, nodeEvents$: node.events$, bans$: node.bans$ },
+      { registry },
+    );
     const cookieFile = join(dir, '.cookie');
     rpc = new RpcServer({ node: bindNode(node), auth: { cookieFile }, metrics: { source: registry } });
     const addr = (await node.start())!;
@@ -50,9 +52,9 @@ describe('rpc + metrics: the README operator example on a live node', function (
     await up;
 
     const cookie = await readFile(cookieFile, 'utf8');
-    const info = await rpcCall(port, cookie, 'getpeerinfo');
-    expect(info.json.result).to.have.length(1);
-    expect(info.json.result[0]).to.deep.include({ inbound: true, connection_type: 'inbound' });
+    const info = await rpcCall<{ inbound: boolean; connection_type: string }[]>(port, cookie, 'getpeerinfo');
+    expect(info.json?.result).to.have.length(1);
+    expect(info.json?.result?.[0]).to.deep.include({ inbound: true, connection_type: 'inbound' });
 
     const metrics = await httpCall(port, { method: 'GET', path: '/metrics', auth: cookie });
     expect(metrics.status).to.equal(200);

@@ -3,20 +3,33 @@ import { handleJsonRpc } from '../../lib/rpc/handleJsonRpc.js';
 import { RPC_METHODS } from '../../lib/rpc/rpcMethods.js';
 import type { RpcNode } from '../../lib/rpc/RpcNode.js';
 import { T0, fakeRpcNode, peer } from './fakeRpcNode.js';
+import { type RpcReplyJson, parseRpcReply } from './rpcReplyJson.js';
 
 /** Calls `method` on `node` the way the server does; the result or the error. */
-async function call(node: RpcNode, method: string, params: unknown = []) {
+async function call<R = unknown>(node: RpcNode, method: string, params: unknown = []): Promise<RpcReplyJson<R>> {
   const reply = await handleJsonRpc(JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }), node, { methods: RPC_METHODS });
-  return JSON.parse(reply.body!) as { result?: any; error?: { code: number; message: string } };
+  return parseRpcReply<R>(reply.body!);
 }
 
 describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
   it('getpeerinfo: Core field names, seconds, banscore and connection_type', async () => {
-    const { node } = fakeRpcNode([peer(3, '[2001:db8::5]:8333', { inbound: true, connectionType: 'inbound', pingMs: 250, banScore: 20, services: 9n })]);
-    const [p] = (await call(node, 'getpeerinfo')).result;
+    const { node } = fakeRpcNode([
+      peer(3, '[2001:db8::5]:8333', { inbound: true, connectionType: 'inbound', pingMs: 250, banScore: 20, services: 9n }),
+    ]);
+    const [p] = (await call<unknown[]>(node, 'getpeerinfo')).result ?? [];
     expect(p).to.deep.include({
-      id: 3, addr: '[2001:db8::5]:8333', network: 'ipv6', services: '0000000000000009', servicesnames: ['NETWORK', 'WITNESS'],
-      inbound: true, connection_type: 'inbound', banscore: 20, pingtime: 0.25, conntime: (T0 - 60_000) / 1000, subver: '/test:1/', startingheight: 7,
+      id: 3,
+      addr: '[2001:db8::5]:8333',
+      network: 'ipv6',
+      services: '0000000000000009',
+      servicesnames: ['NETWORK', 'WITNESS'],
+      inbound: true,
+      connection_type: 'inbound',
+      banscore: 20,
+      pingtime: 0.25,
+      conntime: (T0 - 60_000) / 1000,
+      subver: '/test:1/',
+      startingheight: 7,
     });
     expect(p).to.include.keys('bytessent', 'bytesrecv', 'version', 'permissions');
   });
@@ -24,9 +37,9 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
   it('getconnectioncount and getnetworkinfo count peers by direction', async () => {
     const { node } = fakeRpcNode([peer(1, '10.0.0.1:1'), peer(2, '10.0.0.2:1', { inbound: true, connectionType: 'inbound' })]);
     expect((await call(node, 'getconnectioncount')).result).to.equal(2);
-    const info = (await call(node, 'getnetworkinfo')).result;
+    const info = (await call<{ subversion: string }>(node, 'getnetworkinfo')).result;
     expect(info).to.deep.include({ connections: 2, connections_in: 1, connections_out: 1, networkactive: true, protocolversion: 70016 });
-    expect(info.subversion).to.match(/^\/rx-connmgr:/);
+    expect(info?.subversion).to.match(/^\/rx-connmgr:/);
   });
 
   it('addnode add|remove|onetry, with Core errors for twice-added and never-added', async () => {
@@ -37,7 +50,13 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'remove'])).result).to.equal(null);
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'remove'])).error?.code).to.equal(-24);
     expect((await call(node, 'addnode', ['10.0.0.9:8333', 'explode'])).error?.code).to.equal(-8);
-    expect(calls).to.deep.equal(['add 10.0.0.9:8333', 'add 10.0.0.9:8333', 'onetry 10.0.0.9:8333', 'remove 10.0.0.9:8333', 'remove 10.0.0.9:8333']);
+    expect(calls).to.deep.equal([
+      'add 10.0.0.9:8333',
+      'add 10.0.0.9:8333',
+      'onetry 10.0.0.9:8333',
+      'remove 10.0.0.9:8333',
+      'remove 10.0.0.9:8333',
+    ]);
   });
 
   it('getaddednodeinfo lists added nodes with their outbound connection; an unknown one is -24', async () => {
@@ -66,7 +85,9 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
     const { node, clock, calls } = fakeRpcNode([peer(1, '10.1.2.3:8333'), peer(2, '10.2.0.1:8333')]);
     expect((await call(node, 'setban', ['10.1.0.0/16', 'add', 3600])).result).to.equal(null);
     expect(calls).to.deep.equal(['disconnect 1']);
-    expect((await call(node, 'setban', { subnet: '2001:db8::/32', command: 'add', bantime: T0 / 1000 + 60, absolute: true })).result).to.equal(null);
+    expect(
+      (await call(node, 'setban', { subnet: '2001:db8::/32', command: 'add', bantime: T0 / 1000 + 60, absolute: true })).result,
+    ).to.equal(null);
     expect((await call(node, 'setban', ['192.0.2.1', 'add'])).result).to.equal(null); // default 24 h
     clock.t += 10_000;
     expect((await call(node, 'listbanned')).result).to.deep.equal([
@@ -103,16 +124,20 @@ describe('rpc/RPC_METHODS (in-memory RpcNode)', () => {
   it('setnetworkactive turns networking off and on; getnetworkinfo follows', async () => {
     const { node } = fakeRpcNode();
     expect((await call(node, 'setnetworkactive', [false])).result).to.equal(false);
-    expect((await call(node, 'getnetworkinfo')).result.networkactive).to.equal(false);
+    expect((await call<{ networkactive: boolean }>(node, 'getnetworkinfo')).result?.networkactive).to.equal(false);
     expect((await call(node, 'setnetworkactive', ['yes'])).error?.code).to.equal(-32602);
     expect((await call(node, 'setnetworkactive', [])).error?.code).to.equal(-32602);
   });
 
   it('getnodeaddresses: count (1 by default, 0 = all), network filter, Core errors', async () => {
     const { node } = fakeRpcNode();
-    expect((await call(node, 'getnodeaddresses')).result).to.deep.equal([{ time: (T0 - 5_000) / 1000, services: 1, address: '10.0.0.1', port: 8333, network: 'ipv4' }]);
+    expect((await call(node, 'getnodeaddresses')).result).to.deep.equal([
+      { time: (T0 - 5_000) / 1000, services: 1, address: '10.0.0.1', port: 8333, network: 'ipv4' },
+    ]);
     expect((await call(node, 'getnodeaddresses', [0])).result).to.have.length(2);
-    expect((await call(node, 'getnodeaddresses', [0, 'ipv6'])).result.map((a: { address: string }) => a.address)).to.deep.equal(['2001:db8::1']);
+    expect((await call<{ address: string }[]>(node, 'getnodeaddresses', [0, 'ipv6'])).result?.map((a) => a.address)).to.deep.equal([
+      '2001:db8::1',
+    ]);
     expect((await call(node, 'getnodeaddresses', [-1])).error?.code).to.equal(-8);
     expect((await call(node, 'getnodeaddresses', [1, 'tor'])).error?.code).to.equal(-8);
   });

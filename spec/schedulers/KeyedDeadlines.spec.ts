@@ -14,10 +14,14 @@ function countingClock(): { vts: VirtualTimeScheduler; scheduler: SchedulerLike;
   const scheduler: SchedulerLike = {
     now: () => vts.now(),
     schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
-      const action: Subscription = vts.schedule(function (this: SchedulerAction<T>, s?: T) {
-        pending.delete(action);
-        work.call(this, s);
-      }, delay, state);
+      const action: Subscription = vts.schedule(
+        function (this: SchedulerAction<T>, s?: T) {
+          pending.delete(action);
+          work.call(this, s);
+        },
+        delay,
+        state,
+      );
       pending.add(action);
       action.add(() => pending.delete(action));
       peak = Math.max(peak, pending.size);
@@ -106,7 +110,15 @@ describe('KeyedDeadlines', () => {
   it('matches a per-key timer on random deadlines, with never more than one timer', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ t: fc.integer({ min: 0, max: 1_000 }), key: fc.integer({ min: 0, max: 20 }), len: fc.integer({ min: 1, max: 2_000 }), del: fc.boolean() }), { maxLength: 60 }),
+        fc.array(
+          fc.record({
+            t: fc.integer({ min: 0, max: 1_000 }),
+            key: fc.integer({ min: 0, max: 20 }),
+            len: fc.integer({ min: 1, max: 2_000 }),
+            del: fc.boolean(),
+          }),
+          { maxLength: 60 },
+        ),
         (ops) => {
           const { vts, set, log, at, peak } = setup();
           // The reference: a timer per key, replaced on set, canceled on delete (what #16 had).
@@ -118,10 +130,13 @@ describe('KeyedDeadlines', () => {
               timers.get(name)?.unsubscribe();
               timers.delete(name);
               if (del) return set.delete(name);
-              timers.set(name, vts.schedule(() => {
-                timers.delete(name);
-                expected.push(`${name}@${vts.now()}`);
-              }, len));
+              timers.set(
+                name,
+                vts.schedule(() => {
+                  timers.delete(name);
+                  expected.push(`${name}@${vts.now()}`);
+                }, len),
+              );
               set.set(name, t + len);
             });
           }

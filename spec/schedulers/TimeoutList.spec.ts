@@ -304,7 +304,12 @@ describe('TimeoutList on a scheduler that runs due actions inside schedule()', (
   it('keeps expiring items (queueScheduler runs a 0 ms action at once)', () => {
     const list = new TimeoutList(queueScheduler, 0);
     const log: string[] = [];
-    const node = (name: string): Expirable => ({ expire: () => log.push(name), timeoutPrev: undefined, timeoutNext: undefined, timeoutDeadline: NaN });
+    const node = (name: string): Expirable => ({
+      expire: () => log.push(name),
+      timeoutPrev: undefined,
+      timeoutNext: undefined,
+      timeoutDeadline: NaN,
+    });
     list.add(node('a'));
     list.add(node('b'));
     list.add(node('c'));

@@ -17,10 +17,14 @@ describe('immediateScheduler', () => {
 
   it('lets I/O callbacks and other immediates run between 0-delay actions that reschedule themselves', async () => {
     const ran: string[] = [];
-    immediateScheduler.schedule(function (n = 0) {
-      ran.push(`tick${n}`);
-      if (n < 2) this.schedule(n + 1, 0);
-    }, 0, 0);
+    immediateScheduler.schedule(
+      function (n = 0) {
+        ran.push(`tick${n}`);
+        if (n < 2) this.schedule(n + 1, 0);
+      },
+      0,
+      0,
+    );
     setImmediate(() => ran.push('other'));
     for (let i = 0; i < 4; i++) await turn();
     expect(ran.indexOf('other')).to.be.lessThan(ran.indexOf('tick2'));

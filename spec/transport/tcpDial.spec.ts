@@ -3,12 +3,7 @@ import type { Socket } from 'node:net';
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { InvalidAddressError } from '../../lib/net/SocketAddress.js';
 import type { SocketAddress } from '../../lib/net/SocketAddress.js';
-import {
-  ConnectionRefusedError,
-  DialTimeoutError,
-  InvalidOptionError,
-  TransportError,
-} from '../../lib/transport/errors.js';
+import { ConnectionRefusedError, DialTimeoutError, InvalidOptionError, TransportError } from '../../lib/transport/errors.js';
 import { tcpDial } from '../../lib/transport/tcpDial.js';
 import { failureOf, readText, settleTcpHandles, startServer, tcpHandles, turn } from './loopback.js';
 import type { TestServer } from './loopback.js';

@@ -1,13 +1,8 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import {
-  AddressInUseError,
-  ConnectionRefusedError,
-  InvalidOptionError,
-  TransportError,
-} from '../../lib/transport/errors.js';
+import { type SocketAddress } from '../../lib/net/SocketAddress.js';
+import { AddressInUseError, ConnectionRefusedError, InvalidOptionError, TransportError } from '../../lib/transport/errors.js';
 import { tcpDial } from '../../lib/transport/tcpDial.js';
 import { tcpListen } from '../../lib/transport/tcpListen.js';
 import { failureOf, readText, settleTcpHandles, startServer, tcpHandles, turn } from './loopback.js';

@@ -240,7 +240,7 @@ export class V2Handshake {
     const random = this.#options.randomBytes;
     this.#keys = ellswiftCreate(random);
     const draw = random(2);
-    const length = this.#options.garbageLength ?? ((((draw[0] as number) << 8) | (draw[1] as number)) % (MAX_GARBAGE + 1));
+    const length = this.#options.garbageLength ?? (((draw[0] as number) << 8) | (draw[1] as number)) % (MAX_GARBAGE + 1);
     this.#sentGarbage = Uint8Array.from(random(length).subarray(0, length));
     return concat([this.#keys.ellswift, this.#sentGarbage]);
   }
@@ -249,7 +249,10 @@ export class V2Handshake {
   #establish(theirs: Uint8Array): Uint8Array {
     const keys = this.#keys as EllswiftKeyPair;
     const cipher = V2Cipher.establish({
-      privateKey: keys.privateKey, ours: keys.ellswift, theirs, initiating: this.#options.initiating,
+      privateKey: keys.privateKey,
+      ours: keys.ellswift,
+      theirs,
+      initiating: this.#options.initiating,
       magic: this.#options.magic,
     });
     this.#cipher = cipher;

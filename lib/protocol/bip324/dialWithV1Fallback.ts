@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Observable, catchError, defer, map, switchMap, throwError } from 'rxjs';
+import { type Observable, catchError, defer, map, switchMap, throwError } from 'rxjs';
 import { bitcoinProtocol } from '../bitcoin/bitcoinProtocol.js';
 import { isV1Fallback, type V2FallbackError } from './errors.js';
 import { negotiateTransport, protocolOptionsOf, type NegotiateTransportOptions, type NegotiatedTransport } from './negotiateTransport.js';
@@ -38,16 +38,27 @@ export type FallbackConnection = NegotiatedTransport & {
  * ```
  */
 export function dialWithV1Fallback(
-  dial: () => Observable<Socket>, options: Omit<NegotiateTransportOptions, 'initiating' | 'allowV1'> = {},
+  dial: () => Observable<Socket>,
+  options: Omit<NegotiateTransportOptions, 'initiating' | 'allowV1'> = {},
 ): Observable<FallbackConnection> {
   return defer(dial).pipe(
-    switchMap((socket) => negotiateTransport(socket, { ...options, initiating: true }).pipe(
-      map((transport): FallbackConnection => ({ ...transport, socket, fellBack: false })),
-    )),
-    catchError((error: unknown) => (isV1Fallback(error)
-      ? defer(dial).pipe(map((socket): FallbackConnection => ({
-        transport: 'v1', protocol: bitcoinProtocol(protocolOptionsOf(options)), socket, fellBack: true, reason: error,
-      })))
-      : throwError(() => error))),
+    switchMap((socket) =>
+      negotiateTransport(socket, { ...options, initiating: true }).pipe(
+        map((transport): FallbackConnection => ({ ...transport, socket, fellBack: false })),
+      ),
+    ),
+    catchError((error: unknown) =>
+      isV1Fallback(error)
+        ? defer(dial).pipe(
+            map((socket): FallbackConnection => ({
+              transport: 'v1',
+              protocol: bitcoinProtocol(protocolOptionsOf(options)),
+              socket,
+              fellBack: true,
+              reason: error,
+            })),
+          )
+        : throwError(() => error),
+    ),
   );
 }

@@ -56,11 +56,7 @@ export function xswiftec(u: bigint, t: bigint): bigint {
   const Y = Fp.div(Fp.add(X, tt), Fp.mul(C, uu));
   const XoverY = Fp.div(X, Y);
   const half = (v: bigint): bigint => Fp.div(v, 2n);
-  const candidates = [
-    Fp.add(uu, Fp.mul(4n, Fp.sqr(Y))),
-    half(Fp.sub(Fp.neg(XoverY), uu)),
-    half(Fp.sub(XoverY, uu)),
-  ];
+  const candidates = [Fp.add(uu, Fp.mul(4n, Fp.sqr(Y))), half(Fp.sub(Fp.neg(XoverY), uu)), half(Fp.sub(XoverY, uu))];
   for (const x of candidates) if (isValidX(x)) return x;
   // The SwiftEC construction guarantees one of the three is on the curve.
   throw new Error(`xswiftec(${u}, ${t}) found no curve point: arithmetic bug`);
@@ -99,10 +95,14 @@ export function xswiftecInv(x: bigint, u: bigint, branch: number): bigint | unde
   const uMinus = Fp.div(Fp.mul(uu, Fp.sub(Fp.ONE, C)), 2n);
   const uPlus = Fp.div(Fp.mul(uu, Fp.add(Fp.ONE, C)), 2n);
   switch (branch & 5) {
-    case 0: return Fp.neg(Fp.mul(w, Fp.add(uMinus, v)));
-    case 1: return Fp.mul(w, Fp.add(uPlus, v));
-    case 4: return Fp.mul(w, Fp.add(uMinus, v));
-    default: return Fp.neg(Fp.mul(w, Fp.add(uPlus, v)));
+    case 0:
+      return Fp.neg(Fp.mul(w, Fp.add(uMinus, v)));
+    case 1:
+      return Fp.mul(w, Fp.add(uPlus, v));
+    case 4:
+      return Fp.mul(w, Fp.add(uMinus, v));
+    default:
+      return Fp.neg(Fp.mul(w, Fp.add(uPlus, v)));
   }
 }
 
@@ -154,4 +154,3 @@ export function ellswiftEncode(x: Uint8Array, randomBytes: (length: number) => U
 function requireLength(name: string, bytes: Uint8Array, length: number): void {
   if (bytes.length !== length) throw new RangeError(`${name} must be ${length} bytes, got ${bytes.length}`);
 }
-

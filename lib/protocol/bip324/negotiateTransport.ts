@@ -133,9 +133,11 @@ export function negotiateTransport(socket: Socket, options: NegotiateTransportOp
         socket.pause();
         const rest = outcome.transport === 'v1' ? outcome.received : outcome.leftover;
         if (rest.length > 0) socket.unshift(Buffer.from(rest));
-        subscriber.next(outcome.transport === 'v1'
-          ? { transport: 'v1', protocol: bitcoinProtocol(protocolOptions) }
-          : { transport: 'v2', protocol: v2Protocol(outcome.cipher, protocolOptions) });
+        subscriber.next(
+          outcome.transport === 'v1'
+            ? { transport: 'v1', protocol: bitcoinProtocol(protocolOptions) }
+            : { transport: 'v2', protocol: v2Protocol(outcome.cipher, protocolOptions) },
+        );
         subscriber.complete();
       } catch (error) {
         fail(error);

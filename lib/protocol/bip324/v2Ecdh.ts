@@ -73,9 +73,7 @@ const ECDH_TAG = sha256(new TextEncoder().encode('bip324_ellswift_xonly_ecdh'));
  * const secret = v2SharedSecret(ours.privateKey, theirs, ours.ellswift, true);
  * ```
  */
-export function v2SharedSecret(
-  privateKey: Uint8Array, theirs: Uint8Array, ours: Uint8Array, initiating: boolean,
-): Uint8Array {
+export function v2SharedSecret(privateKey: Uint8Array, theirs: Uint8Array, ours: Uint8Array, initiating: boolean): Uint8Array {
   const x = ellswiftEcdhXonly(theirs, privateKey);
   const [first, second] = initiating ? [ours, theirs] : [theirs, ours];
   return sha256.create().update(ECDH_TAG).update(ECDH_TAG).update(first).update(second).update(x).digest();

@@ -92,7 +92,7 @@ export function v2ResponderProtocol(write: (bytes: Uint8Array) => void, options:
       });
       handshake.start(); // a responder sends nothing first
       let inner: MessageDecoder<BitcoinMessage> | undefined;
-      let failure: unknown;
+      let failure: ProtocolError | undefined;
       return {
         push(chunk: Uint8Array): BitcoinMessage[] {
           if (failure !== undefined) throw failure;

@@ -1,8 +1,19 @@
 import { BIP155_NETWORKS, MAX_ADDRV2_ADDRESS_LENGTH, bip155Network, isUsableAddrV2 } from './bip155.js';
 import { MalformedPayloadError, TooManyAddressesError, TooManyEntriesError } from './errors.js';
 import {
-  BLOCK_HEADER_SIZE, MAX_ADDR_ENTRIES, MAX_HEADERS_ENTRIES, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_USER_AGENT_LENGTH,
-  type AddrV2Address, type Addrv2Message, type BitcoinMessage, type GetheadersMessage, type InvVector, type NetAddress, type TimestampedNetAddress,
+  BLOCK_HEADER_SIZE,
+  MAX_ADDR_ENTRIES,
+  MAX_HEADERS_ENTRIES,
+  MAX_INV_ENTRIES,
+  MAX_LOCATOR_HASHES,
+  MAX_USER_AGENT_LENGTH,
+  type AddrV2Address,
+  type Addrv2Message,
+  type BitcoinMessage,
+  type GetheadersMessage,
+  type InvVector,
+  type NetAddress,
+  type TimestampedNetAddress,
   type VersionMessage,
 } from './messages.js';
 import { PayloadReader } from './PayloadReader.js';
@@ -116,7 +127,10 @@ function readList<T>(reader: PayloadReader, command: string, limit: number, item
 }
 
 function readInventory(reader: PayloadReader, command: string): InvVector[] {
-  return readList(reader, command, MAX_INV_ENTRIES, (i) => ({ type: reader.u32le(`inventory[${i}].type`), hash: reader.bytes(32, `inventory[${i}].hash`) }));
+  return readList(reader, command, MAX_INV_ENTRIES, (i) => ({
+    type: reader.u32le(`inventory[${i}].type`),
+    hash: reader.bytes(32, `inventory[${i}].hash`),
+  }));
 }
 
 function readLocator(reader: PayloadReader, command: string): Omit<GetheadersMessage, 'command'> {

@@ -1,10 +1,20 @@
 import { BIP155_NETWORKS } from './bip155.js';
 import { InvalidMessageError } from './errors.js';
 import {
-  BLOCK_HEADER_SIZE, MAX_ADDR_ENTRIES, MAX_HEADERS_ENTRIES, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_USER_AGENT_LENGTH,
-  isRawMessage, type AddrV2Address, type BitcoinMessage, type InvVector, type NetAddress,
+  BLOCK_HEADER_SIZE,
+  MAX_ADDR_ENTRIES,
+  MAX_HEADERS_ENTRIES,
+  MAX_INV_ENTRIES,
+  MAX_LOCATOR_HASHES,
+  MAX_USER_AGENT_LENGTH,
+  isRawMessage,
+  type AddrV2Address,
+  type BitcoinMessage,
+  type InvVector,
+  type NetAddress,
 } from './messages.js';
 import { PayloadWriter } from './PayloadWriter.js';
+import { isList } from '../../shared/isList.js';
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MIN_INT64 = -(1n << 63n);
@@ -113,12 +123,15 @@ function writeNetAddress(out: PayloadWriter, command: string, field: string, add
   if (!(ip instanceof Uint8Array) || ip.length !== 16) {
     throw new InvalidMessageError(command, `${field}.ip`, ip, 'a 16-byte Uint8Array');
   }
-  out.u64le(uint64(command, `${field}.services`, address.services)).bytes(ip).u16be(port(command, `${field}.port`, address.port));
+  out
+    .u64le(uint64(command, `${field}.services`, address.services))
+    .bytes(ip)
+    .u16be(port(command, `${field}.port`, address.port));
 }
 
 /** Checks that `value` is an array of at most `limit` items. */
 function list<T>(command: string, field: string, value: readonly T[], limit: number): readonly T[] {
-  if (!Array.isArray(value)) throw new InvalidMessageError(command, field, value, 'an array');
+  if (!isList(value)) throw new InvalidMessageError(command, field, value, 'an array');
   if (value.length > limit) throw new InvalidMessageError(command, `${field}.length`, value.length, `at most ${limit}`);
   return value;
 }

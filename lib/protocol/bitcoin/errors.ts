@@ -54,10 +54,7 @@ export class OversizeMessageError extends ProtocolError {
     /** The limit it exceeded. */
     readonly maxPayload: number,
   ) {
-    super(
-      `${JSON.stringify(command)} frame announces ${length} payload bytes, more than the limit of ${maxPayload}`,
-      100,
-    );
+    super(`${JSON.stringify(command)} frame announces ${length} payload bytes, more than the limit of ${maxPayload}`, 100);
   }
 }
 
@@ -81,10 +78,7 @@ export class BadChecksumError extends ProtocolError {
     /** The 4 bytes the payload actually hashes to. */
     readonly expected: Uint8Array,
   ) {
-    super(
-      `${JSON.stringify(command)} frame checksum is ${toHex(received)}, payload hashes to ${toHex(expected)}`,
-      10,
-    );
+    super(`${JSON.stringify(command)} frame checksum is ${toHex(received)}, payload hashes to ${toHex(expected)}`, 10);
   }
 }
 
@@ -130,10 +124,7 @@ export class MalformedPayloadError extends ProtocolError {
     /** The command whose payload it is; `undefined` when raised by a bare `varint` read. */
     readonly command?: string,
   ) {
-    super(
-      `malformed ${command === undefined ? '' : `${JSON.stringify(command)} `}payload at byte ${offset}: ${reason}`,
-      10,
-    );
+    super(`malformed ${command === undefined ? '' : `${JSON.stringify(command)} `}payload at byte ${offset}: ${reason}`, 10);
   }
 
   /** The same error, attributed to the payload of `command`. */

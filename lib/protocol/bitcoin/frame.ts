@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { ProtocolError, type MessageDecoder } from '../WireProtocol.js';
 import { InvalidOptionError } from '../../shared/InvalidOptionError.js';
 import { ByteQueue } from './ByteQueue.js';
-import {
-  BadChecksumError, BadCommandError, BadMagicError, InvalidMessageError, OversizeMessageError,
-} from './errors.js';
+import { BadChecksumError, BadCommandError, BadMagicError, InvalidMessageError, OversizeMessageError } from './errors.js';
 
 /** Size of a frame header: magic (4) + command (12) + payload length (4) + checksum (4). */
 export const FRAME_HEADER_SIZE = 24;

@@ -447,8 +447,21 @@ export type KnownCommand = KnownBitcoinMessage['command'];
  * ```
  */
 export const KNOWN_COMMANDS: ReadonlySet<string> = new Set<KnownCommand>([
-  'version', 'verack', 'ping', 'pong', 'getaddr', 'addr', 'sendheaders', 'wtxidrelay', 'sendaddrv2',
-  'addrv2', 'getheaders', 'getblocks', 'getdata', 'notfound', 'headers',
+  'version',
+  'verack',
+  'ping',
+  'pong',
+  'getaddr',
+  'addr',
+  'sendheaders',
+  'wtxidrelay',
+  'sendaddrv2',
+  'addrv2',
+  'getheaders',
+  'getblocks',
+  'getdata',
+  'notfound',
+  'headers',
 ]);
 
 /**

@@ -70,8 +70,7 @@ export function decodeVarInt(bytes: Uint8Array, offset = 0): Decoded<bigint> {
   const width = marker === 0xfd ? 2 : marker === 0xfe ? 4 : 8;
   requireBytes(bytes, offset, 1 + width, `var_int with marker 0x${marker.toString(16)}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset + 1, width);
-  const value =
-    width === 2 ? BigInt(view.getUint16(0, true)) : width === 4 ? BigInt(view.getUint32(0, true)) : view.getBigUint64(0, true);
+  const value = width === 2 ? BigInt(view.getUint16(0, true)) : width === 4 ? BigInt(view.getUint32(0, true)) : view.getBigUint64(0, true);
   const smallest = width === 2 ? 0xfdn : width === 4 ? 0x1_0000n : 0x1_0000_0000n;
   if (value < smallest) {
     throw new MalformedPayloadError(`non-canonical var_int: ${value} encoded in ${1 + width} bytes`, offset);
@@ -131,8 +130,7 @@ function requireBytes(bytes: Uint8Array, offset: number, count: number, what: st
 }
 
 function toUint64(value: bigint | number): bigint {
-  const ok =
-    typeof value === 'bigint' ? value >= 0n && value <= MAX_UINT64 : Number.isSafeInteger(value) && value >= 0;
+  const ok = typeof value === 'bigint' ? value >= 0n && value <= MAX_UINT64 : Number.isSafeInteger(value) && value >= 0;
   if (!ok) throw new InvalidMessageError('var_int', 'value', value, `an integer 0–${MAX_UINT64}`);
   return BigInt(value);
 }

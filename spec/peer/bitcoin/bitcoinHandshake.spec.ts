@@ -5,7 +5,11 @@ import { Peer } from '../../../lib/peer/Peer.js';
 import { bitcoinHandshake } from '../../../lib/peer/bitcoin/bitcoinHandshake.js';
 import type { HandshakeOptions, HandshakeResult } from '../../../lib/peer/bitcoin/bitcoinHandshake.js';
 import {
-  HandshakeTimeoutError, ObsoleteVersionError, PeerClosedError, SelfConnectionError, UnexpectedMessageError,
+  HandshakeTimeoutError,
+  ObsoleteVersionError,
+  PeerClosedError,
+  SelfConnectionError,
+  UnexpectedMessageError,
 } from '../../../lib/peer/errors.js';
 import { ProtocolError } from '../../../lib/protocol/WireProtocol.js';
 import { bitcoinProtocol } from '../../../lib/protocol/bitcoin/bitcoinProtocol.js';
@@ -298,7 +302,18 @@ describe('bitcoinHandshake', () => {
     it('a throwing isOwnNonce fails the handshake instead of escaping', async () => {
       const { peer, remote } = await scripted();
       const boom = new Error('nonce store down');
-      const outcome = failureOf(run(bitcoinHandshake(peer, options('inbound', { isOwnNonce: () => { throw boom; } }))));
+      const outcome = failureOf(
+        run(
+          bitcoinHandshake(
+            peer,
+            options('inbound', {
+              isOwnNonce: () => {
+                throw boom;
+              },
+            }),
+          ),
+        ),
+      );
       remote.send(theirVersion());
       expect(await outcome).to.equal(boom);
       expect(peer.closed).to.equal(true);
@@ -319,7 +334,10 @@ describe('bitcoinHandshake', () => {
   it('rejects a negative timeout and an unknown direction at call time', async () => {
     const { peer } = await scripted();
     expect(() => bitcoinHandshake(peer, options('outbound', { timeout: -1 }))).to.throw(InvalidOptionError, 'timeout');
-    expect(() => bitcoinHandshake(peer, { ...options('outbound'), direction: 'sideways' as 'inbound' })).to.throw(InvalidOptionError, 'direction');
+    expect(() => bitcoinHandshake(peer, { ...options('outbound'), direction: 'sideways' as 'inbound' })).to.throw(
+      InvalidOptionError,
+      'direction',
+    );
     expect(peer.stats().messagesOut).to.equal(0);
   });
 });

@@ -23,9 +23,9 @@ export interface Scripted {
   /** Everything `remote` received so far. */
   readonly received: BitcoinMessage[];
   /** Resolves with the first `count` messages `remote` receives from now on. */
-  nextAtRemote(count: number): Promise<BitcoinMessage[]>;
+  readonly nextAtRemote: (count: number) => Promise<BitcoinMessage[]>;
   /** Writes the messages in one socket write, so our peer gets them in one chunk. */
-  writeTogether(...messages: BitcoinMessage[]): void;
+  readonly writeTogether: (...messages: BitcoinMessage[]) => void;
 }
 
 /** A connected pair: `peer` (ours) and a scripted `remote`. */

@@ -146,7 +146,7 @@ describe('keepAlive', () => {
     expect(pair.peer.closed).to.equal(true);
   });
 
-  it('completes when the peer closes, and cancels its timers', async () => {
+  it('completes when the peer closes, and cancels its timers', () => {
     const { outcome } = start();
     pair.peer.close();
     expect(outcome).to.deep.equal({ completed: true });

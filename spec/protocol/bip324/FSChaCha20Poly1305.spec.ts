@@ -13,7 +13,9 @@ describe('protocol/bip324/FSChaCha20Poly1305 and FSChaCha20', () => {
     const receive = new FSChaCha20Poly1305(key);
     for (let i = 0; i < 500; i += 1) {
       const plaintext = Uint8Array.of(i & 0xff, i >> 8);
-      expect(toHex(receive.decrypt(Uint8Array.of(1), send.encrypt(Uint8Array.of(1), plaintext)) ?? new Uint8Array(0))).to.equal(toHex(plaintext));
+      expect(toHex(receive.decrypt(Uint8Array.of(1), send.encrypt(Uint8Array.of(1), plaintext)) ?? new Uint8Array(0))).to.equal(
+        toHex(plaintext),
+      );
     }
   });
 

@@ -4,10 +4,18 @@ import { ProtocolError } from '../../../lib/protocol/WireProtocol.js';
 import { encodeFrame } from '../../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import {
-  V1ResponseError, V1WrongNetworkError, V2DecryptError, V2FallbackError, V2GarbageTooLongError,
+  V1ResponseError,
+  V1WrongNetworkError,
+  V2DecryptError,
+  V2FallbackError,
+  V2GarbageTooLongError,
 } from '../../../lib/protocol/bip324/errors.js';
 import {
-  MAX_GARBAGE, V2Handshake, v1Prefix, type V2HandshakeOptions, type V2HandshakeOutcome,
+  MAX_GARBAGE,
+  V2Handshake,
+  v1Prefix,
+  type V2HandshakeOptions,
+  type V2HandshakeOutcome,
 } from '../../../lib/protocol/bip324/V2Handshake.js';
 import { SEED, concat, toHex } from '../bitcoin/helpers.js';
 import { seededRandom } from './vectors.js';
@@ -64,16 +72,22 @@ describe('protocol/bip324/V2Handshake', () => {
   });
 
   it('completes whatever the garbage lengths, decoys and chunk sizes (property, 25 runs)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: MAX_GARBAGE }), fc.integer({ min: 0, max: MAX_GARBAGE }),
-      fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 3 }), fc.integer({ min: 1, max: 700 }), fc.integer(),
-      (garbageA, garbageB, decoys, split, seed) => {
-        const initiator = side({ initiating: true, seed, garbageLength: garbageA, decoys });
-        const responder = side({ initiating: false, seed: seed + 1, garbageLength: garbageB, decoys });
-        converse(initiator, responder, split);
-        expect(toHex(v2(initiator.outcome).cipher.sessionId)).to.equal(toHex(v2(responder.outcome).cipher.sessionId));
-      },
-    ), { seed: SEED, numRuns: 25 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: MAX_GARBAGE }),
+        fc.integer({ min: 0, max: MAX_GARBAGE }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 3 }),
+        fc.integer({ min: 1, max: 700 }),
+        fc.integer(),
+        (garbageA, garbageB, decoys, split, seed) => {
+          const initiator = side({ initiating: true, seed, garbageLength: garbageA, decoys });
+          const responder = side({ initiating: false, seed: seed + 1, garbageLength: garbageB, decoys });
+          converse(initiator, responder, split);
+          expect(toHex(v2(initiator.outcome).cipher.sessionId)).to.equal(toHex(v2(responder.outcome).cipher.sessionId));
+        },
+      ),
+      { seed: SEED, numRuns: 25 },
+    );
   });
 
   it('sends the initiator key (64 bytes) and exactly garbageLength bytes of garbage first', () => {
@@ -175,26 +189,31 @@ describe('protocol/bip324/V2Handshake', () => {
   });
 
   it('never crashes on random bytes from the remote: progress, or a ProtocolError / fallback error (property, 100 runs)', () => {
-    fc.assert(fc.property(
-      fc.boolean(), fc.array(fc.uint8Array({ maxLength: 1500 }), { maxLength: 5 }), fc.integer(),
-      (initiating, chunks, seed) => {
-        const me = side({ initiating, seed });
-        me.handshake.start();
-        for (const chunk of chunks) {
-          try {
-            const step = me.handshake.push(chunk);
-            if (step.outcome !== undefined) {
-              // Only a responder fed our v1 prefix can finish on random bytes.
-              expect(step.outcome.transport).to.equal('v1');
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.uint8Array({ maxLength: 1500 }), { maxLength: 5 }),
+        fc.integer(),
+        (initiating, chunks, seed) => {
+          const me = side({ initiating, seed });
+          me.handshake.start();
+          for (const chunk of chunks) {
+            try {
+              const step = me.handshake.push(chunk);
+              if (step.outcome !== undefined) {
+                // Only a responder fed our v1 prefix can finish on random bytes.
+                expect(step.outcome.transport).to.equal('v1');
+                return;
+              }
+            } catch (error) {
+              expect(error instanceof ProtocolError || error instanceof V2FallbackError, String(error)).to.equal(true);
               return;
             }
-          } catch (error) {
-            expect(error instanceof ProtocolError || error instanceof V2FallbackError, String(error)).to.equal(true);
-            return;
           }
-        }
-      },
-    ), { seed: SEED, numRuns: 100 });
+        },
+      ),
+      { seed: SEED, numRuns: 100 },
+    );
   });
 
   it('refuses pushes before start() and after the outcome', () => {

@@ -44,19 +44,29 @@ describe('protocol/bip324 against bcoin (v1 only, regtest, loopback)', function 
   it('our v2 attempt is answered in v1, we redial once with v1 and complete the version handshake', async () => {
     const b = bcoin as BcoinProcess;
     let dials = 0;
-    const connection = await firstValueFrom(dialWithV1Fallback(() => {
-      dials += 1;
-      return tcpDial(`${b.host}:${b.port}`, { timeout: 5_000 });
-    }, { magic: NETWORKS.regtest.magic, timeout: 10_000, garbageWithKey: false }));
+    const connection = await firstValueFrom(
+      dialWithV1Fallback(
+        () => {
+          dials += 1;
+          return tcpDial(`${b.host}:${b.port}`, { timeout: 5_000 });
+        },
+        { magic: NETWORKS.regtest.magic, timeout: 10_000, garbageWithKey: false },
+      ),
+    );
     expect(dials).to.equal(2);
     expect(connection.fellBack).to.equal(true);
     expect(connection.transport).to.equal('v1');
     expect(connection.reason).to.be.instanceOf(V1ResponseError);
     const peer = new Peer(connection.socket, connection.protocol);
     peers.push(peer);
-    const result = await firstValueFrom(bitcoinHandshake(peer, {
-      direction: 'outbound', nonce: 0x1234n, isOwnNonce: () => false, services: 1n,
-    }));
+    const result = await firstValueFrom(
+      bitcoinHandshake(peer, {
+        direction: 'outbound',
+        nonce: 0x1234n,
+        isOwnNonce: () => false,
+        services: 1n,
+      }),
+    );
     expect(result.userAgent).to.equal('/bcoin:v1.0.2/');
     const seen = await b.until('bcoin lists our peer', async () => (await b.getPeerInfo()).find((p) => p.version > 0));
     expect(seen.version).to.be.above(0);

@@ -40,11 +40,14 @@ describe('protocol/bip324/ellswift', () => {
   describe('ellswiftEncode', () => {
     it('round-trips: a random encoding of x decodes to x (property, 40 runs)', () => {
       const xs = readVectors('ellswift_decode_test_vectors.csv').map((row) => hex(column(row, 'x')));
-      fc.assert(fc.property(fc.constantFrom(...xs), fc.integer(), (x, seed) => {
-        const encoding = ellswiftEncode(x, seededRandom(seed));
-        expect(encoding).to.have.length(64);
-        expect(toHex(ellswiftDecode(encoding))).to.equal(toHex(x));
-      }), { seed: SEED, numRuns: 40 });
+      fc.assert(
+        fc.property(fc.constantFrom(...xs), fc.integer(), (x, seed) => {
+          const encoding = ellswiftEncode(x, seededRandom(seed));
+          expect(encoding).to.have.length(64);
+          expect(toHex(ellswiftDecode(encoding))).to.equal(toHex(x));
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
     });
 
     it('draws a different encoding for different randomness', () => {

@@ -57,7 +57,9 @@ describe('protocol/bip324 on loopback sockets', () => {
     expect(outbound.transport).to.equal('v2');
     expect(inbound.transport).to.equal('v2');
     const id = (t: NegotiatedTransport): string => (t.transport === 'v2' ? t.protocol.sessionId : '');
-    expect(id(outbound)).to.match(/^[0-9a-f]{64}$/).and.to.equal(id(inbound));
+    expect(id(outbound))
+      .to.match(/^[0-9a-f]{64}$/)
+      .and.to.equal(id(inbound));
     const a = track(new Peer(client, outbound.protocol));
     const b = track(new Peer(server, inbound.protocol));
     const [seenByOutbound, seenByInbound] = await versionHandshake(a, b);
@@ -101,10 +103,15 @@ describe('protocol/bip324 on loopback sockets', () => {
     };
     const accepting = accept();
     let dials = 0;
-    const connection = await firstValueFrom(dialWithV1Fallback(() => {
-      dials += 1;
-      return tcpDial(server.address, { timeout: 5_000 });
-    }, { magic: MAGIC }));
+    const connection = await firstValueFrom(
+      dialWithV1Fallback(
+        () => {
+          dials += 1;
+          return tcpDial(server.address, { timeout: 5_000 });
+        },
+        { magic: MAGIC },
+      ),
+    );
     await accepting;
     expect(dials).to.equal(2);
     expect(connection.fellBack).to.equal(true);
@@ -120,7 +127,10 @@ describe('protocol/bip324 on loopback sockets', () => {
     const { client, server } = await socketPair();
     const attempt = firstValueFrom(negotiateTransport(client, { initiating: true, magic: MAGIC }));
     server.destroy();
-    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(V2HangupError);
     expect(isV1Fallback(error)).to.equal(true);
     expect(client.destroyed).to.equal(true);
@@ -130,7 +140,11 @@ describe('protocol/bip324 on loopback sockets', () => {
     const { client } = await socketPair();
     const scheduler = new VirtualTimeScheduler();
     let error: unknown;
-    negotiateTransport(client, { initiating: true, magic: MAGIC, timeout: 1_000, scheduler }).subscribe({ error: (e) => (error = e) });
+    negotiateTransport(client, { initiating: true, magic: MAGIC, timeout: 1_000, scheduler }).subscribe({
+      error: (e: unknown) => {
+        error = e;
+      },
+    });
     scheduler.flush();
     expect(error).to.be.instanceOf(V2HandshakeTimeoutError);
     expect(isV1Fallback(error)).to.equal(false);

@@ -47,9 +47,12 @@ describe('protocol/bip324 packet encoding vectors', () => {
       const times = Number(column(row, 'in_multiply'));
       const contents = new Uint8Array(unit.length * times);
       for (let i = 0; i < times; i += 1) contents.set(unit, i * unit.length);
-      const ciphertext = toHex(cipher.encrypt(contents, {
-        aad: hex(column(row, 'in_aad')), ignore: column(row, 'in_ignore') === '1',
-      }));
+      const ciphertext = toHex(
+        cipher.encrypt(contents, {
+          aad: hex(column(row, 'in_aad')),
+          ignore: column(row, 'in_ignore') === '1',
+        }),
+      );
       const exact = column(row, 'out_ciphertext');
       const suffix = column(row, 'out_ciphertext_endswith');
       expect(exact !== '' || suffix !== '').to.equal(true);

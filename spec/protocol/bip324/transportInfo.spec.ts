@@ -14,7 +14,8 @@ describe('protocol/bip324/transportInfo', () => {
   it('shows a v2 session with its session id in hex', () => {
     const { initiator } = establishedPair(5, NETWORKS.regtest.magic);
     expect(transportInfo(v2Protocol(initiator))).to.deep.equal({
-      transport_protocol_type: 'v2', session_id: toHex(initiator.sessionId),
+      transport_protocol_type: 'v2',
+      session_id: toHex(initiator.sessionId),
     });
   });
 });

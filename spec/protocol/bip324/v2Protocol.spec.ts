@@ -5,7 +5,7 @@ import type { BitcoinMessage } from '../../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import { V2_FAULT_BAN_SCORE, V2DecryptError, V2OversizePacketError } from '../../../lib/protocol/bip324/errors.js';
 import { v2Protocol } from '../../../lib/protocol/bip324/v2Protocol.js';
-import { SEED, concat, feed, toHex } from '../bitcoin/helpers.js';
+import { SEED, concat, feed } from '../bitcoin/helpers.js';
 import { establishedPair } from './vectors.js';
 
 const MAGIC = NETWORKS.regtest.magic;
@@ -34,14 +34,17 @@ describe('protocol/bip324/v2Protocol', () => {
   });
 
   it('carries messages both ways, whatever the chunking (property, 30 runs)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 1000 }), (split, seed) => {
-      const { a, b } = pair(seed);
-      const bytes = concat(...messages.map((message) => a.encode(message)));
-      const chunks: Uint8Array[] = [];
-      for (let i = 0; i < bytes.length; i += split) chunks.push(bytes.subarray(i, i + split));
-      expect(feed(b.createDecoder(), chunks)).to.deep.equal(messages);
-      expect(feed(a.createDecoder(), [b.encode({ command: 'ping', nonce: 1n })])).to.deep.equal([{ command: 'ping', nonce: 1n }]);
-    }), { seed: SEED, numRuns: 30 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 1000 }), (split, seed) => {
+        const { a, b } = pair(seed);
+        const bytes = concat(...messages.map((message) => a.encode(message)));
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += split) chunks.push(bytes.subarray(i, i + split));
+        expect(feed(b.createDecoder(), chunks)).to.deep.equal(messages);
+        expect(feed(a.createDecoder(), [b.encode({ command: 'ping', nonce: 1n })])).to.deep.equal([{ command: 'ping', nonce: 1n }]);
+      }),
+      { seed: SEED, numRuns: 30 },
+    );
   });
 
   it('stays in step across rekeying: 500 messages in a row (both ciphers rekey after 224 and 448)', () => {
@@ -86,44 +89,53 @@ describe('protocol/bip324/v2Protocol', () => {
   });
 
   it('never crashes on fuzzed ciphertext: it decodes or throws a ProtocolError costing 10 (property, 150 runs)', () => {
-    fc.assert(fc.property(
-      fc.array(fc.uint8Array({ minLength: 0, maxLength: 200 }), { maxLength: 6 }), fc.integer({ min: 0, max: 1000 }),
-      fc.boolean(),
-      (chunks, seed, afterValidMessage) => {
-        const { a, b } = pair(seed);
-        const decoder = b.createDecoder();
-        if (afterValidMessage) expect(decoder.push(a.encode({ command: 'verack' }))).to.deep.equal([{ command: 'verack' }]);
-        try {
-          feed(decoder, chunks);
-        } catch (error) {
-          expect(error).to.be.instanceOf(ProtocolError);
-          expect((error as ProtocolError).banScore).to.equal(V2_FAULT_BAN_SCORE);
-        }
-      },
-    ), { seed: SEED, numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 0, maxLength: 200 }), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.boolean(),
+        (chunks, seed, afterValidMessage) => {
+          const { a, b } = pair(seed);
+          const decoder = b.createDecoder();
+          if (afterValidMessage) expect(decoder.push(a.encode({ command: 'verack' }))).to.deep.equal([{ command: 'verack' }]);
+          try {
+            feed(decoder, chunks);
+          } catch (error) {
+            expect(error).to.be.instanceOf(ProtocolError);
+            expect((error as ProtocolError).banScore).to.equal(V2_FAULT_BAN_SCORE);
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
   });
 
   it('never lets a corrupted byte through: a ProtocolError costing 10, or a wait for bytes that will not come (property, 100 runs)', () => {
-    fc.assert(fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 0, max: 1000 }), (at, mask, seed) => {
-      const { a, b } = pair(seed);
-      const packets = messages.map((message) => a.encode(message));
-      const bytes = concat(...packets);
-      const index = at % bytes.length;
-      bytes[index] = (bytes[index] as number) ^ mask;
-      let decoded: BitcoinMessage[] = [];
-      const error = thrownOrUndefined(() => { decoded = b.createDecoder().push(bytes); });
-      if (error !== undefined) {
-        expect(error).to.be.instanceOf(ProtocolError);
-        expect((error as ProtocolError).banScore).to.equal(V2_FAULT_BAN_SCORE);
-      }
-      // Only the packets wholly before the corrupted byte may come out; a length field made larger
-      // leaves the decoder waiting (the connection's timeouts end that).
-      let intact = 0;
-      for (let end = 0; intact < packets.length && end + (packets[intact] as Uint8Array).length <= index; intact += 1) {
-        end += (packets[intact] as Uint8Array).length;
-      }
-      if (error === undefined) expect(decoded).to.deep.equal(messages.slice(0, intact));
-    }), { seed: SEED, numRuns: 100 });
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 0, max: 1000 }), (at, mask, seed) => {
+        const { a, b } = pair(seed);
+        const packets = messages.map((message) => a.encode(message));
+        const bytes = concat(...packets);
+        const index = at % bytes.length;
+        bytes[index] = (bytes[index] as number) ^ mask;
+        let decoded: BitcoinMessage[] = [];
+        const error = thrownOrUndefined(() => {
+          decoded = b.createDecoder().push(bytes);
+        });
+        if (error !== undefined) {
+          expect(error).to.be.instanceOf(ProtocolError);
+          expect((error as ProtocolError).banScore).to.equal(V2_FAULT_BAN_SCORE);
+        }
+        // Only the packets wholly before the corrupted byte may come out; a length field made larger
+        // leaves the decoder waiting (the connection's timeouts end that).
+        let intact = 0;
+        for (let end = 0; intact < packets.length && end + (packets[intact] as Uint8Array).length <= index; intact += 1) {
+          end += (packets[intact] as Uint8Array).length;
+        }
+        if (error === undefined) expect(decoded).to.deep.equal(messages.slice(0, intact));
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
   });
 });
 

@@ -26,14 +26,17 @@ export function column(row: Record<string, string>, name: string): string {
 /** A deterministic "random" source for keys and garbage: xorshift32 bytes from `seed`. */
 export function seededRandom(seed: number): (length: number) => Uint8Array {
   // Mixed with a constant: xorshift32 is stuck at 0 when started from 0.
-  let state = ((seed ^ 0x9e3779b9) >>> 0) || 1;
-  return (length) => Uint8Array.from({ length }, () => {
-    // xorshift32: deterministic and good enough to walk the encoder's retry loop.
-    state ^= state << 13; state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
-    return state & 0xff;
-  });
+  let state = (seed ^ 0x9e3779b9) >>> 0 || 1;
+  return (length) =>
+    Uint8Array.from({ length }, () => {
+      // xorshift32: deterministic and good enough to walk the encoder's retry loop.
+      state ^= state << 13;
+      state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      state >>>= 0;
+      return state & 0xff;
+    });
 }
 
 /**

@@ -50,7 +50,11 @@ describe('protocol/bitcoin/ByteQueue', () => {
         fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 20 }),
         (bytes, cuts, sizes) => {
           const queue = new ByteQueue();
-          for (const chunk of splitAt(bytes, cuts.map((c) => Math.min(c, bytes.length)))) queue.push(chunk);
+          for (const chunk of splitAt(
+            bytes,
+            cuts.map((c) => Math.min(c, bytes.length)),
+          ))
+            queue.push(chunk);
           const out: number[] = [];
           for (const size of sizes) if (size <= queue.length) out.push(...queue.take(size));
           out.push(...queue.take(queue.length));

@@ -24,7 +24,11 @@ function entry(services: string, id: string, addr: string, port = PORT): string 
 describe('protocol/bitcoin addrv2 (BIP155)', () => {
   it("has BIP155's network ids and lengths: IPv4 1/4, IPv6 2/16, TorV3 4/32, I2P 5/32, CJDNS 6/16; TorV2 3 is not decoded", () => {
     expect(BIP155_NETWORKS).to.deep.equal({
-      ipv4: { id: 1, length: 4 }, ipv6: { id: 2, length: 16 }, torv3: { id: 4, length: 32 }, i2p: { id: 5, length: 32 }, cjdns: { id: 6, length: 16 },
+      ipv4: { id: 1, length: 4 },
+      ipv6: { id: 2, length: 16 },
+      torv3: { id: 4, length: 32 },
+      i2p: { id: 5, length: 32 },
+      cjdns: { id: 6, length: 16 },
     });
     expect([BIP155_TORV2_ID, MAX_ADDRV2_ADDRESS_LENGTH]).to.deep.equal([3, 512]);
   });
@@ -77,7 +81,9 @@ describe('protocol/bitcoin addrv2 (BIP155)', () => {
   it('rejects an address of the wrong length for its network (BIP155: "meaningless")', () => {
     const error = thrown(() => decodePayload('addrv2', hex('01' + entry('01', '01', '0102030405'))));
     expect(error).to.be.instanceOf(MalformedPayloadError);
-    expect((error as Error).message).to.include('addrv2').and.include('ipv4 address has 4');
+    expect((error as Error).message)
+      .to.include('addrv2')
+      .and.include('ipv4 address has 4');
   });
 
   it('rejects an address field over 512 bytes whatever its network, before reading it', () => {

@@ -4,15 +4,41 @@ import fc from 'fast-check';
 import { ProtocolError } from '../../../lib/protocol/WireProtocol.js';
 import { bitcoinProtocol } from '../../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import {
-  BadChecksumError, BadMagicError, InvalidMessageError, MalformedPayloadError, OversizeMessageError,
+  BadChecksumError,
+  BadMagicError,
+  InvalidMessageError,
+  MalformedPayloadError,
+  OversizeMessageError,
   TooManyAddressesError,
 } from '../../../lib/protocol/bitcoin/errors.js';
 import { encodeFrame } from '../../../lib/protocol/bitcoin/frame.js';
-import { versionMessage, type BitcoinMessage, type TimestampedNetAddress, type VersionMessage } from '../../../lib/protocol/bitcoin/messages.js';
+import {
+  versionMessage,
+  type BitcoinMessage,
+  type TimestampedNetAddress,
+  type VersionMessage,
+} from '../../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import {
-  SEED, addrArb, addrv2Arb, concat, feed, headersArb, hex, inventoryArb, ipv4, locatorArb, messageArb, pingArb, pongArb, rawArb, splitAt, thrown,
-  toHex, versionArb, xorByte,
+  SEED,
+  addrArb,
+  addrv2Arb,
+  concat,
+  feed,
+  headersArb,
+  hex,
+  inventoryArb,
+  ipv4,
+  locatorArb,
+  messageArb,
+  pingArb,
+  pongArb,
+  rawArb,
+  splitAt,
+  thrown,
+  toHex,
+  versionArb,
+  xorByte,
 } from './helpers.js';
 
 const mainnet = bitcoinProtocol();
@@ -139,7 +165,11 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
 
   describe('round trips (encode → decode)', () => {
     const simple: BitcoinMessage[] = [
-      { command: 'verack' }, { command: 'getaddr' }, { command: 'sendheaders' }, { command: 'wtxidrelay' }, { command: 'sendaddrv2' },
+      { command: 'verack' },
+      { command: 'getaddr' },
+      { command: 'sendheaders' },
+      { command: 'wtxidrelay' },
+      { command: 'sendaddrv2' },
     ];
     for (const message of simple) {
       it(`${message.command} (empty payload)`, () => {
@@ -150,8 +180,15 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
     }
 
     const properties = {
-      version: versionArb, ping: pingArb, pong: pongArb, addr: addrArb, addrv2: addrv2Arb, 'getheaders and getblocks': locatorArb,
-      'getdata and notfound': inventoryArb, headers: headersArb, 'unknown commands': rawArb,
+      version: versionArb,
+      ping: pingArb,
+      pong: pongArb,
+      addr: addrArb,
+      addrv2: addrv2Arb,
+      'getheaders and getblocks': locatorArb,
+      'getdata and notfound': inventoryArb,
+      headers: headersArb,
+      'unknown commands': rawArb,
     };
     for (const [name, arb] of Object.entries(properties)) {
       it(`${name} with random fields`, () => {
@@ -166,7 +203,10 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
 
     it('addr with exactly 1,000 entries', () => {
       const addresses: TimestampedNetAddress[] = Array.from({ length: 1000 }, (_, i) => ({
-        timestamp: 1_700_000_000 + i, services: BigInt(i), ip: ipv4(`10.0.${i >> 8}.${i & 0xff}`), port: 8333,
+        timestamp: 1_700_000_000 + i,
+        services: BigInt(i),
+        ip: ipv4(`10.0.${i >> 8}.${i & 0xff}`),
+        port: 8333,
       }));
       expect(roundTrip({ command: 'addr', addresses })).to.deep.equal([{ command: 'addr', addresses }]);
     });
@@ -180,7 +220,13 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
       fc.assert(
         fc.property(fc.array(messageArb, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 12 }), (messages, cuts) => {
           const stream = concat(...messages.map((m) => mainnet.encode(m)));
-          const decoded = feed(mainnet.createDecoder(), splitAt(stream, cuts.map((c) => c % (stream.length + 1))));
+          const decoded = feed(
+            mainnet.createDecoder(),
+            splitAt(
+              stream,
+              cuts.map((c) => c % (stream.length + 1)),
+            ),
+          );
           expect(decoded).to.deep.equal(messages);
         }),
         { seed: SEED, numRuns: 150 },
@@ -213,7 +259,11 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
     it('reads the relay byte when present: 00 → false, 01 → true, any other non-zero → true', () => {
       const base = mainnet.encode(versionMessage({ nonce: 1n, timestamp: 0, addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 } }));
       const payload = base.subarray(24, base.length - 1);
-      for (const [byte, relay] of [[0, false], [1, true], [2, true]] as const) {
+      for (const [byte, relay] of [
+        [0, false],
+        [1, true],
+        [2, true],
+      ] as const) {
         const [message] = decodeAll(framed('version', concat(payload, Uint8Array.of(byte))));
         expect((message as VersionMessage).relay).to.equal(relay);
       }
@@ -228,7 +278,9 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
     it('honours maxPayload on decode', () => {
       const small = bitcoinProtocol({ maxPayload: 8 });
       expect(small.createDecoder().push(small.encode({ command: 'ping', nonce: 1n }))).to.have.length(1);
-      expect(thrown(() => small.createDecoder().push(mainnet.encode({ command: 'inv', payload: new Uint8Array(9) })))).to.be.instanceOf(OversizeMessageError);
+      expect(thrown(() => small.createDecoder().push(mainnet.encode({ command: 'inv', payload: new Uint8Array(9) })))).to.be.instanceOf(
+        OversizeMessageError,
+      );
     });
 
     it('rejects frames of another network', () => {
@@ -245,7 +297,9 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
     });
 
     it('MalformedPayloadError for a version cut anywhere before its start height', () => {
-      const payload = mainnet.encode(versionMessage({ nonce: 1n, timestamp: 0, addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, userAgent: '/a/' })).subarray(24);
+      const payload = mainnet
+        .encode(versionMessage({ nonce: 1n, timestamp: 0, addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, userAgent: '/a/' }))
+        .subarray(24);
       const withoutRelay = payload.length - 1;
       for (let length = 0; length < withoutRelay; length += 1) {
         const error = thrown(() => decodeAll(framed('version', payload.subarray(0, length))));
@@ -254,7 +308,9 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
     });
 
     it('MalformedPayloadError for a user agent over 256 bytes', () => {
-      const payload = mainnet.encode(versionMessage({ nonce: 1n, timestamp: 0, addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, userAgent: '' })).subarray(24);
+      const payload = mainnet
+        .encode(versionMessage({ nonce: 1n, timestamp: 0, addrRecv: { services: 0n, ip: new Uint8Array(16), port: 0 }, userAgent: '' }))
+        .subarray(24);
       const at = 4 + 8 + 8 + 26 + 26 + 8;
       const long = concat(payload.subarray(0, at), hex('fd0101'), new Uint8Array(257).fill(0x41), hex('00000000'));
       const error = thrown(() => decodeAll(framed('version', long)));
@@ -267,12 +323,16 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
       expect(error).to.be.instanceOf(TooManyAddressesError).and.instanceOf(ProtocolError);
       expect(error).to.include({ count: 1001n, limit: 1000, banScore: 20 });
       expect((error as Error).message).to.contain('1001');
-      expect(thrown(() => decodeAll(framed('addr', 'ffffffffffffffffff')))).to.be.instanceOf(TooManyAddressesError).and.include({ count: (1n << 64n) - 1n });
+      expect(thrown(() => decodeAll(framed('addr', 'ffffffffffffffffff'))))
+        .to.be.instanceOf(TooManyAddressesError)
+        .and.include({ count: (1n << 64n) - 1n });
     });
 
     it('MalformedPayloadError for an addr shorter than its count, or with a non-canonical count', () => {
       const oneEntry = 'e215104d 0100000000000000 00000000000000000000ffff0a000001 208d';
-      expect(thrown(() => decodeAll(framed('addr', `02 ${oneEntry}`)))).to.be.instanceOf(MalformedPayloadError).and.include({ command: 'addr' });
+      expect(thrown(() => decodeAll(framed('addr', `02 ${oneEntry}`))))
+        .to.be.instanceOf(MalformedPayloadError)
+        .and.include({ command: 'addr' });
       expect(thrown(() => decodeAll(framed('addr', `fd0100 ${oneEntry}`)))).to.be.instanceOf(MalformedPayloadError);
       expect(thrown(() => decodeAll(framed('addr', '')))).to.be.instanceOf(MalformedPayloadError);
     });
@@ -317,8 +377,18 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
       ['a start height that is not an integer', { ...version, startHeight: 0.5 }, 'startHeight', 0.5],
       ['a user agent of 257 bytes', { ...version, userAgent: 'x'.repeat(257) }, 'userAgent', 'x'.repeat(257)],
       ['a non-boolean relay', { ...version, relay: 1 }, 'relay', 1],
-      ['an addr timestamp over uint32', { command: 'addr', addresses: [{ ...addr, timestamp: 2 ** 32 }] }, 'addresses[0].timestamp', 2 ** 32],
-      ['1,001 addresses', { command: 'addr', addresses: Array.from({ length: 1001 }, () => ({ ...addr, timestamp: 0 })) }, 'addresses.length', 1001],
+      [
+        'an addr timestamp over uint32',
+        { command: 'addr', addresses: [{ ...addr, timestamp: 2 ** 32 }] },
+        'addresses[0].timestamp',
+        2 ** 32,
+      ],
+      [
+        '1,001 addresses',
+        { command: 'addr', addresses: Array.from({ length: 1001 }, () => ({ ...addr, timestamp: 0 })) },
+        'addresses.length',
+        1001,
+      ],
       ['an unknown command without payload', { command: 'inv' }, 'payload', undefined],
       ['a command over 12 characters', { command: 'thirteenchars', payload: new Uint8Array(0) }, 'command', 'thirteenchars'],
     ];
@@ -334,12 +404,18 @@ describe('protocol/bitcoin/bitcoinProtocol', () => {
 
     it('refuses a payload larger than maxPayload', () => {
       const small = bitcoinProtocol({ maxPayload: 4 });
-      expect(thrown(() => small.encode({ command: 'ping', nonce: 1n }))).to.be.instanceOf(InvalidMessageError).and.include({ field: 'payload' });
+      expect(thrown(() => small.encode({ command: 'ping', nonce: 1n })))
+        .to.be.instanceOf(InvalidMessageError)
+        .and.include({ field: 'payload' });
     });
   });
 
   it('refuses invalid options at construction', () => {
-    expect(thrown(() => bitcoinProtocol({ magic: -1 }))).to.be.instanceOf(InvalidOptionError).and.include({ option: 'magic' });
-    expect(thrown(() => bitcoinProtocol({ maxPayload: 2 ** 32 }))).to.be.instanceOf(InvalidOptionError).and.include({ option: 'maxPayload' });
+    expect(thrown(() => bitcoinProtocol({ magic: -1 })))
+      .to.be.instanceOf(InvalidOptionError)
+      .and.include({ option: 'magic' });
+    expect(thrown(() => bitcoinProtocol({ maxPayload: 2 ** 32 })))
+      .to.be.instanceOf(InvalidOptionError)
+      .and.include({ option: 'maxPayload' });
   });
 });

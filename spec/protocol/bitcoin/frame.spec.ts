@@ -3,10 +3,19 @@ import { InvalidOptionError } from '../../../lib/transport/errors.js';
 import fc from 'fast-check';
 import { ProtocolError } from '../../../lib/protocol/WireProtocol.js';
 import {
-  BadChecksumError, BadCommandError, BadMagicError, InvalidMessageError, OversizeMessageError,
+  BadChecksumError,
+  BadCommandError,
+  BadMagicError,
+  InvalidMessageError,
+  OversizeMessageError,
 } from '../../../lib/protocol/bitcoin/errors.js';
 import {
-  DEFAULT_MAX_PAYLOAD, FRAME_HEADER_SIZE, FrameDecoder, encodeFrame, frameChecksum, type Frame,
+  DEFAULT_MAX_PAYLOAD,
+  FRAME_HEADER_SIZE,
+  FrameDecoder,
+  encodeFrame,
+  frameChecksum,
+  type Frame,
 } from '../../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../../lib/protocol/bitcoin/networks.js';
 import { SEED, concat, feed, hex, splitAt, thrown, toHex, xorByte } from './helpers.js';
@@ -242,9 +251,13 @@ describe('protocol/bitcoin/frame', () => {
     });
 
     it('refuses invalid options', () => {
-      expect(thrown(() => new FrameDecoder(MAINNET, { maxPayload: -1 }))).to.be.instanceOf(InvalidOptionError).and.include({ option: 'maxPayload', value: -1 });
+      expect(thrown(() => new FrameDecoder(MAINNET, { maxPayload: -1 })))
+        .to.be.instanceOf(InvalidOptionError)
+        .and.include({ option: 'maxPayload', value: -1 });
       expect(thrown(() => new FrameDecoder(MAINNET, { maxPayload: 1.5 }))).to.be.instanceOf(InvalidOptionError);
-      expect(thrown(() => new FrameDecoder(Number.NaN))).to.be.instanceOf(InvalidOptionError).and.include({ option: 'magic' });
+      expect(thrown(() => new FrameDecoder(Number.NaN)))
+        .to.be.instanceOf(InvalidOptionError)
+        .and.include({ option: 'magic' });
     });
   });
 });

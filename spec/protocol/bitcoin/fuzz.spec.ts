@@ -80,7 +80,10 @@ function mutate(bytes: Uint8Array, mutation: Mutation): Uint8Array {
 const cutsArb = fc.array(fc.nat(), { maxLength: 6 });
 
 function cut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  return splitAt(bytes, cuts.map((c) => c % (bytes.length + 1)));
+  return splitAt(
+    bytes,
+    cuts.map((c) => c % (bytes.length + 1)),
+  );
 }
 
 describe('protocol/bitcoin fuzz: only ProtocolErrors ever escape the decoder', () => {

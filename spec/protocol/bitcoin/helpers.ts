@@ -1,9 +1,22 @@
 import fc from 'fast-check';
 import type { MessageDecoder } from '../../../lib/protocol/WireProtocol.js';
 import type {
-  AddrMessage, AddrV2Address, AddrV2Network, Addrv2Message, BitcoinMessage, GetblocksMessage, GetdataMessage,
-  GetheadersMessage, HeadersMessage, InvVector, NetAddress, NotfoundMessage, PingMessage, PongMessage,
-  TimestampedNetAddress, VersionMessage,
+  AddrMessage,
+  AddrV2Address,
+  AddrV2Network,
+  Addrv2Message,
+  BitcoinMessage,
+  GetblocksMessage,
+  GetdataMessage,
+  GetheadersMessage,
+  HeadersMessage,
+  InvVector,
+  NetAddress,
+  NotfoundMessage,
+  PingMessage,
+  PongMessage,
+  TimestampedNetAddress,
+  VersionMessage,
 } from '../../../lib/protocol/bitcoin/messages.js';
 
 /** Fixed seed for every fast-check run in the protocol specs. */
@@ -76,7 +89,10 @@ export const netAddressArb: fc.Arbitrary<NetAddress> = fc.record({ services: uin
 
 /** Any encodable addr entry. */
 export const timestampedArb: fc.Arbitrary<TimestampedNetAddress> = fc.record({
-  timestamp: uint32, services: uint64, ip: ip16, port,
+  timestamp: uint32,
+  services: uint64,
+  ip: ip16,
+  port,
 });
 
 /** Any encodable `version`, with or without its relay byte. */
@@ -174,7 +190,11 @@ export const messageArb: fc.Arbitrary<BitcoinMessage> = fc.oneof(
   headersArb,
   rawArb,
   fc.constantFrom<BitcoinMessage>(
-    { command: 'verack' }, { command: 'getaddr' }, { command: 'sendheaders' }, { command: 'wtxidrelay' }, { command: 'sendaddrv2' },
+    { command: 'verack' },
+    { command: 'getaddr' },
+    { command: 'sendheaders' },
+    { command: 'wtxidrelay' },
+    { command: 'sendaddrv2' },
   ),
 );
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import {
-  KNOWN_COMMANDS, PROTOCOL_VERSION, isRawMessage, versionMessage, type BitcoinMessage, type KnownBitcoinMessage,
+  KNOWN_COMMANDS,
+  PROTOCOL_VERSION,
+  isRawMessage,
+  versionMessage,
+  type BitcoinMessage,
+  type KnownBitcoinMessage,
 } from '../../../lib/protocol/bitcoin/messages.js';
 import { InvalidMessageError } from '../../../lib/protocol/bitcoin/errors.js';
 import { VERSION } from '../../../lib/version.js';
@@ -28,9 +33,23 @@ describe('protocol/bitcoin/messages', () => {
 
     it('keeps every given field, and addrFrom inherits our services', () => {
       const message = versionMessage({
-        nonce: 1n, timestamp: 2n, addrRecv: PEER, protocolVersion: 70015, services: 0x409n, userAgent: '/x:1/', startHeight: 800_000, relay: false,
+        nonce: 1n,
+        timestamp: 2n,
+        addrRecv: PEER,
+        protocolVersion: 70015,
+        services: 0x409n,
+        userAgent: '/x:1/',
+        startHeight: 800_000,
+        relay: false,
       });
-      expect(message).to.include({ protocolVersion: 70015, services: 0x409n, userAgent: '/x:1/', startHeight: 800_000, relay: false, timestamp: 2n });
+      expect(message).to.include({
+        protocolVersion: 70015,
+        services: 0x409n,
+        userAgent: '/x:1/',
+        startHeight: 800_000,
+        relay: false,
+        timestamp: 2n,
+      });
       expect(message.addrFrom.services).to.equal(0x409n);
     });
 
@@ -58,11 +77,22 @@ describe('protocol/bitcoin/messages', () => {
   });
 
   it('lists the modelled commands', () => {
-    expect([...KNOWN_COMMANDS].sort()).to.deep.equal(
-      [
-        'addr', 'addrv2', 'getaddr', 'getblocks', 'getdata', 'getheaders', 'headers', 'notfound', 'ping', 'pong', 'sendaddrv2',
-        'sendheaders', 'verack', 'version', 'wtxidrelay',
-      ],
-    );
+    expect([...KNOWN_COMMANDS].sort()).to.deep.equal([
+      'addr',
+      'addrv2',
+      'getaddr',
+      'getblocks',
+      'getdata',
+      'getheaders',
+      'headers',
+      'notfound',
+      'ping',
+      'pong',
+      'sendaddrv2',
+      'sendheaders',
+      'verack',
+      'version',
+      'wtxidrelay',
+    ]);
   });
 });

@@ -8,10 +8,23 @@ import { bitcoinProtocol } from '../../../lib/protocol/bitcoin/bitcoinProtocol.j
 import { decodePayload } from '../../../lib/protocol/bitcoin/decodePayload.js';
 import { encodePayload } from '../../../lib/protocol/bitcoin/encodePayload.js';
 import { InvalidMessageError, MalformedPayloadError, TooManyEntriesError } from '../../../lib/protocol/bitcoin/errors.js';
-import { INV_TYPES, MAX_HEADERS_ENTRIES, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, type BitcoinMessage } from '../../../lib/protocol/bitcoin/messages.js';
+import {
+  INV_TYPES,
+  MAX_HEADERS_ENTRIES,
+  MAX_INV_ENTRIES,
+  MAX_LOCATOR_HASHES,
+  type BitcoinMessage,
+} from '../../../lib/protocol/bitcoin/messages.js';
 import { nonServiceReply } from '../../../lib/protocol/bitcoin/nonServiceReply.js';
 import {
-  NODE_BLOOM, NODE_COMPACT_FILTERS, NODE_NETWORK, NODE_NETWORK_LIMITED, NODE_P2P_V2, NODE_WITNESS, isFullRelayCandidate, serviceNames,
+  NODE_BLOOM,
+  NODE_COMPACT_FILTERS,
+  NODE_NETWORK,
+  NODE_NETWORK_LIMITED,
+  NODE_P2P_V2,
+  NODE_WITNESS,
+  isFullRelayCandidate,
+  serviceNames,
 } from '../../../lib/protocol/bitcoin/services.js';
 import { hex, thrown, toHex } from './helpers.js';
 
@@ -25,7 +38,9 @@ describe('protocol/bitcoin non-service messages', () => {
       const payload = hex('80110100' + '01' + toHex(GENESIS) + '00'.repeat(32));
       for (const command of ['getheaders', 'getblocks'] as const) {
         expect(decodePayload(command, payload)).to.deep.equal({ command, version: 70016, locator: [GENESIS], hashStop: ZERO });
-        expect(toHex(encodePayload({ command, version: 70016, locator: [GENESIS], hashStop: ZERO } as BitcoinMessage))).to.equal(toHex(payload));
+        expect(toHex(encodePayload({ command, version: 70016, locator: [GENESIS], hashStop: ZERO } as BitcoinMessage))).to.equal(
+          toHex(payload),
+        );
       }
     });
 
@@ -43,7 +58,10 @@ describe('protocol/bitcoin non-service messages', () => {
   describe('getdata and notfound', () => {
     it('decodes inventory vectors: a uint32 type and a 32-byte hash', () => {
       const payload = hex('02' + '02000040' + toHex(GENESIS) + '01000000' + 'ee'.repeat(32));
-      const inventory = [{ type: INV_TYPES.MSG_WITNESS_BLOCK, hash: GENESIS }, { type: INV_TYPES.MSG_TX, hash: hex('ee'.repeat(32)) }];
+      const inventory = [
+        { type: INV_TYPES.MSG_WITNESS_BLOCK, hash: GENESIS },
+        { type: INV_TYPES.MSG_TX, hash: hex('ee'.repeat(32)) },
+      ];
       for (const command of ['getdata', 'notfound'] as const) {
         expect(decodePayload(command, payload)).to.deep.equal({ command, inventory });
         expect(toHex(encodePayload({ command, inventory } as BitcoinMessage))).to.equal(toHex(payload));
@@ -76,7 +94,9 @@ describe('protocol/bitcoin non-service messages', () => {
     });
 
     it(`rejects more than ${MAX_HEADERS_ENTRIES} headers from the count alone, and a header that is not 80 bytes on encoding`, () => {
-      expect(thrown(() => decodePayload('headers', hex('fdd107')))).to.be.instanceOf(TooManyEntriesError).and.include({ count: 2001n });
+      expect(thrown(() => decodePayload('headers', hex('fdd107'))))
+        .to.be.instanceOf(TooManyEntriesError)
+        .and.include({ count: 2001n });
       const error = thrown(() => encodePayload({ command: 'headers', headers: [new Uint8Array(81)] }));
       expect(error).to.be.instanceOf(InvalidMessageError).and.include({ field: 'headers[0]' });
     });
@@ -84,11 +104,17 @@ describe('protocol/bitcoin non-service messages', () => {
 
   describe('nonServiceReply', () => {
     it('answers getheaders with an empty headers, whatever the locator', () => {
-      expect(nonServiceReply({ command: 'getheaders', version: 70016, locator: [GENESIS], hashStop: ZERO })).to.deep.equal({ command: 'headers', headers: [] });
+      expect(nonServiceReply({ command: 'getheaders', version: 70016, locator: [GENESIS], hashStop: ZERO })).to.deep.equal({
+        command: 'headers',
+        headers: [],
+      });
     });
 
     it('answers getdata with a notfound listing every item asked for', () => {
-      const inventory = [{ type: INV_TYPES.MSG_WITNESS_BLOCK, hash: GENESIS }, { type: INV_TYPES.MSG_WTX, hash: ZERO }];
+      const inventory = [
+        { type: INV_TYPES.MSG_WITNESS_BLOCK, hash: GENESIS },
+        { type: INV_TYPES.MSG_WTX, hash: ZERO },
+      ];
       expect(nonServiceReply({ command: 'getdata', inventory })).to.deep.equal({ command: 'notfound', inventory });
     });
 
@@ -105,15 +131,26 @@ describe('protocol/bitcoin non-service messages', () => {
 
     it('replies in bytes a peer decodes: getheaders in, an empty headers frame out', () => {
       const protocol = bitcoinProtocol();
-      const [request] = protocol.createDecoder().push(protocol.encode({ command: 'getheaders', version: 70016, locator: [GENESIS], hashStop: ZERO }));
+      const [request] = protocol
+        .createDecoder()
+        .push(protocol.encode({ command: 'getheaders', version: 70016, locator: [GENESIS], hashStop: ZERO }));
       const reply = nonServiceReply(request ?? expect.fail('no message decoded'));
-      expect(protocol.createDecoder().push(protocol.encode(reply ?? expect.fail('no reply')))).to.deep.equal([{ command: 'headers', headers: [] }]);
+      expect(protocol.createDecoder().push(protocol.encode(reply ?? expect.fail('no reply')))).to.deep.equal([
+        { command: 'headers', headers: [] },
+      ]);
     });
   });
 
   describe('service bits', () => {
     it("are Core's values", () => {
-      expect([NODE_NETWORK, NODE_BLOOM, NODE_WITNESS, NODE_COMPACT_FILTERS, NODE_NETWORK_LIMITED, NODE_P2P_V2]).to.deep.equal([1n, 4n, 8n, 64n, 1024n, 2048n]);
+      expect([NODE_NETWORK, NODE_BLOOM, NODE_WITNESS, NODE_COMPACT_FILTERS, NODE_NETWORK_LIMITED, NODE_P2P_V2]).to.deep.equal([
+        1n,
+        4n,
+        8n,
+        64n,
+        1024n,
+        2048n,
+      ]);
     });
 
     it("tell a peer Core's automatic outbound would pick: a chain (full or limited) with witness", () => {
