@@ -15,7 +15,13 @@ import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import type { NodeOptions } from '../../lib/node/NodeOptions.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
-import { PROTOCOL_VERSION, isRawMessage, type AddrMessage, type BitcoinMessage, type RawMessage } from '../../lib/protocol/bitcoin/messages.js';
+import {
+  PROTOCOL_VERSION,
+  isRawMessage,
+  type AddrMessage,
+  type BitcoinMessage,
+  type RawMessage,
+} from '../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { VERSION } from '../../lib/version.js';
 import { BcoinProcess, bcoinInstalled, disposeAll, freePort, type BcoinPeerInfo } from './bcoin.js';
@@ -23,7 +29,8 @@ import { handshakenPeer, rawConnect, whenClosed, type ScriptedPeer } from './scr
 
 const verbose = process.env.INTEROP_VERBOSE === '1';
 function show(label: string, value: unknown): void {
-  if (verbose) console.log(`      [bcoin] ${label}:`, typeof value === 'string' ? value : JSON.stringify(value, null, 1).replace(/\n\s*/g, ' '));
+  if (verbose)
+    console.log(`      [bcoin] ${label}:`, typeof value === 'string' ? value : JSON.stringify(value, null, 1).replace(/\n\s*/g, ' '));
 }
 
 /** The first value of `source$` that passes `predicate` (bounded by mocha's timeout). */
@@ -170,12 +177,18 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
         if (e.type === 'retryScheduled' && e.req.addr?.toString() === b3.p2p) delays.push(e.delay);
       });
       const threeRefused = firstValueFrom(
-        node.manager.events$.pipe(filter((e) => e.type === 'failed' && e.addr?.toString() === b3.p2p && e.willRetry), take(3), toArray()),
+        node.manager.events$.pipe(
+          filter((e) => e.type === 'failed' && e.addr?.toString() === b3.p2p && e.willRetry),
+          take(3),
+          toArray(),
+        ),
       );
       await b3.kill();
       await down;
       const refused = await threeRefused; // three redials, each refused while it is away
-      expect(refused.map((e) => (e.type === 'failed' ? (e.error as Error).message : ''))).to.satisfy((m: string[]) => m.every((s) => /ECONNREFUSED|refused/i.test(s)));
+      expect(refused.map((e) => (e.type === 'failed' ? (e.error as Error).message : ''))).to.satisfy((m: string[]) =>
+        m.every((s) => /ECONNREFUSED|refused/i.test(s)),
+      );
       expect(node.stats()).to.include({ outbound: 2, pending: 1 });
       expect(node.stats().retries).to.be.at.least(3);
 
@@ -329,10 +342,20 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       const node = make(options);
       const ours = (await node.start())!;
       let inbound: PeerUp | undefined;
-      node.events$.pipe(filter(isUp), filter((e) => e.peer.direction === 'inbound'), take(1)).subscribe((e) => (inbound = e));
+      node.events$
+        .pipe(
+          filter(isUp),
+          filter((e) => e.peer.direction === 'inbound'),
+          take(1),
+        )
+        .subscribe((e) => (inbound = e));
       const b = await startOwn({ name: 'bcoin-dialer', only: [ours.toString()] });
       // Either our inbound peer comes up, or bcoin logs why it dropped us.
-      const outcome = await b.until('an inbound handshake, or bcoin dropping us', () => inbound ?? b.logLines(/Peer does not support network services/)[0], 30_000);
+      const outcome = await b.until(
+        'an inbound handshake, or bcoin dropping us',
+        () => inbound ?? b.logLines(/Peer does not support network services/)[0],
+        30_000,
+      );
       if (typeof outcome === 'string') {
         console.warn(
           `      PENDING (interop bug): bcoin drops us as an outbound peer — "${outcome.trim()}". ` +
@@ -340,7 +363,7 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
         );
         this.skip();
       }
-      const up = outcome as PeerUp;
+      const up = outcome;
       expect(up.peer.userAgent).to.equal(BCOIN_AGENT);
       expect(up.peer.remote.host).to.equal('127.0.0.1');
       expect(node.stats()).to.include({ inbound: 1, outbound: 0 });
@@ -384,14 +407,25 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       show('addr from bcoin', sent.map(String));
       for (const a of announced) expect(sent.map(String)).to.include(a.toString());
       for (const e of addr.addresses) {
-        if (announced.some((a) => a.equals(SocketAddress.fromBytes16(e.ip, e.port)))) expect(e.services & BCOIN_SERVICES).to.equal(BCOIN_SERVICES);
+        if (announced.some((a) => a.equals(SocketAddress.fromBytes16(e.ip, e.port))))
+          expect(e.services & BCOIN_SERVICES).to.equal(BCOIN_SERVICES);
       }
 
       const twin = new AddressBook({ key });
-      twin.add(addr.addresses.map((e) => ({ addr: SocketAddress.fromBytes16(e.ip, e.port), services: e.services, timestamp: e.timestamp * 1000 })), SocketAddress.parse(b.p2p));
-      const expected = twin.all().map((info) => info.addr.toString()).sort();
+      twin.add(
+        addr.addresses.map((e) => ({ addr: SocketAddress.fromBytes16(e.ip, e.port), services: e.services, timestamp: e.timestamp * 1000 })),
+        SocketAddress.parse(b.p2p),
+      );
+      const expected = twin
+        .all()
+        .map((info) => info.addr.toString())
+        .sort();
       expect(expected.length).to.be.at.least(announced.length - 2); // addrman keeps (nearly) all of 18 distinct groups
-      const learned = await b.until(`${expected.length} addresses in our book`, () => (node.book.size >= expected.length ? node.book.all() : undefined), 10_000);
+      const learned = await b.until(
+        `${expected.length} addresses in our book`,
+        () => (node.book.size >= expected.length ? node.book.all() : undefined),
+        10_000,
+      );
       expect(learned.map((info) => info.addr.toString()).sort()).to.deep.equal(expected);
       show('our book', `${node.book.size} entries`);
       // bcoin's log reaches us through a pipe, possibly after its addr message: wait for the line.
@@ -410,7 +444,13 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       await node.start();
       await up;
       const down = next(node.events$, (e) => e.type === 'peerDown');
-      const failures = firstValueFrom(node.events$.pipe(filter((e) => e.type === 'handshakeFailed'), take(3), toArray()));
+      const failures = firstValueFrom(
+        node.events$.pipe(
+          filter((e) => e.type === 'handshakeFailed'),
+          take(3),
+          toArray(),
+        ),
+      );
       // setban with our ip:port: bcoin bans the host and drops that peer (the bare ip would name port 18444).
       await b.rpc('setban', [`127.0.0.1:${localPortTo(node, b.p2p)!}`, 'add']);
       await down;
@@ -419,9 +459,19 @@ describe('interop: bcoin full nodes (regtest) on loopback', function () {
       // EPIPE when our `sendaddrv2` (written right after the version) finds the socket gone.
       for (const f of failed) expect(f.type === 'handshakeFailed' && String(f.error)).to.match(/PeerClosedError|ECONNRESET|EPIPE/);
       show('listbanned', await b.rpc('listbanned'));
-      show('log', b.logLines(/Ignoring banned peer/).slice(0, 2).join(' | '));
+      show(
+        'log',
+        b
+          .logLines(/Ignoring banned peer/)
+          .slice(0, 2)
+          .join(' | '),
+      );
       // The log comes through a pipe and may trail the refusals we already saw: wait for it.
-      await b.until('3 refusals in bcoin\'s log', () => (b.logLines(/Ignoring banned peer \(127\.0\.0\.1\)/).length >= 3 ? true : undefined), 10_000);
+      await b.until(
+        "3 refusals in bcoin's log",
+        () => (b.logLines(/Ignoring banned peer \(127\.0\.0\.1\)/).length >= 3 ? true : undefined),
+        10_000,
+      );
       expect(b.logLines(/Ignoring banned peer \(127\.0\.0\.1\)/).length).to.be.at.least(3);
       expect(node.stats()).to.include({ outbound: 0, pending: 1 });
       const again = next(node.events$, isUp);

@@ -10,9 +10,7 @@ import type { BitcoinMessage, NetAddress, VersionInit, VersionMessage } from '..
 import { InvalidOptionError } from '../../transport/errors.js';
 import { VERSION } from '../../version.js';
 import type { Peer } from '../Peer.js';
-import {
-  HandshakeTimeoutError, ObsoleteVersionError, PeerClosedError, SelfConnectionError, UnexpectedMessageError,
-} from '../errors.js';
+import { HandshakeTimeoutError, ObsoleteVersionError, PeerClosedError, SelfConnectionError, UnexpectedMessageError } from '../errors.js';
 
 /**
  * Options of {@link bitcoinHandshake}.
