@@ -45,21 +45,7 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       const addr = req.addr as A;
       const addrKey = d.config.addressKey?.(addr);
       if (addrKey !== undefined && d.addresses.has(addrKey)) return cancelNew(d, req, 'duplicate');
-      const entry: OutboundEntry<A, C> = {
-        req,
-        id: req.id,
-        addr,
-        addrKey,
-        permanent: req.permanent,
-        automatic: false,
-        state: ConnState.Pending,
-        stage: 'dial',
-        attempt: 1,
-        conn: undefined,
-        connectedAt: undefined,
-        retryCount: 0,
-        backoff: undefined,
-      };
+      const entry = dialingEntry<A, C>(req, addr, addrKey, req.permanent, false);
       putEntry(d, undefined, entry);
       d.emitted.push({ type: 'dialing', req, addr, attempt: 1 });
       return d;
@@ -88,21 +74,7 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
         // already taken goes the long way, so that its failure follows an addressRequested.
         const addrKey = d.config.addressKey?.(lookup.addr);
         if (addrKey === undefined || !d.addresses.has(addrKey)) {
-          const dialing: OutboundEntry<A, C> = {
-            req,
-            id: req.id,
-            addr: lookup.addr,
-            addrKey,
-            permanent: false,
-            automatic: true,
-            state: ConnState.Pending,
-            stage: 'dial',
-            attempt: 1,
-            conn: undefined,
-            connectedAt: undefined,
-            retryCount: 0,
-            backoff: undefined,
-          };
+          const dialing = dialingEntry<A, C>(req, lookup.addr, addrKey, false, true);
           putEntry(d, undefined, dialing);
           d.emitted.push({ type: 'dialing', req, addr: lookup.addr, attempt: 1 });
           return d;
@@ -274,6 +246,31 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
 }
 
 /** Asks for automatic requests up to the target (on start). */
+/** A request's entry on its first dial. One literal, so every such entry has one shape (V8 keeps the hot path monomorphic). */
+function dialingEntry<A, C>(
+  req: OutboundEntry<A, C>['req'],
+  addr: A,
+  addrKey: OutboundEntry<A, C>['addrKey'],
+  permanent: boolean,
+  automatic: boolean,
+): OutboundEntry<A, C> {
+  return {
+    req,
+    id: req.id,
+    addr,
+    addrKey,
+    permanent,
+    automatic,
+    state: ConnState.Pending,
+    stage: 'dial',
+    attempt: 1,
+    conn: undefined,
+    connectedAt: undefined,
+    retryCount: 0,
+    backoff: undefined,
+  };
+}
+
 function fillToTarget<A, C>(d: Draft<A, C>): void {
   if (!d.config.automatic) return;
   const missing = d.config.targetOutbound - d.automaticCount - d.refillsPending;
