@@ -1,20 +1,15 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { V1WrongNetworkError, V2GarbageTooLongError, V2HandshakeTimeoutError, V2HangupError } from '../../lib/protocol/bip324/errors.js';
 import { NODE_P2P_V2 } from '../../lib/protocol/bip324/services.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import type { BitcoinMessage } from '../../lib/protocol/bitcoin/messages.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
-import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
-import { VirtualTime } from '../../lib/testing/VirtualTime.js';
 import { bookWith } from './bookWith.js';
-import { v1OnlyListener, type V1OnlyListener } from './v1OnlyListener.js';
+import { v1OnlyListener } from './v1OnlyListener.js';
 import { versionMessage } from './versionMessage.js';
-
-type Options = NonNullable<Parameters<typeof createNode>[0]>;
-type Of<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
+import { FAST, virtualNodes, type VirtualNodeOptions } from './virtualNodes.js';
 
 const regtest = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
 
@@ -24,46 +19,18 @@ const regtest = bitcoinProtocol({ magic: NETWORKS.regtest.magic });
  * (never after a timeout), our services, and the inbound defences running before any key work.
  */
 describe('Node with the v2 transport (BIP324), in virtual time', () => {
-  let time: VirtualTime;
-  let net: MemoryNetwork;
-  let nodes: Node[];
-  let listeners: V1OnlyListener[];
-  let events: Map<Node, NodeEvent[]>;
-  const fast = { retryDuration: 5_000, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
-
-  beforeEach(() => {
-    time = new VirtualTime();
-    net = new MemoryNetwork(time.scheduler);
-    nodes = [];
-    listeners = [];
-    events = new Map();
-  });
-  afterEach(async () => {
-    for (const l of listeners) l.stop();
-    const stopping = Promise.all(nodes.map((n) => n.stop()));
-    await time.advance(100);
-    await stopping;
-    await time.advance(100);
-    expect(net.openSockets, 'sockets left open after stop').to.equal(0);
-  });
-
-  const start = async (options: Options) => {
-    const node = createNode({ ...fast, ...options, scheduler: time.scheduler, transport: net.transport() });
-    nodes.push(node);
-    const log: NodeEvent[] = [];
-    events.set(node, log);
-    node.events$.subscribe((e) => log.push(e));
-    const address = await node.start();
-    return { node, target: address?.toString() ?? '' };
-  };
-  const of = <T extends NodeEvent['type']>(node: Node, type: T): Of<T>[] => events.get(node)!.filter((e): e is Of<T> => e.type === type);
+  const h = virtualNodes();
+  // Backoffs long enough to tell "waits on its backoff" from "redialed at once"; the node's default cap.
+  const slowRetry = { retryDuration: 5_000, maxRetryDuration: 300_000 } as const;
+  const start = (options: VirtualNodeOptions) => h.start({ ...slowRetry, ...options });
+  const of = h.of;
   /** A raw client socket from `from`, and every byte it receives. */
   const raw = (target: string, from: string): { socket: () => Socket; received: Buffer[] } => {
     let socket: Socket | undefined;
     const received: Buffer[] = [];
-    net
+    h.net
       .transport()
-      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: time.scheduler })
+      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: h.time.scheduler })
       .subscribe((s) => {
         socket = s;
         s.on('data', (chunk: Buffer) => received.push(chunk));
@@ -71,8 +38,8 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
     return { socket: () => socket!, received };
   };
   const listen = async (host: string) => {
-    const listener = await v1OnlyListener(net.transport(), host, time.scheduler);
-    listeners.push(listener);
+    const listener = await v1OnlyListener(h.net.transport(), host, h.time.scheduler);
+    h.release(() => listener.stop());
     return listener;
   };
 
@@ -84,7 +51,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
       targetOutbound: 1,
       addressBook: bookWith(target, NODE_P2P_V2 | 1n),
     });
-    await time.until(() => a.peers().length === 1 && b.peers().length === 1, 2_000, 'both peers up');
+    await h.time.until(() => a.peers().length === 1 && b.peers().length === 1, 2_000, 'both peers up');
     const [out, inb] = [a.peers()[0]!, b.peers()[0]!];
     expect(out).to.include({ direction: 'outbound', transport: 'v2' });
     expect(inb).to.include({ direction: 'inbound', transport: 'v2' });
@@ -101,7 +68,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
       targetOutbound: 1,
       addressBook: bookWith(v1.address.toString(), 1n),
     });
-    await time.until(() => a.peers().length === 1, 2_000, 'peer up');
+    await h.time.until(() => a.peers().length === 1, 2_000, 'peer up');
     expect(a.peers()[0]).to.include({ transport: 'v1', sessionId: '' });
     expect(v1.accepted).to.equal(1);
     expect(v1.hungUp).to.equal(0);
@@ -117,7 +84,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
       targetOutbound: 1,
       addressBook: bookWith(v1.address.toString(), NODE_P2P_V2),
     });
-    await time.until(() => a.peers().length === 1, 2_000, 'peer up after the fallback');
+    await h.time.until(() => a.peers().length === 1, 2_000, 'peer up after the fallback');
     expect(a.peers()[0]).to.include({ transport: 'v1', sessionId: '' });
     expect(v1.hungUp, 'the v2 attempt').to.equal(1);
     expect(v1.accepted, 'the v2 attempt, then its v1 redial').to.equal(2);
@@ -131,7 +98,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
   it('dials manual peers v2 first with v2ManualPeers, and falls back the same way', async () => {
     const v1 = await listen('127.0.0.3');
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [v1.address.toString()], v2ManualPeers: true });
-    await time.until(() => a.peers().length === 1, 2_000, 'peer up');
+    await h.time.until(() => a.peers().length === 1, 2_000, 'peer up');
     expect(a.peers()[0]).to.include({ transport: 'v1', permanent: true });
     expect(of(a, 'v2Fallback')).to.have.length(1);
     expect(v1.accepted).to.equal(2);
@@ -141,7 +108,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
     // A listener that accepts and never says a word; what each connection sent first is kept.
     const firstBytes: Buffer[] = [];
     const held: Socket[] = [];
-    const subscription = net
+    const subscription = h.net
       .transport()
       .listen({ host: '127.0.0.3', port: 8333, onListening: () => {} })
       .subscribe((s) => {
@@ -154,7 +121,7 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
     a.manager.events$.subscribe((e) => {
       if (e.type === 'failed') failures.push(e.error);
     });
-    await time.advance(fast.handshakeTimeout + 500); // past the v2 timeout, well before the retry
+    await h.time.advance(FAST.handshakeTimeout + 500); // past the v2 timeout, well before the retry
     expect(held, 'one connection: no v1 redial').to.have.length(1);
     expect(firstBytes[0]!.readUInt32LE(0), 'a v2 key, not a v1 header').to.not.equal(NETWORKS.regtest.magic);
     expect(of(a, 'v2Fallback')).to.deep.equal([]);
@@ -167,10 +134,10 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
   it('a v1-only node (v2Transport: false) and a v2 node connect both ways, over v1', async () => {
     const { node: old, target: oldTarget } = await start({ host: '127.0.0.3', targetOutbound: 0, v2Transport: false });
     const { node: v2, target: v2Target } = await start({ host: '127.0.0.2', targetOutbound: 1, addressBook: bookWith(oldTarget, 1n) });
-    await time.until(() => v2.peers().length === 1 && old.peers().length === 1, 2_000, 'v2 → v1-only');
+    await h.time.until(() => v2.peers().length === 1 && old.peers().length === 1, 2_000, 'v2 → v1-only');
     // The other way: the v1-only node dials the v2 node, whose inbound side detects v1.
     old.manager.connect(SocketAddress.parse(v2Target));
-    await time.until(() => v2.peers().length === 2 && old.peers().length === 2, 2_000, 'v1-only → v2');
+    await h.time.until(() => v2.peers().length === 2 && old.peers().length === 2, 2_000, 'v1-only → v2');
     for (const p of [...v2.peers(), ...old.peers()]) expect(p).to.include({ transport: 'v1', sessionId: '' });
     expect(
       v2
@@ -185,9 +152,9 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
     const services = async (v2Transport: boolean, host: string): Promise<bigint> => {
       const { target } = await start({ host, targetOutbound: 0, v2Transport });
       const client = raw(target, '127.0.0.9');
-      await time.advance(10);
+      await h.time.advance(10);
       client.socket().write(regtest.encode(versionMessage(5n, '/raw/')));
-      await time.until(() => client.received.length > 0, 1_000, 'the node answers in v1');
+      await h.time.until(() => client.received.length > 0, 1_000, 'the node answers in v1');
       const decoder = regtest.createDecoder();
       const messages: BitcoinMessage[] = client.received.flatMap((chunk) => decoder.push(chunk));
       const version = messages.find((m) => m.command === 'version');
@@ -202,9 +169,9 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
     b.banList.ban('127.0.0.9', 'test');
     const client = raw(target, '127.0.0.9');
-    await time.advance(10);
+    await h.time.advance(10);
     if (!client.socket().destroyed) client.socket().write(new Uint8Array(64).fill(7));
-    await time.advance(100);
+    await h.time.advance(100);
     expect(client.received, 'no key, no garbage: nothing was computed for it').to.deep.equal([]);
     expect(of(b, 'refused').map((e) => e.reason)).to.deep.equal(['banned']);
   });
@@ -212,13 +179,13 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
   it('caps v2 handshakes in flight with maxPendingHandshakes: the next initiator is refused before any key work', async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0, maxPendingHandshakes: 1 });
     const first = raw(target, '127.0.0.8');
-    await time.advance(10);
+    await h.time.advance(10);
     first.socket().write(new Uint8Array(64).fill(3)); // a v2 key, then silence: a handshake in flight
-    await time.until(() => first.received.length > 0, 500, 'the first initiator gets our key');
+    await h.time.until(() => first.received.length > 0, 500, 'the first initiator gets our key');
     const second = raw(target, '127.0.0.9');
-    await time.advance(10);
+    await h.time.advance(10);
     if (!second.socket().destroyed) second.socket().write(new Uint8Array(64).fill(4));
-    await time.advance(100);
+    await h.time.advance(100);
     expect(second.received).to.deep.equal([]);
     expect(of(b, 'refused').map((e) => e.reason)).to.deep.equal(['pendingHandshakes']);
     first.socket().destroy();
@@ -227,13 +194,13 @@ describe('Node with the v2 transport (BIP324), in virtual time', () => {
   it('charges v2 transport faults at their documented scores: no garbage terminator (10), a v1 version of another network (100)', async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0, acceptRate: 1e6 });
     const noTerminator = raw(target, '127.0.0.8');
-    await time.advance(10);
+    await h.time.advance(10);
     noTerminator.socket().write(new Uint8Array(64 + 4095 + 16).fill(9));
     const wrongNetwork = raw(target, '127.0.0.9');
-    await time.advance(10);
+    await h.time.advance(10);
     const mainnetVersion = bitcoinProtocol({ magic: NETWORKS.mainnet.magic }).encode(versionMessage(6n, '/mainnet/'));
     wrongNetwork.socket().write(mainnetVersion);
-    await time.until(() => of(b, 'misbehaving').length === 2, 1_000, 'both charged');
+    await h.time.until(() => of(b, 'misbehaving').length === 2, 1_000, 'both charged');
     const charges = new Map(of(b, 'misbehaving').map((e) => [e.remote.split(':')[0], e]));
     expect(charges.get('127.0.0.8')!.error).to.be.instanceOf(V2GarbageTooLongError);
     expect(charges.get('127.0.0.8')!.cost).to.equal(10);

@@ -26,6 +26,8 @@ export interface VirtualNodes {
   readonly make: (options: VirtualNodeOptions) => Node;
   /** The recorded events of `node` of one type. */
   readonly of: <T extends NodeEvent['type']>(node: Node, type: T) => EventOf<T>[];
+  /** Registers something the test opened besides nodes (a raw socket, a scripted listener): released after the test, before the nodes stop. */
+  readonly release: (close: () => void) => void;
   /** `make`, then `start`: the node and its listening address (`''` when not listening). */
   readonly start: (options: VirtualNodeOptions) => Promise<{ node: Node; target: string }>;
 }
@@ -40,13 +42,16 @@ export function virtualNodes(): VirtualNodes {
   let net: MemoryNetwork;
   let nodes: Node[] = [];
   let events = new Map<Node, NodeEvent[]>();
+  let releases: (() => void)[] = [];
   beforeEach(() => {
     time = new VirtualTime();
     net = new MemoryNetwork(time.scheduler);
     nodes = [];
     events = new Map();
+    releases = [];
   });
   afterEach(async () => {
+    for (const close of releases) close();
     const stopping = Promise.all(nodes.map((n) => n.stop()));
     await time.advance(100);
     await stopping;
@@ -70,6 +75,7 @@ export function virtualNodes(): VirtualNodes {
       return net;
     },
     make,
+    release: (close) => releases.push(close),
     of: <T extends NodeEvent['type']>(node: Node, type: T): EventOf<T>[] =>
       events.get(node)!.filter((e): e is EventOf<T> => e.type === type),
     start: async (options: VirtualNodeOptions) => {
