@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { createNode, type Node } from '../../lib/node/index.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import type { BitcoinMessage, TimestampedNetAddress } from '../../lib/protocol/bitcoin/messages.js';
-import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
-import { VirtualTime } from '../../lib/testing/VirtualTime.js';
 import { seeded } from '../addr/helpers.js';
 import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
-
-type Options = NonNullable<Parameters<typeof createNode>[0]>;
+import { virtualNodes, type VirtualNodeOptions } from './virtualNodes.js';
 
 /** `n` distinct routable IPv4 addresses (1.0.0.1, 1.0.1.1, …), numbered from `first`. */
 function addresses(n: number, first: number, now: number): TimestampedNetAddress[] {
@@ -29,70 +25,47 @@ const addrsIn = (messages: readonly BitcoinMessage[]) =>
  * hand-driven peer on the in-memory network talks to a real node.
  */
 describe('Node addr relay and non-service answers (virtual time)', () => {
-  let time: VirtualTime;
-  let net: MemoryNetwork;
-  let nodes: Node[];
-  let held: Socket[];
-  const fast = { retryDuration: 50, maxRetryDuration: 400, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
-
-  beforeEach(() => {
-    time = new VirtualTime();
-    net = new MemoryNetwork(time.scheduler);
-    nodes = [];
-    held = [];
-  });
-  afterEach(async () => {
-    for (const s of held) s.destroy();
-    const stopping = Promise.all(nodes.map((n) => n.stop()));
-    await time.advance(100);
-    await stopping;
-    await time.advance(100);
-    expect(net.openSockets, 'sockets left open after stop').to.equal(0);
-  });
-
-  const start = async (options: Options) => {
-    const node = createNode({ ...fast, targetOutbound: 0, ...options, scheduler: time.scheduler, transport: net.transport() });
-    nodes.push(node);
+  const h = virtualNodes();
+  // FAST, but the node's own minUptime and no outbound of its own: the raw peers are the only traffic.
+  const start = async (options: VirtualNodeOptions) => {
+    const node = h.make({ minUptime: 60_000, targetOutbound: 0, ...options });
     const address = await node.start();
     return { node, address: address! };
   };
   /** A raw peer dialing `target` from `from`, handshaken. */
   const dialIn = async (target: SocketAddress, from: string, sendAddrV2 = false): Promise<RawBitcoinPeer> => {
     const sockets: Socket[] = [];
-    net
+    h.net
       .transport()
-      .dial(target, { timeout: Infinity, localAddress: from, scheduler: time.scheduler })
+      .dial(target, { timeout: Infinity, localAddress: from, scheduler: h.time.scheduler })
       .subscribe((socket) => sockets.push(socket));
-    await time.until(() => sockets.length === 1, 1_000, 'connected');
-    held.push(sockets[0]!);
+    await h.time.until(() => sockets.length === 1, 1_000, 'connected');
+    const socket = sockets[0]!;
+    h.release(() => socket.destroy());
     let raw: RawBitcoinPeer | undefined;
-    void rawBitcoinPeer(sockets[0]!, { direction: 'outbound', scheduler: time.scheduler, sendAddrV2 }).then((r) => (raw = r));
-    await time.until(() => raw !== undefined, 1_000, 'handshaken');
+    void rawBitcoinPeer(sockets[0]!, { direction: 'outbound', scheduler: h.time.scheduler, sendAddrV2 }).then((r) => (raw = r));
+    await h.time.until(() => raw !== undefined, 1_000, 'handshaken');
     return raw!;
   };
   /** A raw listener on `host`: the peers the node dials to it, handshaken. */
   const listenRaw = (host: string): { address: () => SocketAddress | undefined; peers: RawBitcoinPeer[] } => {
     let address: SocketAddress | undefined;
     const peers: RawBitcoinPeer[] = [];
-    const sub = net
+    const sub = h.net
       .transport()
       .listen({ host, port: 0, onListening: (a) => (address = a) })
       .subscribe((socket) => {
-        held.push(socket);
-        void rawBitcoinPeer(socket, { direction: 'inbound', scheduler: time.scheduler }).then((r) => peers.push(r));
+        h.release(() => socket.destroy());
+        void rawBitcoinPeer(socket, { direction: 'inbound', scheduler: h.time.scheduler }).then((r) => peers.push(r));
       });
-    after.push(() => sub.unsubscribe());
+    h.release(() => sub.unsubscribe());
     return { address: () => address, peers };
   };
-  const after: (() => void)[] = [];
-  afterEach(() => {
-    for (const f of after.splice(0)) f();
-  });
 
   it('sends sendaddrv2 in the handshake, and answers getaddr once per inbound connection with a random ≤ 23 % of the book', async () => {
     const { node, address } = await start({ host: '127.0.0.3' });
     node.book.add(
-      addresses(100, 0, time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: time.now() })),
+      addresses(100, 0, h.time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: h.time.now() })),
       address,
     );
     expect(node.book.size).to.be.greaterThan(20); // one /16 from one source: bucket collisions keep some out
@@ -100,7 +73,7 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
     expect(raw.handshake.sendAddrV2, 'the node sent sendaddrv2 before its verack').to.equal(true);
     raw.peer.send({ command: 'getaddr' });
     raw.peer.send({ command: 'getaddr' });
-    await time.advance(100);
+    await h.time.advance(100);
     const answers = addrsIn(raw.received);
     expect(answers, 'one answer for two getaddr').to.have.length(1);
     expect(answers[0]!.command).to.equal('addr'); // we sent no sendaddrv2
@@ -108,19 +81,19 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
     // A new connection gets its own answer (which is why it is only a sample).
     const again = await dialIn(address, '127.0.0.10');
     again.peer.send({ command: 'getaddr' });
-    await time.advance(100);
+    await h.time.advance(100);
     expect(addrsIn(again.received)).to.have.length(1);
   });
 
   it('answers as addrv2 to a peer that sent sendaddrv2', async () => {
     const { node, address } = await start({ host: '127.0.0.3' });
     node.book.add(
-      addresses(20, 0, time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: time.now() })),
+      addresses(20, 0, h.time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: h.time.now() })),
       address,
     );
     const raw = await dialIn(address, '127.0.0.9', true);
     raw.peer.send({ command: 'getaddr' });
-    await time.advance(100);
+    await h.time.advance(100);
     const [answer] = addrsIn(raw.received);
     expect(answer?.command).to.equal('addrv2');
     expect(answer!.addresses.length).to.equal(Math.floor((23 * node.book.size) / 100));
@@ -128,7 +101,7 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
 
   it('never answers getaddr from an outbound peer, and announces its own address to it: at once, then on a mean interval', async () => {
     const listener = listenRaw('127.0.0.5');
-    await time.until(() => listener.address() !== undefined, 1_000, 'listening');
+    await h.time.until(() => listener.address() !== undefined, 1_000, 'listening');
     const { node, address } = await start({
       host: '127.0.0.3',
       connectPeers: [listener.address()!.toString()],
@@ -136,21 +109,21 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
       random: seeded(1),
     });
     node.book.add(
-      addresses(100, 0, time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: time.now() })),
+      addresses(100, 0, h.time.now()).map((a) => ({ addr: SocketAddress.fromBytes16(a.ip, a.port), timestamp: h.time.now() })),
       address,
     );
-    await time.until(() => listener.peers.length === 1, 1_000, 'dialed');
+    await h.time.until(() => listener.peers.length === 1, 1_000, 'dialed');
     const raw = listener.peers[0]!;
     const announcedAt: number[] = [];
-    raw.peer.messages$.subscribe((m) => m.command === 'addr' && announcedAt.push(time.now()));
+    raw.peer.messages$.subscribe((m) => m.command === 'addr' && announcedAt.push(h.time.now()));
     raw.peer.send({ command: 'getaddr' });
-    await time.advance(100);
+    await h.time.advance(100);
     const first = addrsIn(raw.received);
     expect(first, 'only the self-announcement, no getaddr answer').to.have.length(1);
     const own = first[0]!.addresses as TimestampedNetAddress[];
     expect(own.map((a) => SocketAddress.fromBytes16(a.ip, a.port).toString())).to.deep.equal([address.toString()]);
     // 4 min (under the raw peer's idle timeout) at a mean of 10 s: about 24 more, at random times.
-    await time.advance(4 * 60_000);
+    await h.time.advance(4 * 60_000);
     const times = announcedAt.slice(1);
     expect(times.length).to.be.within(12, 40);
     const gaps = times.map((t, i) => t - (i === 0 ? announcedAt[0]! : times[i - 1]!));
@@ -165,7 +138,7 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
     const hash = new Uint8Array(32).fill(7);
     raw.peer.send({ command: 'getheaders', version: 70016, locator: [hash], hashStop: new Uint8Array(32) });
     raw.peer.send({ command: 'getdata', inventory: [{ type: 2, hash }] });
-    await time.advance(100);
+    await h.time.advance(100);
     const replies = raw.received.filter((m) => m.command === 'headers' || m.command === 'notfound');
     expect(replies).to.have.length(2);
     expect(replies[0]).to.deep.include({ command: 'headers', headers: [] });
@@ -181,10 +154,10 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
       const { node, address } = await start({ host: '127.0.0.3', loopbackGrouping: grouping });
       for (let round = 0; round < 10; round++) {
         const raw = await dialIn(address, '127.9.0.1');
-        raw.peer.send({ command: 'addr', addresses: addresses(1_000, round * 1_000, time.now()) });
-        await time.advance(1_000);
+        raw.peer.send({ command: 'addr', addresses: addresses(1_000, round * 1_000, h.time.now()) });
+        await h.time.advance(1_000);
         raw.peer.close();
-        await time.advance(1_000);
+        await h.time.advance(1_000);
       }
       const attacker = node.book.all().filter((e) => e.source.host === '127.9.0.1').length;
       expect(attacker, why).to.be.at.most(bound).and.at.least(1);
