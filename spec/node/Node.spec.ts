@@ -1,17 +1,17 @@
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
-import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { createNode, type NodeEvent } from '../../lib/node/index.js';
 import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { bitcoinProtocol } from '../../lib/protocol/bitcoin/bitcoinProtocol.js';
 import { encodeFrame } from '../../lib/protocol/bitcoin/frame.js';
 import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { AddressInUseError } from '../../lib/transport/errors.js';
-import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { versionMessage } from './versionMessage.js';
+import { loopbackNodes } from './loopbackNodes.js';
 
 /** The first value of `source$` that passes `predicate` (bounded by mocha's timeout). */
 function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
@@ -22,23 +22,7 @@ const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialT
 
 describe('Node (real sockets on loopback)', function () {
   this.timeout(10_000);
-  const nodes: Node[] = [];
-  const sockets: Socket[] = [];
-  let baseline = 0;
-  const make = (options: Parameters<typeof createNode>[0]) => {
-    const node = createNode({ ...fast, ...options });
-    nodes.push(node);
-    return node;
-  };
-
-  beforeEach(() => {
-    baseline = tcpHandles();
-  });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.destroy();
-    await Promise.all(nodes.splice(0).map((n) => n.stop()));
-    await settleTcpHandles(baseline); // stop leaves no socket open
-  });
+  const { make, release } = loopbackNodes(fast);
 
   it('handshakes in both directions: an outbound peer on one side, an inbound one on the other', async () => {
     const b = make({ host: '127.0.0.3', targetOutbound: 0 });
@@ -127,7 +111,7 @@ describe('Node (real sockets on loopback)', function () {
         const b = make({ host: '127.0.0.3', targetOutbound: 0, v2Transport: false });
         const bAddr = (await b.start())!;
         const client = connect({ host: bAddr.host, port: bAddr.port, localAddress: '127.0.0.9' });
-        sockets.push(client);
+        release(() => client.destroy());
         client.on('error', () => {});
         await new Promise((r) => client.once('connect', r));
         const closed = new Promise((r) => client.once('close', r));
@@ -146,7 +130,7 @@ describe('Node (real sockets on loopback)', function () {
     const b = make({ host: '127.0.0.3', targetOutbound: 0 });
     const bAddr = (await b.start())!;
     const client = connect({ host: bAddr.host, port: bAddr.port, localAddress: '127.0.0.8' });
-    sockets.push(client);
+    release(() => client.destroy());
     client.on('error', () => {});
     await new Promise((r) => client.once('connect', r));
     const failed = next(b.events$, (e) => e.type === 'handshakeFailed');

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { asyncScheduler } from 'rxjs';
-import { createNode, type Node } from '../../lib/node/index.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import type { BitcoinMessage, TimestampedNetAddress } from '../../lib/protocol/bitcoin/messages.js';
-import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
+import { loopbackNodes, type LoopbackNodeOptions } from './loopbackNodes.js';
 
 /** `n` distinct routable IPv4 addresses, each on its own /16 (1.0.0.1, 1.1.0.1, …), numbered from `first`. */
 function spread(n: number, first: number): TimestampedNetAddress[] {
@@ -30,27 +29,16 @@ async function until(done: () => boolean, what: string, ms = 5_000): Promise<voi
 /** Issue #14's addr defences on real sockets on loopback (the virtual-time twins are in addrRelay.spec.ts). */
 describe('Node addr relay (real sockets on loopback)', function () {
   this.timeout(20_000);
-  const nodes: Node[] = [];
-  const sockets: Socket[] = [];
-  let baseline = 0;
-  beforeEach(() => {
-    baseline = tcpHandles();
-  });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.destroy();
-    await Promise.all(nodes.splice(0).map((n) => n.stop()));
-    await settleTcpHandles(baseline);
-  });
-  const start = async (options: Parameters<typeof createNode>[0]) => {
-    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, feelerInterval: Infinity, handshakeTimeout: 5_000, ...options });
-    nodes.push(node);
+  const { make, release } = loopbackNodes({ host: '127.0.0.3', targetOutbound: 0, feelerInterval: Infinity, handshakeTimeout: 5_000 });
+  const start = async (options: LoopbackNodeOptions) => {
+    const node = make(options);
     return { node, address: (await node.start())! };
   };
   const dialIn = (address: SocketAddress, localAddress: string, sendAddrV2 = false): Promise<RawBitcoinPeer> =>
     new Promise((resolve, reject) => {
       const socket = connect({ host: address.host, port: address.port, localAddress });
       socket.on('error', () => {});
-      sockets.push(socket);
+      release(() => socket.destroy());
       socket.once('connect', () => {
         rawBitcoinPeer(socket, { direction: 'outbound', scheduler: asyncScheduler, sendAddrV2 }).then(resolve, reject);
       });

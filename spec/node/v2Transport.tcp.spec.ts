@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { asyncScheduler, filter, firstValueFrom } from 'rxjs';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
-import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
+import { type Node, type NodeEvent } from '../../lib/node/index.js';
 import { NODE_P2P_V2 } from '../../lib/protocol/bip324/services.js';
 import { tcpTransport } from '../../lib/transport/tcpTransport.js';
-import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
 import { bookWith } from './bookWith.js';
-import { v1OnlyListener, type V1OnlyListener } from './v1OnlyListener.js';
+import { v1OnlyListener } from './v1OnlyListener.js';
 import { FAST as fast } from './virtualNodes.js';
+import { loopbackNodes } from './loopbackNodes.js';
 
 type PeerUp = Extract<NodeEvent, { type: 'peerUp' }>;
 /** `count` peerUp events of `node` (bounded by mocha's timeout). */
@@ -22,22 +22,7 @@ const ups = (node: Node, count: number): Promise<PeerUp[]> =>
 
 describe('Node with the v2 transport (BIP324), real sockets on loopback', function () {
   this.timeout(10_000);
-  const nodes: Node[] = [];
-  const listeners: V1OnlyListener[] = [];
-  let baseline = 0;
-  const make = (options: Parameters<typeof createNode>[0]) => {
-    const node = createNode({ ...fast, ...options });
-    nodes.push(node);
-    return node;
-  };
-  beforeEach(() => {
-    baseline = tcpHandles();
-  });
-  afterEach(async () => {
-    for (const l of listeners.splice(0)) l.stop();
-    await Promise.all(nodes.splice(0).map((n) => n.stop()));
-    await settleTcpHandles(baseline);
-  });
+  const { make, release } = loopbackNodes(fast);
 
   it('two rx nodes talk v2: both peer infos say v2 with one session id', async () => {
     const b = make({ host: '127.0.0.3', targetOutbound: 0 });
@@ -62,7 +47,7 @@ describe('Node with the v2 transport (BIP324), real sockets on loopback', functi
     old.manager.connect(v2Addr); // v1-only → v2: the v2 node's inbound side detects v1
     // A Core-like v1-only listener behind a stale NODE_P2P_V2 entry: v2 first, then v1, one attempt.
     const listener = await v1OnlyListener(tcpTransport, '127.0.0.4', asyncScheduler);
-    listeners.push(listener);
+    release(() => listener.stop());
     v2.book.add([{ addr: listener.address, services: NODE_P2P_V2 }], SocketAddress.parse('127.0.0.250:1'));
     const fellBack = firstValueFrom(v2.events$.pipe(filter((e) => e.type === 'v2Fallback')));
     v2.manager.connect(listener.address);
