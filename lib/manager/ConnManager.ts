@@ -123,9 +123,12 @@ export class ConnManager<A, C> {
     if (this.#phase === 'running') return;
     if (this.#phase === 'stopped') throw new ManagerStoppedError('start');
     this.#phase = 'running';
+    const getNewAddress = this.#config.getNewAddress;
     const deps: EffectDeps<A, C> = {
       dial: this.#config.dial,
-      getNewAddress: this.#config.getNewAddress,
+      // Bound once to the current snapshot: the effects ask for an address without a state in
+      // hand, and the chooser sees the state the request is made in (no copy, no allocation).
+      getNewAddress: getNewAddress === undefined ? undefined : () => getNewAddress(this.#state),
       listeners: this.#config.listeners,
       closeConn: this.#config.closeConn,
       connClosed: this.#config.connClosed,

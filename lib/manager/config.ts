@@ -5,8 +5,11 @@ import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { DialRequiredError } from '../model/errors.js';
 import { isCount } from '../shared/isCount.js';
-import type { AdmitInbound, ReducerConfig } from '../model/state.js';
+import type { AdmitInbound, ConnManagerState, ReducerConfig } from '../model/state.js';
 import type { DialFunction } from '../operators/dialOnce.js';
+
+/** The address source of automatic requests, asked with the manager's current state (see `ConnManagerConfig.getNewAddress`). */
+export type GetNewAddress<A, C> = (state: ConnManagerState<A, C>) => ObservableInput<A> | A;
 
 /**
  * Configuration of a `ConnManager`. Only `dial` is required; every default below matches btcd.
@@ -19,8 +22,15 @@ export interface ConnManagerConfig<A, C> {
   readonly dial: DialFunction<A, C>;
   /** Sources of inbound conns, subscribed on `start()` and unsubscribed on `stop()`. Default none. */
   readonly listeners?: readonly ObservableInput<C>[];
-  /** Where automatic outbound requests get their address. Absent = connect mode: only requested connections are made. A value that is not an Observable, Promise or iterable (a string, a `SocketAddress`) is taken as the address itself; an array is an iterable, so return `[addr]` for an array-typed address. */
-  readonly getNewAddress?: () => ObservableInput<A> | A;
+  /**
+   * Where automatic outbound requests get their address. Absent = connect mode: only requested
+   * connections are made. A value that is not an Observable, Promise or iterable (a string, a
+   * `SocketAddress`) is taken as the address itself; an array is an iterable, so return `[addr]`
+   * for an array-typed address. It receives the manager's current state (what `state$` last
+   * emitted, including the requests made before this one), so a chooser can skip addresses and
+   * groups in use without reading the manager back; a zero-argument function works as well.
+   */
+  readonly getNewAddress?: GetNewAddress<A, C>;
   /** Automatic outbound connections to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
   readonly targetOutbound?: number;
   /** ms: permanent retry step (linear backoff) and the throttled replacement delay. Default 5,000. */
@@ -61,7 +71,7 @@ export interface ResolvedConfig<A, C> {
   readonly reducer: ReducerConfig<A, C>;
   readonly dial: DialFunction<A, C>;
   readonly listeners: readonly ObservableInput<C>[];
-  readonly getNewAddress: (() => ObservableInput<A> | A) | undefined;
+  readonly getNewAddress: GetNewAddress<A, C> | undefined;
   readonly retryDuration: number;
   readonly maxRetryDuration: number;
   readonly dialTimeout: number;
