@@ -10,6 +10,12 @@ export type NodeEvent =
   | { readonly type: 'refused'; readonly remote: string; readonly reason: RefusalReason }
   /** An inbound peer closed to make room for a newcomer when every inbound slot was taken (Bitcoin Core's eviction). */
   | { readonly type: 'evicted'; readonly peer: PeerInfo; readonly for: string }
+  /**
+   * An accepted socket a `Peer` could not be built on (`error`: what its constructor threw — a
+   * transport whose socket breaks the `net.Socket` surface). The socket is destroyed; the node
+   * goes on accepting.
+   */
+  | { readonly type: 'acceptFailed'; readonly remote: string; readonly error: unknown }
   /** A discovery source announced addresses: `added` of them were new to the book. */
   | {
       readonly type: 'addressesLearned';

@@ -2,13 +2,13 @@ import { EMPTY, catchError, ignoreElements, map, mergeMap, switchMap, tap, throw
 import type { AddressBook } from '../addr/AddressBook.js';
 import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import type { BanList } from '../ban/BanList.js';
-import type { ConnManagerState } from '../model/state.js';
 import { netGroupWith } from '../net/netGroup.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { dialWithV1Fallback } from '../protocol/bip324/dialWithV1Fallback.js';
 import { NODE_P2P_V2 } from '../protocol/bip324/services.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { BannedPeerError } from './BannedPeerError.js';
+import type { ManagerView, NodeManagerState } from './ManagerView.js';
 import type { NetworkActivity } from './NetworkActivity.js';
 import { NetworkInactiveError } from './NetworkInactiveError.js';
 import type { NodeConn } from './NodeConn.js';
@@ -26,8 +26,10 @@ export interface OutboundDialerDeps {
   readonly book: AddressBook;
   readonly banList: BanList;
   readonly sessions: PeerSessions;
-  /** The manager's latest state: which addresses are in use, which requests are automatic. */
-  readonly state: () => ConnManagerState<SocketAddress, NodeConn>;
+  /** The node's read model of its manager: which addresses are in use, which requests are automatic. */
+  readonly view: Pick<ManagerView, 'inUse' | 'automaticIds'>;
+  /** Whether `addr` is a manual peer (addnode/connect): its misbehaviour is only reported. */
+  readonly isManual: (addr: SocketAddress) => boolean;
   /** Our listening address, never to be dialed. */
   readonly ownAddress: () => SocketAddress | undefined;
   readonly emit: (event: NodeEvent) => void;
@@ -67,7 +69,7 @@ export class OutboundDialer {
     // packet and the request waits on its backoff, until the ban ends.
     if (banList.isBanned(addr.host)) return throwError(() => new BannedPeerError(addr));
     if (!this.#deps.network.active) return throwError(() => new NetworkInactiveError(addr));
-    const manual = this.#isManual(addr);
+    const manual = this.#deps.isManual(addr);
     const connect = () =>
       options.transport.dial(addr, { timeout: options.dialTimeout, scheduler: options.scheduler, localAddress: options.host });
     if (!this.wantsV2(addr)) return connect().pipe(switchMap((socket) => sessions.shakeOutbound(addr, socket, manual)));
@@ -82,12 +84,6 @@ export class OutboundDialer {
     );
   }
 
-  /** A permanent request (addnode/connect) is dialing `addr`: its misbehaviour is only reported. */
-  #isManual(addr: SocketAddress): boolean {
-    const key = addr.toString();
-    for (const entry of this.#deps.state().requests.values()) if (entry.permanent && entry.addrKey === key) return true;
-    return false;
-  }
   /**
    * Whether to dial `addr` v2 first: with `v2Transport` on, when its book entry advertises
    * `NODE_P2P_V2` (a peer that does not is dialed v1 directly, as Core does), or when it is a
@@ -101,14 +97,17 @@ export class OutboundDialer {
     return options.v2ManualPeers && (this.#deps.manualPeers ?? []).some((m) => m.toString() === text);
   }
 
-  /** The address of the next automatic request (the manager's `getNewAddress`). */
-  chooseAddress(): SocketAddress {
+  /**
+   * The address of the next automatic request (the manager's `getNewAddress`), chosen against
+   * `state`, the manager's state as it asks: the addresses and groups its requests hold.
+   */
+  chooseAddress(state: NodeManagerState): SocketAddress {
     const { book, options } = this.#deps;
     // The node's grouping (loopback as /16s when asked), as the book and the addr limiter use.
     const group = netGroupWith({ loopback: options.loopbackGrouping });
     const groupsInUse = new Set<string>();
-    for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(group(entry.addr));
-    const unavailable = (a: SocketAddress) => this.#unavailable(a);
+    for (const entry of state.requests.values()) if (entry.addr) groupsInUse.add(group(entry.addr));
+    const unavailable = (a: SocketAddress) => this.#unavailable(a, state.addresses.has(a.toString()));
     // Anchors first: the outbound peers we had when we last stopped, so a restart cannot be
     // steered into a fresh set of attacker-chosen peers (Core's anchors).
     while (this.#anchors.length > 0) {
@@ -148,7 +147,7 @@ export class OutboundDialer {
     const info = book.select({ newOnly: true });
     if (!info) return EMPTY;
     const addr = info.addr;
-    if (this.#unavailable(addr)) return EMPTY;
+    if (this.#unavailable(addr, this.#deps.view.inUse(addr))) return EMPTY;
     book.attempt(addr);
     return this.dial(addr).pipe(
       map((conn) => {
@@ -167,7 +166,7 @@ export class OutboundDialer {
   /** Up to two automatic outbound peers, the longest connected first: the anchors to keep. */
   anchorCandidates(peers: readonly PeerInfo[]): SocketAddress[] {
     const automatic = new Set<string>();
-    for (const entry of this.#deps.state().requests.values()) if (entry.automatic) automatic.add(`out#${entry.id}`);
+    for (const id of this.#deps.view.automaticIds()) automatic.add(`out#${id}`);
     return peers
       .filter((p) => automatic.has(p.key))
       .sort((a, b) => a.since - b.since)
@@ -175,8 +174,8 @@ export class OutboundDialer {
       .map((p) => p.remote);
   }
 
-  #unavailable(addr: SocketAddress): boolean {
-    const text = addr.toString();
-    return text === this.#deps.ownAddress()?.toString() || this.#deps.state().addresses.has(text) || this.#deps.banList.isBanned(addr.host);
+  /** Ours, in use (`inUse`: a live request holds it) or banned: not to be dialed. */
+  #unavailable(addr: SocketAddress, inUse: boolean): boolean {
+    return inUse || addr.toString() === this.#deps.ownAddress()?.toString() || this.#deps.banList.isBanned(addr.host);
   }
 }

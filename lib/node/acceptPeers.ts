@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { EMPTY, mergeMap, of, type Observable } from 'rxjs';
 import type { BanList } from '../ban/BanList.js';
 import type { PermissionFlag } from '../ban/permissions.js';
@@ -10,6 +11,7 @@ import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import type { WireProtocol } from '../protocol/WireProtocol.js';
 import type { ArrivalFacts } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
+import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import type { PeerSessions } from './PeerSessions.js';
 
@@ -24,6 +26,8 @@ export interface AcceptPeersDeps {
   /** Whether networking is on (`setNetworkActive`). */
   readonly networkActive: () => boolean;
   readonly onListening: (address: SocketAddress) => void;
+  /** Where an `acceptFailed` goes (the node's `events$`). */
+  readonly emit: (event: Extract<NodeEvent, { type: 'acceptFailed' }>) => void;
 }
 
 /**
@@ -34,6 +38,8 @@ export interface AcceptPeersDeps {
  * in flight and the eviction candidates — so that the gate in the manager's reducer stays pure.
  * Nothing is sent to the remote here; with `v2Transport` each conn gets its own protocol, which
  * detects v1 or v2 from the first bytes once the conn is admitted (see `v2ResponderProtocol`).
+ * A socket a `Peer` cannot be built on (it throws: a transport's bug) is an `acceptFailed` event,
+ * the socket destroyed, and the accepting goes on.
  */
 export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
   const { options, protocol, banList, sessions, permissions } = deps;
@@ -72,8 +78,10 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
       let peer: Peer<BitcoinMessage>;
       try {
         peer = new Peer(socket, own, { scheduler: options.scheduler });
-      } catch {
-        socket.destroy(); // closed before we could look at it
+      } catch (error) {
+        // Swallowed, this once hid a TypeError as a node that silently accepted nothing.
+        deps.emit({ type: 'acceptFailed', remote: remoteOf(socket), error });
+        destroyQuietly(socket);
         return EMPTY;
       }
       const remote = peer.remote;
@@ -84,4 +92,24 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
       return of<NodeConn>({ peer, socket, protocol: own, arrival: facts(remote) });
     }),
   );
+}
+
+/** The socket's remote end as `host:port` (`[v6]:port`), or `'?'` when it cannot tell (or throws). */
+function remoteOf(socket: Socket): string {
+  try {
+    const { remoteAddress: host, remotePort: port } = socket;
+    if (host === undefined) return '?';
+    return host.includes(':') ? `[${host}]:${String(port)}` : `${host}:${String(port)}`;
+  } catch {
+    return '?';
+  }
+}
+
+/** `socket.destroy()`, for a socket that may be broken enough to throw there too. */
+function destroyQuietly(socket: Socket): void {
+  try {
+    socket.destroy();
+  } catch {
+    // Nothing more can be done with it; the acceptFailed event has said what happened.
+  }
 }

@@ -60,7 +60,7 @@ export function virtualNodes(): VirtualNodes {
     expect(net.listening, 'listeners left after stop').to.deep.equal([]);
   });
   const make = (options: VirtualNodeOptions): Node => {
-    const node = createNode({ ...FAST, ...options, scheduler: time.scheduler, transport: net.transport() });
+    const node = createNode({ ...FAST, transport: net.transport(), ...options, scheduler: time.scheduler });
     nodes.push(node);
     const log: NodeEvent[] = [];
     events.set(node, log);

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import type { Socket } from 'node:net';
+import { map } from 'rxjs';
+import { SocketAddress } from '../../lib/net/SocketAddress.js';
+import type { Transport } from '../../lib/transport/Transport.js';
+import { virtualNodes } from './virtualNodes.js';
+
+/**
+ * A socket a `Peer` cannot be built on used to vanish in a silent `catch`: a TypeError there once
+ * turned into every node spec hanging. Now it is a typed event, the socket is destroyed, and the
+ * node keeps accepting — all in virtual time, on the in-memory network.
+ */
+describe('Node acceptFailed: an accepted socket that breaks Peer is reported, destroyed, and the node goes on', () => {
+  const h = virtualNodes();
+
+  /** The network's transport, but the first `count` accepted sockets throw a TypeError from `on` (what `Peer` calls first). */
+  const breaking = (count: number): { transport: Transport; broken: Socket[] } => {
+    const inner = h.net.transport();
+    const broken: Socket[] = [];
+    const transport: Transport = {
+      dial: (addr, options) => inner.dial(addr, options),
+      listen: (options) =>
+        inner.listen(options).pipe(
+          map((socket) => {
+            if (broken.length >= count) return socket;
+            broken.push(socket);
+            Object.defineProperty(socket, 'on', {
+              value: () => {
+                throw new TypeError('socket.on is not usable');
+              },
+            });
+            return socket;
+          }),
+        ),
+    };
+    return { transport, broken };
+  };
+
+  it('emits acceptFailed with the remote and the error, destroys the socket, then admits the next conn', async () => {
+    const { transport, broken } = breaking(1);
+    const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, transport });
+    // A raw client whose conn gets the broken socket on b's side.
+    const client: Socket[] = [];
+    h.net
+      .transport()
+      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: '127.0.0.4', scheduler: h.time.scheduler })
+      .subscribe((socket) => client.push(socket));
+    await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
+    const [failed] = h.of(b, 'acceptFailed');
+    expect(failed!.remote).to.match(/^127\.0\.0\.4:\d+$/);
+    expect(failed!.error).to.be.instanceOf(TypeError).with.property('message', 'socket.on is not usable');
+    expect(broken[0]!.destroyed, "b's end destroyed").to.equal(true);
+    await h.time.until(() => client[0]?.destroyed === true, 1_000, "the client's end closed too");
+    // Nothing reached the manager: no inbound conn, no refusal.
+    expect(b.manager.state.inbound.size).to.equal(0);
+    expect(h.of(b, 'refused')).to.deep.equal([]);
+    // And the node goes on: the next conn is a peer.
+    const { node: a } = await h.start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
+    await h.time.until(() => b.peers().length === 1 && a.peers().length === 1, 1_000, 'a and b peers');
+    expect(b.peers()[0]!.remote.host).to.equal('127.0.0.2');
+    expect(h.of(b, 'acceptFailed')).to.have.length(1);
+  });
+
+  it('a socket that throws even from its remote address is reported with remote "?", and destroyed', async () => {
+    const inner = h.net.transport();
+    const broken: Socket[] = [];
+    const transport: Transport = {
+      dial: (addr, options) => inner.dial(addr, options),
+      listen: (options) =>
+        inner.listen(options).pipe(
+          map((socket) => {
+            if (broken.push(socket) > 1) return socket;
+            Object.defineProperty(socket, 'on', {
+              value: () => {
+                throw new TypeError('no on');
+              },
+            });
+            Object.defineProperty(socket, 'remoteAddress', {
+              get: () => {
+                throw new TypeError('no remoteAddress');
+              },
+            });
+            return socket;
+          }),
+        ),
+    };
+    const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, transport });
+    await h.start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
+    await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
+    expect(h.of(b, 'acceptFailed')[0]).to.include({ remote: '?' });
+    expect(broken[0]!.destroyed).to.equal(true);
+    // The dialer's redial (its permanent request's backoff) gets a good socket: b still accepts.
+    await h.time.until(() => b.peers().length === 1, 2_000, 'b has the peer on the redial');
+  });
+});
