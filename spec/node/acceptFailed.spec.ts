@@ -13,8 +13,13 @@ import { virtualNodes } from './virtualNodes.js';
 describe('Node acceptFailed: an accepted socket that breaks Peer is reported, destroyed, and the node goes on', () => {
   const h = virtualNodes();
 
-  /** The network's transport, but the first `count` accepted sockets throw a TypeError from `on` (what `Peer` calls first). */
-  const breaking = (count: number): { transport: Transport; broken: Socket[] } => {
+  /** A function that throws a TypeError with `message`. */
+  const thrower = (message: string) => (): never => {
+    throw new TypeError(message);
+  };
+
+  /** The network's transport, but the first accepted socket is broken: each of its `traps` throws (`on` when called, others when read). */
+  const breaking = (traps: readonly string[]): { transport: Transport; broken: Socket[] } => {
     const inner = h.net.transport();
     const broken: Socket[] = [];
     const transport: Transport = {
@@ -22,13 +27,10 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
       listen: (options) =>
         inner.listen(options).pipe(
           map((socket) => {
-            if (broken.length >= count) return socket;
-            broken.push(socket);
-            Object.defineProperty(socket, 'on', {
-              value: () => {
-                throw new TypeError('socket.on is not usable');
-              },
-            });
+            if (broken.push(socket) > 1) return socket;
+            // `on` is what Peer calls first.
+            for (const name of traps)
+              Object.defineProperty(socket, name, name === 'on' ? { value: thrower(`no ${name}`) } : { get: thrower(`no ${name}`) });
             return socket;
           }),
         ),
@@ -37,7 +39,7 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
   };
 
   it('emits acceptFailed with the remote and the error, destroys the socket, then admits the next conn', async () => {
-    const { transport, broken } = breaking(1);
+    const { transport, broken } = breaking(['on']);
     const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, transport });
     // A raw client whose conn gets the broken socket on b's side.
     const client: Socket[] = [];
@@ -48,7 +50,7 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
     await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
     const [failed] = h.of(b, 'acceptFailed');
     expect(failed!.remote).to.match(/^127\.0\.0\.4:\d+$/);
-    expect(failed!.error).to.be.instanceOf(TypeError).with.property('message', 'socket.on is not usable');
+    expect(failed!.error).to.be.instanceOf(TypeError).with.property('message', 'no on');
     expect(broken[0]!.destroyed, "b's end destroyed").to.equal(true);
     await h.time.until(() => client[0]?.destroyed === true, 1_000, "the client's end closed too");
     // Nothing reached the manager: no inbound conn, no refusal.
@@ -62,28 +64,7 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
   });
 
   it('a socket that throws even from its remote address is reported with remote "?", and destroyed', async () => {
-    const inner = h.net.transport();
-    const broken: Socket[] = [];
-    const transport: Transport = {
-      dial: (addr, options) => inner.dial(addr, options),
-      listen: (options) =>
-        inner.listen(options).pipe(
-          map((socket) => {
-            if (broken.push(socket) > 1) return socket;
-            Object.defineProperty(socket, 'on', {
-              value: () => {
-                throw new TypeError('no on');
-              },
-            });
-            Object.defineProperty(socket, 'remoteAddress', {
-              get: () => {
-                throw new TypeError('no remoteAddress');
-              },
-            });
-            return socket;
-          }),
-        ),
-    };
+    const { transport, broken } = breaking(['on', 'remoteAddress']);
     const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, transport });
     await h.start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
     await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
