@@ -58,13 +58,11 @@ export class BitcoinNode {
 
   constructor(options: NodeOptions = {}) {
     const p = (this.#parts = composeNode(options, () => this.#started && !this.#stopped));
-    [this.manager, this.book, this.banList, this.discouragement, this.permissions] = [
-      p.manager,
-      p.book,
-      p.banList,
-      p.discouragement,
-      p.permissions,
-    ];
+    this.manager = p.manager;
+    this.book = p.book;
+    this.banList = p.banList;
+    this.discouragement = p.discouragement;
+    this.permissions = p.permissions;
     this.events$ = p.events.asObservable();
     this.peers$ = this.events$.pipe(filter((e): e is PeerChange => e.type === 'peerUp' || e.type === 'peerDown'));
     this.bans$ = p.banList.bans$;
@@ -148,10 +146,11 @@ export class BitcoinNode {
   async start(): Promise<SocketAddress | undefined> {
     if (this.#started) throw new Error('node already started');
     this.#started = true;
-    const { options: o, manager: m, ...p } = this.#parts;
+    const p = this.#parts;
+    const [o, m] = [p.options, p.manager];
     p.dialer.anchors = await p.persistence.load();
     const unlimited = (peer: SocketAddress) => this.permissionsOf(peer.host).includes('addr');
-    this.#subscriptions.add(wireNode({ ...p, options: o, manager: m, events$: this.events$, connectMode: p.plan.connectMode, unlimited }));
+    this.#subscriptions.add(wireNode({ ...p, events$: this.events$, connectMode: p.plan.connectMode, unlimited }));
     const listening = new Promise<SocketAddress | undefined>((resolve, reject) => {
       if (!o.listen) return resolve(undefined);
       const failed = m.events$.pipe(filter((e) => e.type === 'listenerError'));
