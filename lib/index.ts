@@ -19,7 +19,10 @@ export type {
   DisconnectReason,
   RejectReason,
   InboundCloseReason,
+  OfflineReason,
+  OnlineReason,
 } from './model/events.js';
+export type { LiveConfig } from './model/LiveConfig.js';
 export type {
   ConnManagerState,
   OutboundEntry,
@@ -28,7 +31,9 @@ export type {
   ManagerPhase,
   AdmitInbound,
   InboundVerdict,
+  NetworkHealth,
 } from './model/state.js';
+export { DEFAULT_NETWORK } from './model/state.js';
 export {
   DialRequiredError,
   ManagerStoppedError,
@@ -42,4 +47,6 @@ export type { DialFunction, DialContext } from './operators/dialOnce.js';
 export * from './backoff/index.js';
 export { VERSION } from './version.js';
 export { describeEvent } from './model/describeEvent.js';
+/** What `configure` (and the constructor) throw for a value outside its domain. */
+export { InvalidOptionError } from './shared/InvalidOptionError.js';
 export { immediateScheduler } from './schedulers/immediateScheduler.js';

@@ -16,3 +16,4 @@ export { linearBackoff, type LinearBackoffOptions } from './linearBackoff.js';
 export { exponentialBackoff, type ExponentialBackoffOptions, type ExponentialJitter } from './exponentialBackoff.js';
 export { decorrelatedJitterBackoff, type DecorrelatedJitterBackoffOptions } from './decorrelatedJitterBackoff.js';
 export { seededRandom, type SeededRandom } from './seededRandom.js';
+export { retryJitter } from './retryJitter.js';

@@ -4,7 +4,14 @@
  * resolution. Not covered by the semver promise of the main entry.
  * @packageDocumentation
  */
-export { resolveConfig, defaultAddressKey, defaultCloseConn, defaultConnClosed, type ResolvedConfig } from '../manager/config.js';
+export {
+  resolveConfig,
+  checkLiveConfig,
+  defaultAddressKey,
+  defaultCloseConn,
+  defaultConnClosed,
+  type ResolvedConfig,
+} from '../manager/config.js';
 export type { ConnAction, ConnActionInput, ConnActionType } from '../model/actions.js';
 export { initialState, type ReducerConfig } from '../model/state.js';
 export { reduce } from '../reducer/reduce.js';

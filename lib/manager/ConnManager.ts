@@ -10,10 +10,12 @@ import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqV
 import { ConnState } from '../model/ConnState.js';
 import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
 import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
+import type { LiveConfig } from '../model/LiveConfig.js';
 import { initialState, type ConnManagerState } from '../model/state.js';
+import { linearBackoff } from '../backoff/linearBackoff.js';
 import { reduce } from '../reducer/reduce.js';
 import { trampoline } from '../operators/trampoline.js';
-import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
+import { checkLiveConfig, resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /**
  * The effects a manager runs, each with the event types it reads, in the order they see an
@@ -76,6 +78,7 @@ export class ConnManager<A, C> {
   readonly #view: ConnReqView;
   #state: ConnManagerState<A, C>;
   #effects: Subscription | undefined;
+  #liveConfig: Subscription | undefined;
   #phase: 'idle' | 'running' | 'stopped' = 'idle';
   #queued: ConnActionInput<A, C>[] = [];
   #nextId = 1;
@@ -156,6 +159,16 @@ export class ConnManager<A, C> {
     const queued = this.#queued;
     this.#queued = [];
     for (const action of queued) this.#dispatch(action);
+    this.#liveConfig = this.#config.config$?.subscribe({
+      next: (change) => {
+        try {
+          this.configure(change);
+        } catch (error) {
+          this.#dispatch({ type: 'callbackFailed', source: 'config$', error });
+        }
+      },
+      error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'config$', error }),
+    });
   }
 
   /**
@@ -166,6 +179,8 @@ export class ConnManager<A, C> {
   stop(): void {
     if (this.#phase === 'stopped') return;
     this.#phase = 'stopped';
+    this.#liveConfig?.unsubscribe();
+    this.#liveConfig = undefined;
     for (const action of this.#queued) {
       if (action.type === 'connect' || action.type === 'newConnReq') this.#finish(action.req, ConnState.Canceled, 0);
     }
@@ -213,6 +228,55 @@ export class ConnManager<A, C> {
   /** Ends the request for good: closes its conn (`Disconnected`) or cancels it (`Canceled`); never retried, never replaced. */
   remove(id: number): void {
     if (this.#phase !== 'stopped') this.#command({ type: 'remove', id });
+  }
+
+  /**
+   * Changes the live configuration (see `LiveConfig`) and announces it with a `configured` event
+   * (old and new values of the fields that changed); `state.config` shows it when this returns.
+   * Raising `targetOutbound` dials more at once; lowering it closes the youngest automatic
+   * requests beyond it (`canceled` / `disconnected` reason `'target'`, not replaced, the ones not
+   * yet established first). Lowering `maxInbound` below the admitted count closes the youngest
+   * inbound conns (`inboundClosed` reason `'limit'`). A new `backoff` applies from each request's
+   * next retry (a request already waiting keeps its timer). Without a `backoff` of your own, a new
+   * `retryDuration` also becomes the default linear backoff's step. Applies before `start()` too;
+   * a no-op after `stop()`.
+   * @throws InvalidOptionError naming the field, for a bad value or an unknown field; then nothing changes.
+   * @example
+   * cm.configure({ targetOutbound: 4, maxInbound: 20 });
+   */
+  configure(change: Partial<LiveConfig>): void {
+    const checked = checkLiveConfig(change);
+    if (this.#phase === 'stopped') return;
+    const { retryDuration } = checked;
+    const config =
+      retryDuration !== undefined && checked.backoff === undefined && this.#config.defaultBackoff
+        ? { ...checked, backoff: linearBackoff({ step: retryDuration, cap: this.#config.maxRetryDuration }) }
+        : checked;
+    // At once, also before start: it changes no request there, and state.config shows it.
+    this.#dispatch({ type: 'configure', config });
+  }
+
+  /**
+   * Says a network family is down (an OS-level signal, an operator), or every family without an
+   * argument: its dial failures stop counting (`failed` with `counted: false`), permanent
+   * backoffs stay on their step, until `networkUp` — a dial that succeeds meanwhile does not
+   * override your word. Emits `networkOffline` (reason `'manual'`) if it was online.
+   * @example
+   * cm.networkDown('ipv6');
+   */
+  networkDown(network?: string): void {
+    if (this.#phase !== 'stopped') this.#dispatch(network === undefined ? { type: 'networkDown' } : { type: 'networkDown', network });
+  }
+
+  /**
+   * Says a network family (or every family, without an argument) is up: its failure count is
+   * cleared, and if it was offline, `networkOnline` (reason `'manual'`) and its permanent requests
+   * waiting to reconnect are retried at once, each after its jitter (`onlineRetryJitter`).
+   * @example
+   * cm.networkUp('ipv6');
+   */
+  networkUp(network?: string): void {
+    if (this.#phase !== 'stopped') this.#dispatch(network === undefined ? { type: 'networkUp' } : { type: 'networkUp', network });
   }
 
   #newRequest(): ConnReq<A> {

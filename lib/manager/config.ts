@@ -1,9 +1,11 @@
-import type { ObservableInput, SchedulerLike } from 'rxjs';
+import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
 import { defaultConnClosed } from '../effects/emitterClosed.js';
 import { immediateScheduler } from '../schedulers/immediateScheduler.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { DialRequiredError } from '../model/errors.js';
+import { DEFAULT_OFFLINE_AFTER, DEFAULT_ONLINE_RETRY_JITTER, LIVE_CONFIG_KEYS, type LiveConfig } from '../model/LiveConfig.js';
+import { InvalidOptionError } from '../shared/InvalidOptionError.js';
 import { isCount } from '../shared/isCount.js';
 import type { AdmitInbound, ConnManagerState, ReducerConfig } from '../model/state.js';
 import type { DialFunction } from '../operators/dialOnce.js';
@@ -53,6 +55,23 @@ export interface ConnManagerConfig<A, C> {
   readonly backoff?: BackoffPolicy;
   /** ms a connection must last before its backoff resets, so flapping peers are not re-dialed at the base delay forever. Default 0 (btcd: reset on every success). */
   readonly minUptime?: number;
+  /**
+   * Changes of the live configuration (`LiveConfig`), subscribed on `start()` and released on
+   * `stop()`; each value is applied as `configure(value)` would. A bad value changes nothing and is
+   * reported as a `callbackError` (source `'config$'`, the `InvalidOptionError`); an error of the
+   * stream itself likewise, and ends the input. Default none.
+   */
+  readonly config$?: Observable<Partial<LiveConfig>>;
+  /**
+   * The network family of an address ('ipv4', 'ipv6', 'onion', …), pure: dial failures and
+   * successes are tracked per family, and a family with `offlineAfter` failures in a row is
+   * offline (its failures stop counting). Default: one family for every address.
+   */
+  readonly networkOf?: (addr: A) => string;
+  /** Dial failures in a row with no success after which a network family is offline. Default 25 (btcd's `maxFailedAttempts`); `Infinity`: only `networkDown()` makes it so. */
+  readonly offlineAfter?: number;
+  /** ms: the retries of waiting permanent requests when their network comes back are spread over [0, this). Default 1,000. */
+  readonly onlineRetryJitter?: number;
   /** Closes a conn the manager lets go of. Default: `destroy()`, else `close()`, else `end()` — right for `net.Socket`. */
   readonly closeConn?: (conn: C) => void;
   /** Fires when a conn closes by itself. Default: the conn's `'close'` event if it is an EventEmitter (at once if already destroyed), else never. */
@@ -78,6 +97,9 @@ export interface ResolvedConfig<A, C> {
   readonly closeConn: (conn: C) => void;
   readonly connClosed: (conn: C) => ObservableInput<unknown>;
   readonly scheduler: SchedulerLike;
+  readonly config$: Observable<Partial<LiveConfig>> | undefined;
+  /** No `backoff` was given: the default linear one follows a live `retryDuration` change. */
+  readonly defaultBackoff: boolean;
 }
 
 /** btcd's defaults. */
@@ -89,12 +111,15 @@ export const DEFAULTS = {
   maxInbound: Infinity,
   dialTimeout: 30_000,
   minUptime: 0,
+  offlineAfter: DEFAULT_OFFLINE_AFTER,
+  onlineRetryJitter: DEFAULT_ONLINE_RETRY_JITTER,
 } as const;
 
 /**
- * Applies defaults and validates. Throws `DialRequiredError` without `dial`, and `RangeError`
- * naming the field for a negative, NaN or non-integer number (`Infinity` is accepted where it
- * means "no limit": maxInbound, maxFailedAttempts, maxRetryDuration, dialTimeout).
+ * Applies defaults and validates. Throws `DialRequiredError` without `dial`, and
+ * `InvalidOptionError` (a `RangeError`) naming the field for a negative, NaN or non-integer number
+ * (`Infinity` is accepted where it means "no limit": maxInbound, maxFailedAttempts,
+ * maxRetryDuration, dialTimeout, offlineAfter).
  */
 export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedConfig<A, C> {
   if (typeof config?.dial !== 'function') throw new DialRequiredError();
@@ -105,6 +130,12 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
   const maxInbound = count('maxInbound', config.maxInbound, DEFAULTS.maxInbound, true);
   const dialTimeout = count('dialTimeout', config.dialTimeout, DEFAULTS.dialTimeout, true);
   const minUptime = count('minUptime', config.minUptime, DEFAULTS.minUptime, false);
+  const offlineAfter = count('offlineAfter', config.offlineAfter, DEFAULTS.offlineAfter, true);
+  const onlineRetryJitter = count('onlineRetryJitter', config.onlineRetryJitter, DEFAULTS.onlineRetryJitter, false);
+  if (config.backoff !== undefined) checkBackoff(config.backoff);
+  if (config.networkOf !== undefined && typeof config.networkOf !== 'function') {
+    throw new InvalidOptionError('networkOf', config.networkOf, 'a function (addr) => string');
+  }
   const listeners = config.listeners ?? [];
   if (!Array.isArray(listeners)) throw new TypeError('listeners must be an array of ObservableInput');
   const addressKey = config.addressKey === false ? undefined : (config.addressKey ?? defaultAddressKey);
@@ -118,6 +149,9 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
       backoff: config.backoff ?? linearBackoff({ step: retryDuration, cap: maxRetryDuration }),
       automatic: typeof config.getNewAddress === 'function',
       addressKey,
+      networkOf: config.networkOf,
+      offlineAfter,
+      onlineRetryJitter,
       ...(config.admitInbound ? { admitInbound: config.admitInbound } : {}),
     },
     dial: config.dial,
@@ -129,15 +163,63 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
     closeConn: config.closeConn ?? defaultCloseConn,
     connClosed: config.connClosed ?? defaultConnClosed,
     scheduler: config.scheduler ?? immediateScheduler,
+    config$: config.config$,
+    defaultBackoff: config.backoff === undefined,
   };
 }
 
 function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
   if (value === undefined) return fallback;
   if (!isCount(value, 0, infinityAllowed)) {
-    throw new RangeError(`${field} must be a non-negative integer${infinityAllowed ? ' or Infinity' : ''}, got ${String(value)}`);
+    throw new InvalidOptionError(field, value, `a non-negative integer${infinityAllowed ? ' or Infinity' : ''}`);
   }
   return value;
+}
+
+function checkBackoff(value: unknown): void {
+  if (typeof (value as { first?: unknown } | null)?.first !== 'function') {
+    throw new InvalidOptionError('backoff', value, 'a BackoffPolicy (an object with first(seed))');
+  }
+}
+
+/** Whether `Infinity` is a valid value of each numeric live field (it means "no limit" there). */
+const LIVE_INFINITY: Readonly<Record<Exclude<keyof LiveConfig, 'backoff'>, boolean>> = {
+  targetOutbound: false,
+  maxInbound: true,
+  maxFailedAttempts: true,
+  retryDuration: false,
+  minUptime: false,
+  offlineAfter: true,
+  onlineRetryJitter: false,
+};
+
+/**
+ * Checks a live-config change as `resolveConfig` checks the same fields at construction, and
+ * returns a copy holding only the fields given (undefined ones dropped). Checked whole before
+ * anything applies, so a bad value changes nothing.
+ *
+ * @throws InvalidOptionError naming the field for a value outside its domain, for an unknown
+ *   field (a typo must not pass silently), or for a change that is not an object.
+ *
+ * @example
+ * checkLiveConfig({ targetOutbound: 4 });  // { targetOutbound: 4 }
+ * checkLiveConfig({ targetOutbound: -1 }); // throws InvalidOptionError: targetOutbound = -1 …
+ */
+export function checkLiveConfig(change: unknown): Partial<LiveConfig> {
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) {
+    throw new InvalidOptionError('config', change, `an object with some of ${LIVE_CONFIG_KEYS.join(', ')}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(change)) {
+    if (!(LIVE_CONFIG_KEYS as readonly string[]).includes(key)) {
+      throw new InvalidOptionError(key, value, `one of the live fields ${LIVE_CONFIG_KEYS.join(', ')}`);
+    }
+    if (value === undefined) continue;
+    if (key === 'backoff') checkBackoff(value);
+    else count(key, value as number, 0, LIVE_INFINITY[key as keyof typeof LIVE_INFINITY]);
+    out[key] = value;
+  }
+  return out;
 }
 
 /** `String(addr)`, or JSON for plain objects (whose `String()` is the useless "[object Object]"). */

@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import type { LiveConfig } from '../model/LiveConfig.js';
 import type { ConnManagerState } from '../model/state.js';
 import { ConnManager } from './ConnManager.js';
 import type { ConnManagerConfig } from './config.js';
@@ -8,7 +9,9 @@ export type ConnCommand<A> =
   | { readonly type: 'connect'; readonly addr: A; readonly permanent?: boolean }
   | { readonly type: 'newConnReq' }
   | { readonly type: 'disconnect'; readonly id: number }
-  | { readonly type: 'remove'; readonly id: number };
+  | { readonly type: 'remove'; readonly id: number }
+  /** `cm.configure(config)`; a bad value errors the returned Observable with the `InvalidOptionError`. */
+  | { readonly type: 'configure'; readonly config: Partial<LiveConfig> };
 
 /**
  * The Rx-native entry: a cold Observable of the manager's state. Each subscription creates and
@@ -43,6 +46,13 @@ export function connManager<A, C>(
             break;
           case 'remove':
             cm.remove(command.id);
+            break;
+          case 'configure':
+            try {
+              cm.configure(command.config);
+            } catch (error) {
+              subscriber.error(error);
+            }
             break;
         }
       },

@@ -1,5 +1,6 @@
 import type { AddressLookup } from './AddressLookup.js';
 import type { ConnReq } from './ConnReq.js';
+import type { LiveConfig } from './LiveConfig.js';
 
 /**
  * The inputs of the reducer: commands from the caller and facts from the edges
@@ -36,6 +37,18 @@ export type ConnAction<A = unknown, C = unknown> =
   /** An admitted inbound conn closed by itself. */
   | { readonly type: 'inboundClosed'; readonly inboundId: number; readonly conn: C; readonly at: number }
   | { readonly type: 'listenerFailed'; readonly listener: number; readonly error: unknown; readonly at: number }
+  /**
+   * Changes the live configuration (`cm.configure`, `config$`). The values were checked at the
+   * edge (`checkLiveConfig`); the reducer applies them as given.
+   */
+  | { readonly type: 'configure'; readonly config: Partial<LiveConfig>; readonly at: number }
+  /**
+   * The user (or an OS-level signal) says a network family is down — or every family, without
+   * `network`. Its failures stop counting until `networkUp`, whatever the dials say meanwhile.
+   */
+  | { readonly type: 'networkDown'; readonly network?: string; readonly at: number }
+  /** The user says a network family (or, without `network`, every family) is up again: its waiting permanent requests are retried at once. */
+  | { readonly type: 'networkUp'; readonly network?: string; readonly at: number }
   /** A user callback (closeConn, connClosed, …) threw; reported, never fatal. */
   | { readonly type: 'callbackFailed'; readonly source: string; readonly error: unknown; readonly at: number };
 

@@ -13,7 +13,7 @@ export function describeEvent(event: ConnEvent<unknown, unknown>): string {
     case 'connected':
       return `connected #${event.req.id} ${String(event.addr)}`;
     case 'failed':
-      return `failed #${event.req.id} ${String(event.addr)}${event.willRetry ? ' willRetry' : ''}`;
+      return `failed #${event.req.id} ${String(event.addr)}${event.willRetry ? ' willRetry' : ''}${event.counted ? '' : ' uncounted'}`;
     case 'retryScheduled':
       return `retryScheduled #${event.req.id} +${event.delay}`;
     case 'refillScheduled':
@@ -32,9 +32,25 @@ export function describeEvent(event: ConnEvent<unknown, unknown>): string {
       return `discarded ${String(event.conn)} #${event.id}`;
     case 'ignored':
       return `ignored ${event.command} #${event.id} ${event.reason}`;
+    case 'configured':
+      return `configured ${Object.keys(event.to)
+        .map(
+          (key) =>
+            `${key} ${describeValue(event.from[key as keyof typeof event.from])}→${describeValue(event.to[key as keyof typeof event.to])}`,
+        )
+        .join(', ')}`;
+    case 'networkOffline':
+      return `networkOffline ${event.network ?? '*'} ${event.reason}`;
+    case 'networkOnline':
+      return `networkOnline ${event.network ?? '*'} ${event.reason} ${event.retried}`;
     case 'listenerError':
       return `listenerError ${event.listener}`;
     case 'callbackError':
       return `callbackError ${event.source}`;
   }
+}
+
+/** A config value in a log line: a number as is, a backoff policy as `policy`. */
+function describeValue(value: unknown): string {
+  return typeof value === 'object' && value !== null ? 'policy' : String(value);
 }

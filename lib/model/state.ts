@@ -19,7 +19,10 @@ export type InboundVerdict =
  */
 export type AdmitInbound<A, C> = (conn: C, state: ConnManagerState<A, C>, at: number) => InboundVerdict;
 
-/** The part of the configuration the reducer needs: plain values and pure functions, no effects. */
+/**
+ * The part of the configuration the reducer needs: plain values and pure functions, no effects.
+ * The fields of `LiveConfig` may change while running (the `configure` action).
+ */
 export interface ReducerConfig<A = unknown, C = unknown> {
   /** Automatic outbound connections to keep (permanent ones come on top). */
   readonly targetOutbound: number;
@@ -33,6 +36,16 @@ export interface ReducerConfig<A = unknown, C = unknown> {
   readonly minUptime: number;
   /** Retry delays of permanent requests. */
   readonly backoff: BackoffPolicy;
+  /**
+   * The network family of an address ('ipv4', 'ipv6', 'onion', …), whose dial failures and
+   * successes are tracked together (see `NetworkHealth`). Pure. Absent: one family for all
+   * addresses, `DEFAULT_NETWORK`.
+   */
+  readonly networkOf?: ((addr: A) => string) | undefined;
+  /** Dial failures in a row, with no success, after which a family is offline. @default DEFAULT_OFFLINE_AFTER (25); `Infinity`: only `networkDown` makes it so. */
+  readonly offlineAfter?: number;
+  /** ms: bound of the jitter of the retries made when a family comes back. @default DEFAULT_ONLINE_RETRY_JITTER (1,000) */
+  readonly onlineRetryJitter?: number;
   /** Whether automatic requests exist (a `getNewAddress` was given); false = connect mode. */
   readonly automatic: boolean;
   /** Key of an address for de-duplication; `undefined` = no de-duplication (btcd). */
@@ -40,6 +53,19 @@ export interface ReducerConfig<A = unknown, C = unknown> {
   /** Inbound admission policy, asked in the `incoming` step before the `maxInbound` check; absent = admit while a slot is free. */
   admitInbound?(conn: C, state: ConnManagerState<A, C>, at: number): InboundVerdict;
 }
+
+/**
+ * What the reducer knows of one network family: `failures` dial failures in a row since its last
+ * success, and whether the user said it is `down` (`networkDown`). It is offline while `down`, or
+ * once `failures` reaches `offlineAfter`, or while every family is down (`allNetworksDown`).
+ */
+export interface NetworkHealth {
+  readonly failures: number;
+  readonly down: boolean;
+}
+
+/** The family of every address when no `networkOf` is configured. */
+export const DEFAULT_NETWORK = 'default';
 
 /** Where an outbound request is in its life. */
 export type RequestStage = 'address' | 'dial' | 'retryWait' | 'established';
@@ -90,6 +116,10 @@ export interface ConnManagerState<A = unknown, C = unknown> {
   /** Admitted inbound conns by inbound id. */
   readonly inbound: PersistentMap<number, InboundEntry<C>>;
   readonly nextInboundId: number;
+  /** Network family → its health; a family appears with its first dial result. */
+  readonly networks: PersistentMap<string, NetworkHealth>;
+  /** `networkDown()` without a family: every family is offline until `networkUp()`. */
+  readonly allNetworksDown: boolean;
   /** btcd's global counter of failed automatic attempts since the last success. */
   readonly failedAttempts: number;
   /** Live automatic requests (any stage). */
@@ -111,6 +141,8 @@ export function initialState<A, C>(config: ReducerConfig<A, NoInfer<C>>): ConnMa
     addresses: PersistentMap.empty(),
     inbound: PersistentMap.empty(),
     nextInboundId: 1,
+    networks: PersistentMap.empty(),
+    allNetworksDown: false,
     failedAttempts: 0,
     automaticCount: 0,
     refillsPending: 0,

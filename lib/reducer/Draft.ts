@@ -20,6 +20,8 @@ export function draftOf<A, C>(state: ConnManagerState<A, C>): Draft<A, C> {
     addresses: state.addresses,
     inbound: state.inbound,
     nextInboundId: state.nextInboundId,
+    networks: state.networks,
+    allNetworksDown: state.allNetworksDown,
     failedAttempts: state.failedAttempts,
     automaticCount: state.automaticCount,
     refillsPending: state.refillsPending,
@@ -75,13 +77,15 @@ export function putEntry<A, C>(d: Draft<A, C>, before: OutboundEntry<A, C> | und
  * Asks for one automatic replacement if the target is not already covered. After
  * `maxFailedAttempts` failures in a row the replacement waits `retryDuration` (btcd's throttle);
  * before that it comes at once — still through the scheduler, so a storm of instant failures
- * yields to the event loop between attempts.
+ * yields to the event loop between attempts. `throttled`: wait `retryDuration` anyway (the
+ * failure it replaces was in an offline network, which does not count toward the throttle but
+ * must not storm either).
  */
-export function scheduleRefill<A, C>(d: Draft<A, C>): void {
+export function scheduleRefill<A, C>(d: Draft<A, C>, throttled = false): void {
   const { config } = d;
   if (!config.automatic || d.phase !== 'running') return;
   if (d.automaticCount + d.refillsPending >= config.targetOutbound) return;
   d.refillsPending++;
-  const delay = d.failedAttempts >= config.maxFailedAttempts ? config.retryDuration : 0;
+  const delay = throttled || d.failedAttempts >= config.maxFailedAttempts ? config.retryDuration : 0;
   d.emitted.push({ type: 'refillScheduled', count: 1, delay });
 }

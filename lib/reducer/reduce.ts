@@ -2,9 +2,13 @@ import type { ConnAction } from '../model/actions.js';
 import { ConnState } from '../model/ConnState.js';
 import { DuplicateAddressError } from '../model/errors.js';
 import type { CancelReason, DisconnectReason } from '../model/events.js';
+import type { LiveConfig } from '../model/LiveConfig.js';
 import type { ConnManagerState, InboundVerdict, OutboundEntry } from '../model/state.js';
+import type { Backoff } from '../backoff/Backoff.js';
 import { PersistentMap } from '../collections/PersistentMap.js';
 import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
+import { isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
+import { youngestAutomatic, youngestInbound } from './youngest.js';
 
 /**
  * The connection manager's pure reducer: `state = reduce(state, action)`.
@@ -147,13 +151,18 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       putEntry(d, entry, next);
       d.failedAttempts = 0;
       d.emitted.push({ type: 'connected', req: next.req, addr: next.addr as A, conn: action.conn });
+      recordDialSuccess(d, networkOfAddr(d, next.addr as A));
       return d;
     }
 
     case 'dialFailed': {
       const entry = d.requests.get(action.id);
       if (!entry || entry.stage !== 'dial' || entry.attempt !== action.attempt) return state;
-      fail(d, entry, action.error);
+      // A failure in a family already offline does not count; the one that tips it over does
+      // (it was made while the family looked online), then the family is announced offline.
+      const network = networkOfAddr(d, entry.addr as A);
+      fail(d, entry, action.error, !isOffline(d, network));
+      recordDialFailure(d, network);
       return d;
     }
 
@@ -235,6 +244,17 @@ export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A
       return d;
     }
 
+    case 'configure':
+      if (state.phase === 'stopped') return state;
+      return configure(d, action.config, action.at) ? d : state;
+
+    case 'networkDown':
+    case 'networkUp':
+      if (state.phase === 'stopped') return state;
+      if (action.type === 'networkDown') markNetworkDown(d, action.network);
+      else markNetworkUp(d, action.network);
+      return d.emitted.length === 0 && d.networks === state.networks && d.allNetworksDown === state.allNetworksDown ? state : d;
+
     case 'listenerFailed':
       d.emitted.push({ type: 'listenerError', listener: action.listener, error: action.error });
       return d;
@@ -296,57 +316,141 @@ function cancel<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: Cancel
  * permanent → same request again after its backoff; automatic → this request ends and a
  * replacement comes (throttled after `maxFailedAttempts`); one-shot → ends (btcd would turn it
  * into an extra automatic request, or leave it pending forever in connect mode).
+ * `counted: false` (the address's network is offline): the failure does not raise
+ * `failedAttempts` nor the backoff step, and an automatic replacement waits `retryDuration`
+ * (see `offlineThrottles`).
  */
-function fail<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, error: unknown): void {
+function fail<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, error: unknown, counted = true): void {
   if (entry.permanent) {
-    const backoff = entry.backoff ? entry.backoff.next() : d.config.backoff.first(entry.id);
+    const { backoff, retryCount } = nextRetry(d, entry, counted);
     const next = copyEntry(entry);
     next.state = ConnState.Failing;
     next.stage = 'retryWait';
-    next.retryCount = entry.retryCount + 1;
+    next.retryCount = retryCount;
     next.backoff = backoff;
     putEntry(d, entry, next);
-    d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: true });
-    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
+    d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: true, counted });
+    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount, attempt: next.attempt });
     return;
   }
   putEntry(d, entry, undefined);
-  d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: false });
+  d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: false, counted });
   if (entry.automatic) {
-    d.failedAttempts++;
-    scheduleRefill(d);
+    if (counted) d.failedAttempts++;
+    scheduleRefill(d, !counted && offlineThrottles(d));
   }
+}
+
+/**
+ * Whether a replacement for a failure in an offline network waits `retryDuration`: offline
+ * failures do not count toward btcd's throttle, so being offline engages it instead — unless the
+ * throttle is switched off (`maxFailedAttempts: Infinity`), which then means no throttle at all.
+ */
+function offlineThrottles<A, C>(d: Draft<A, C>): boolean {
+  return d.config.maxFailedAttempts !== Infinity;
+}
+
+/**
+ * A permanent request's next backoff step and `retryCount` from `base` (its entry, or a fresh
+ * start after a connection that lasted): one step further — or, for a failure that does not
+ * count, the step it is on (the first if it has none).
+ */
+function nextRetry<A, C>(
+  d: Draft<A, C>,
+  base: { readonly id: number; readonly retryCount: number; readonly backoff: Backoff | undefined },
+  counted: boolean,
+): { backoff: Backoff; retryCount: number } {
+  if (base.backoff === undefined) return { backoff: d.config.backoff.first(base.id), retryCount: base.retryCount + 1 };
+  if (!counted) return { backoff: base.backoff, retryCount: base.retryCount };
+  return { backoff: base.backoff.next(), retryCount: base.retryCount + 1 };
 }
 
 /** An established connection ends: by itself, by `disconnect`, by `remove`. */
 function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: DisconnectReason, at: number): void {
   const conn = entry.conn as C;
   const addr = entry.addr as A;
+  // A loss while the address's network is offline counts as little as a failed dial there.
+  const offline = isOffline(d, networkOfAddr(d, addr));
   if (entry.permanent && reason !== 'remove') {
     // A connection that lasted `minUptime` earns a fresh backoff; a flapping one keeps climbing.
     const lasted = entry.connectedAt !== undefined && at - entry.connectedAt >= d.config.minUptime;
-    const base = lasted ? { retryCount: 0, backoff: undefined } : entry;
-    const backoff = base.backoff ? base.backoff.next() : d.config.backoff.first(entry.id);
+    const { backoff, retryCount } = nextRetry(d, lasted ? { id: entry.id, retryCount: 0, backoff: undefined } : entry, !offline);
     const next = copyEntry(entry);
     next.state = ConnState.Pending;
     next.stage = 'retryWait';
     next.conn = undefined;
     next.connectedAt = undefined;
-    next.retryCount = base.retryCount + 1;
+    next.retryCount = retryCount;
     next.backoff = backoff;
     putEntry(d, entry, next);
     d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: true });
-    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount: next.retryCount, attempt: next.attempt });
+    d.emitted.push({ type: 'retryScheduled', req: entry.req, delay: backoff.duration, retryCount, attempt: next.attempt });
     return;
   }
   putEntry(d, entry, undefined);
   d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: false });
   // An automatic conn lost by itself or by `disconnect` is replaced and counts as a failure
-  // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one.
-  if (entry.automatic && reason !== 'remove') {
-    if (d.automaticCount + d.refillsPending < d.config.targetOutbound) d.failedAttempts++;
-    scheduleRefill(d);
+  // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one;
+  // `target` means "fewer of them", so none comes.
+  if (entry.automatic && reason !== 'remove' && reason !== 'target') {
+    if (!offline && d.automaticCount + d.refillsPending < d.config.targetOutbound) d.failedAttempts++;
+    scheduleRefill(d, offline && offlineThrottles(d));
   }
+}
+
+/**
+ * Applies a live-config change (values checked at the edge). Only the fields that differ count:
+ * none → the same state, no event. Then, while running:
+ * - a higher `targetOutbound` schedules the missing refills at once;
+ * - a lower one closes the youngest automatic requests beyond it (see `youngestAutomatic`), with
+ *   `canceled` / `disconnected` reason `'target'`, never replaced; refills already scheduled
+ *   beyond it are forgotten (one still arriving is dropped as at target);
+ * - a lower `maxInbound` closes the youngest inbound conns beyond it (`inboundClosed` `'limit'`);
+ * - a new `backoff` drops every request's current step, so each next failure starts at the new
+ *   policy's first step; a request already waiting keeps its timer;
+ * - a new `offlineAfter` takes effect with the next dial result.
+ * O(requests) when something is closed or the backoff changes (a rare, operator-made step).
+ */
+function configure<A, C>(d: Draft<A, C>, change: Partial<LiveConfig>, at: number): boolean {
+  const before = d.config;
+  const from: Record<string, unknown> = {};
+  const to: Record<string, unknown> = {};
+  let changed = false;
+  for (const key of Object.keys(change) as (keyof LiveConfig)[]) {
+    const value = change[key];
+    if (value === undefined || value === before[key]) continue;
+    from[key] = before[key];
+    to[key] = value;
+    changed = true;
+  }
+  if (!changed) return false;
+  d.config = { ...before, ...(to as Partial<LiveConfig>) };
+  d.emitted.push({ type: 'configured', from, to });
+  if (to['backoff'] !== undefined) {
+    for (const entry of d.requests.values()) {
+      if (entry.backoff === undefined) continue;
+      const next = copyEntry(entry);
+      next.backoff = undefined;
+      putEntry(d, entry, next);
+    }
+  }
+  if (d.phase !== 'running') return true;
+  const { targetOutbound, maxInbound } = d.config;
+  if (targetOutbound > before.targetOutbound) fillToTarget(d);
+  else if (targetOutbound < before.targetOutbound) {
+    d.refillsPending = Math.min(d.refillsPending, Math.max(0, targetOutbound - d.automaticCount));
+    for (const entry of youngestAutomatic(d.requests, d.automaticCount - targetOutbound)) {
+      if (entry.stage === 'established') dropEstablished(d, entry, 'target', at);
+      else cancel(d, entry, 'target');
+    }
+  }
+  if (maxInbound < before.maxInbound) {
+    for (const entry of youngestInbound(d.inbound, d.inbound.size - maxInbound)) {
+      d.inbound = d.inbound.delete(entry.inboundId);
+      d.emitted.push({ type: 'inboundClosed', conn: entry.conn, inboundId: entry.inboundId, reason: 'limit' });
+    }
+  }
+  return true;
 }
 
 /** Stop: every request and inbound conn ends, with its event; no replacement is made. */

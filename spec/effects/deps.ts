@@ -118,6 +118,7 @@ export const failed = (req: ConnReq<Addr>, addr: Addr | undefined, error: unknow
   addr,
   error,
   willRetry,
+  counted: true,
 });
 export const retryScheduled = (req: ConnReq<Addr>, delay: number, attempt: number, retryCount = attempt - 1): Event => ({
   type: 'retryScheduled',

@@ -19,12 +19,16 @@ const DIAL_MARBLES = ['c', '--c', '#', '--#', '-', 'c---x', '--c-x', '(cc)', '|'
 type Step =
   | { at: number; op: 'connect'; addr: string; permanent: boolean }
   | { at: number; op: 'newConnReq' }
-  | { at: number; op: 'disconnect' | 'remove'; id: number };
+  | { at: number; op: 'disconnect' | 'remove'; id: number }
+  | { at: number; op: 'configure'; target: number; maxInbound: number }
+  | { at: number; op: 'networkDown' | 'networkUp' };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ at: fc.nat(60), op: fc.constant('connect' as const), addr: fc.constantFrom(...ADDRS), permanent: fc.boolean() }),
   fc.record({ at: fc.nat(60), op: fc.constant('newConnReq' as const) }),
   fc.record({ at: fc.nat(60), op: fc.constantFrom('disconnect' as const, 'remove' as const), id: fc.integer({ min: 1, max: 12 }) }),
+  fc.record({ at: fc.nat(60), op: fc.constant('configure' as const), target: fc.nat(3), maxInbound: fc.nat(2) }),
+  fc.record({ at: fc.nat(60), op: fc.constantFrom('networkDown' as const, 'networkUp' as const) }),
 );
 
 const scenarioArb = fc.record({
@@ -45,13 +49,15 @@ const FOLLOWS: Record<string, readonly string[]> = {
   connected: ['disconnected'],
   failed: ['retryScheduled'],
   disconnected: ['retryScheduled'],
-  retryScheduled: ['dialing', 'canceled'],
+  // A second retryScheduled: the network came back, the retry moved to now (plus its jitter).
+  retryScheduled: ['dialing', 'canceled', 'retryScheduled'],
   canceled: [],
 };
 
 describe('ConnManager — properties on random schedules (virtual time)', function () {
   this.timeout(0); // bounded by the run count, not the clock (test:long runs 100,000)
   it('keeps its invariants, closes every conn exactly once, and its state is the fold of its actions', () => {
+    let rescheduled = 0; // retries moved to now by a network coming back: the schedules do reach them
     fc.assert(
       fc.property(scenarioArb, (sc) => {
         const r = runManagerTest(
@@ -64,6 +70,8 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
               retryDuration: 7,
               maxFailedAttempts: 3,
               dialTimeout: 20,
+              offlineAfter: 2, // outages happen often on these schedules
+              onlineRetryJitter: 5,
               listeners: sc.listener ? [t.net.listener(sc.listener, { a: 9, c: 3 })] : [],
               ...(sc.automatic ? { getNewAddress: () => ADDRS[n++ % ADDRS.length]! } : {}),
             });
@@ -79,7 +87,9 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
               t.at(step.at, () => {
                 if (step.op === 'connect') cm.connect(step.addr, { permanent: step.permanent });
                 else if (step.op === 'newConnReq') cm.newConnReq();
-                else cm[step.op](step.id);
+                else if (step.op === 'configure') cm.configure({ targetOutbound: step.target, maxInbound: step.maxInbound });
+                else if (step.op === 'disconnect' || step.op === 'remove') cm[step.op](step.id);
+                else cm[step.op]();
               });
             }
             t.at(sc.stopAt, () => {
@@ -91,22 +101,26 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
           { maxFrames: 2_000 },
         );
 
-        // After every step: the target is a ceiling; one live request per address; counters true.
+        // After every step: the target (as configured then) is a ceiling; one live request per
+        // address; counters true.
         for (const s of r.states) {
           const entries = [...s.requests.values()];
-          expect(s.automaticCount).to.be.at.most(sc.target);
-          expect(entries.filter((e) => e.automatic && e.state === ConnState.Established).length).to.be.at.most(sc.target);
+          expect(s.automaticCount).to.be.at.most(s.config.targetOutbound);
+          expect(entries.filter((e) => e.automatic && e.state === ConnState.Established).length).to.be.at.most(s.config.targetOutbound);
           const addrs = entries.filter((e) => e.addr !== undefined).map((e) => e.addr);
           expect(new Set(addrs).size).to.equal(addrs.length);
           expect(s.establishedCount).to.equal(entries.filter((e) => e.state === ConnState.Established).length);
-          expect(s.inbound.size).to.be.at.most(sc.maxInbound);
+          expect(s.inbound.size).to.be.at.most(s.config.maxInbound);
         }
 
         // The state is the reducer folded over the actions it saw.
-        const folded = r.actions.reduce(reduce<string, FakeConn>, initialState<string, FakeConn>(r.cm.state.config));
+        // (From the config it started with: the configure actions are among them.)
+        const folded = r.actions.reduce(reduce<string, FakeConn>, initialState<string, FakeConn>(r.states[0]!.config));
         expect(folded.phase).to.equal(r.cm.state.phase);
         expect(folded.requests.size).to.equal(r.cm.state.requests.size);
         expect(folded.failedAttempts).to.equal(r.cm.state.failedAttempts);
+        expect(folded.config).to.deep.equal(r.cm.state.config);
+        expect([...folded.networks.entries()]).to.deep.equal([...r.cm.state.networks.entries()]);
         expect(r.cm.state.phase).to.equal('stopped');
 
         // Every conn handed out is closed exactly once, by itself or by the manager.
@@ -126,6 +140,7 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
           expect(ended.has(id), `event ${e.type} after the end of #${id}`).to.equal(false);
           const previous = last.get(id) ?? 'start';
           expect(FOLLOWS[previous], `#${id}: ${previous} → ${e.type}`).to.include(e.type);
+          if (previous === 'retryScheduled' && e.type === 'retryScheduled') rescheduled++;
           last.set(id, e.type);
           if (e.type === 'canceled' || (e.type === 'failed' && !e.willRetry) || (e.type === 'disconnected' && !e.willReconnect))
             ended.add(id);
@@ -133,6 +148,7 @@ describe('ConnManager — properties on random schedules (virtual time)', functi
       }),
       { numRuns: RUNS, seed: SEED },
     );
+    expect(rescheduled).to.be.greaterThan(0);
   });
 });
 

@@ -1,25 +1,12 @@
 import { expect } from 'chai';
-import { linearBackoff } from '../../lib/backoff/linearBackoff.js';
 import type { ConnAction } from '../../lib/model/actions.js';
-import { ConnReq } from '../../lib/model/ConnReq.js';
 import { ConnState } from '../../lib/model/ConnState.js';
 import type { ConnEvent } from '../../lib/model/events.js';
-import { initialState, type ConnManagerState, type ReducerConfig } from '../../lib/model/state.js';
+import { initialState, type ConnManagerState } from '../../lib/model/state.js';
 import { reduce } from '../../lib/reducer/reduce.js';
+import { config, req } from './reducerFixtures.js';
 
 type S = ConnManagerState<string, string>;
-
-const config = (over: Partial<ReducerConfig<string>> = {}): ReducerConfig<string> => ({
-  targetOutbound: 2,
-  maxFailedAttempts: 3,
-  retryDuration: 100,
-  maxInbound: 2,
-  minUptime: 0,
-  backoff: linearBackoff({ step: 100, cap: 1_000 }),
-  automatic: true,
-  addressKey: (a) => a,
-  ...over,
-});
 
 /** Folds actions and returns every state plus the flat list of event types. */
 function run(s: S, actions: ConnAction<string, string>[]): { states: S[]; types: string[]; events: ConnEvent<string, string>[] } {
@@ -31,14 +18,6 @@ function run(s: S, actions: ConnAction<string, string>[]): { states: S[]; types:
     events.push(...s.emitted);
   }
   return { states, types: events.map((e) => e.type), events };
-}
-
-/** A request with an id, as the manager would hand the reducer. */
-function req(id: number, addr?: string, permanent = false): ConnReq<string> {
-  const r = new ConnReq<string>(addr, { permanent });
-  // Ids are normally assigned by the manager; the reducer only reads them.
-  Object.defineProperty(r, 'id', { get: () => id });
-  return r;
 }
 
 describe('reduce', () => {
