@@ -11,9 +11,10 @@ export type NodeEvent =
   /** An inbound peer closed to make room for a newcomer when every inbound slot was taken (Bitcoin Core's eviction). */
   | { readonly type: 'evicted'; readonly peer: PeerInfo; readonly for: string }
   /**
-   * An accepted socket a `Peer` could not be built on (`error`: what its constructor threw — a
-   * transport whose socket breaks the `net.Socket` surface). The socket is destroyed; the node
-   * goes on accepting.
+   * An accepted socket the node could not take: a `Peer` could not be built on it (a transport
+   * whose socket breaks the `net.Socket` surface) or its arrival facts could not be read (a ban
+   * list or permission check that threw); `error` is what was thrown. The socket is destroyed; the
+   * node goes on accepting on the same listener.
    */
   | { readonly type: 'acceptFailed'; readonly remote: string; readonly error: unknown }
   /** A discovery source announced addresses: `added` of them were new to the book. */

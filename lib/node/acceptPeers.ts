@@ -38,8 +38,9 @@ export interface AcceptPeersDeps {
  * in flight and the eviction candidates — so that the gate in the manager's reducer stays pure.
  * Nothing is sent to the remote here; with `v2Transport` each conn gets its own protocol, which
  * detects v1 or v2 from the first bytes once the conn is admitted (see `v2ResponderProtocol`).
- * A socket a `Peer` cannot be built on (it throws: a transport's bug) is an `acceptFailed` event,
- * the socket destroyed, and the accepting goes on.
+ * A socket a `Peer` cannot be built on (it throws: a transport's bug), or whose facts cannot be
+ * read (a ban list or permissions that throw), is an `acceptFailed` event, the socket destroyed,
+ * and the accepting goes on, on the same listener.
  */
 export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
   const { options, protocol, banList, sessions, permissions } = deps;
@@ -69,27 +70,28 @@ export function acceptPeers(deps: AcceptPeersDeps): Observable<NodeConn> {
   };
   return options.transport.listen({ host: options.host, port: options.port, onListening: deps.onListening }).pipe(
     mergeMap((socket) => {
-      // With v2 on, each conn gets its own protocol, which tells v1 from v2 by the first bytes
-      // and runs the BIP324 responder; it reads nothing before the gate has admitted the conn.
-      const write = (bytes: Uint8Array) => {
-        if (!socket.destroyed) socket.write(bytes);
-      };
-      const own = options.v2Transport ? v2ResponderProtocol(write, { magic }) : protocol;
-      let peer: Peer<BitcoinMessage>;
+      let peer: Peer<BitcoinMessage> | undefined;
       try {
+        // With v2 on, each conn gets its own protocol, which tells v1 from v2 by the first bytes
+        // and runs the BIP324 responder; it reads nothing before the gate has admitted the conn.
+        const write = (bytes: Uint8Array) => {
+          if (!socket.destroyed) socket.write(bytes);
+        };
+        const own = options.v2Transport ? v2ResponderProtocol(write, { magic }) : protocol;
         peer = new Peer(socket, own, { scheduler: options.scheduler });
+        const remote = peer.remote;
+        if (!remote) {
+          peer.close(); // closed before we could look at it
+          return EMPTY;
+        }
+        return of<NodeConn>({ peer, socket, protocol: own, arrival: facts(remote) });
       } catch (error) {
-        // Swallowed, this once hid a TypeError as a node that silently accepted nothing.
-        deps.emit({ type: 'acceptFailed', remote: remoteOf(socket), error });
-        destroyQuietly(socket);
+        // Swallowed, this once hid a TypeError as a node that silently accepted nothing; thrown
+        // on, it would end the listener (and a port-0 one would come back on another port).
+        deps.emit({ type: 'acceptFailed', remote: peer?.remote?.toString() ?? remoteOf(socket), error });
+        closeQuietly(peer, socket);
         return EMPTY;
       }
-      const remote = peer.remote;
-      if (!remote) {
-        peer.close();
-        return EMPTY;
-      }
-      return of<NodeConn>({ peer, socket, protocol: own, arrival: facts(remote) });
     }),
   );
 }
@@ -105,8 +107,13 @@ function remoteOf(socket: Socket): string {
   }
 }
 
-/** `socket.destroy()`, for a socket that may be broken enough to throw there too. */
-function destroyQuietly(socket: Socket): void {
+/** Closes the peer (if one was built) and destroys the socket, for a socket that may be broken enough to throw there too. */
+function closeQuietly(peer: Peer<BitcoinMessage> | undefined, socket: Socket): void {
+  try {
+    peer?.close();
+  } catch {
+    // The socket is destroyed below either way.
+  }
   try {
     socket.destroy();
   } catch {

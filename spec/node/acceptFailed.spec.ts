@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { map } from 'rxjs';
-import { SocketAddress } from '../../lib/net/SocketAddress.js';
+import { BanList } from '../../lib/ban/BanList.js';
 import type { Transport } from '../../lib/transport/Transport.js';
 import { virtualNodes } from './virtualNodes.js';
 
@@ -41,12 +41,7 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
   it('emits acceptFailed with the remote and the error, destroys the socket, then admits the next conn', async () => {
     const { transport, broken } = breaking(['on']);
     const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, transport });
-    // A raw client whose conn gets the broken socket on b's side.
-    const client: Socket[] = [];
-    h.net
-      .transport()
-      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: '127.0.0.4', scheduler: h.time.scheduler })
-      .subscribe((socket) => client.push(socket));
+    const client = h.silent(target, '127.0.0.4'); // its conn gets the broken socket on b's side
     await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
     const [failed] = h.of(b, 'acceptFailed');
     expect(failed!.remote).to.match(/^127\.0\.0\.4:\d+$/);
@@ -72,5 +67,26 @@ describe('Node acceptFailed: an accepted socket that breaks Peer is reported, de
     expect(broken[0]!.destroyed).to.equal(true);
     // The dialer's redial (its permanent request's backoff) gets a good socket: b still accepts.
     await h.time.until(() => b.peers().length === 1, 2_000, 'b has the peer on the redial');
+  });
+
+  it('a check that throws while the arrival facts are read (the ban list) is acceptFailed too; the listener stays bound', async () => {
+    /** A ban list that breaks on one host. */
+    class BrokenBanList extends BanList {
+      override isBanned(host: string): boolean {
+        if (host === '127.0.0.4') throw new RangeError(`ban list broken for ${host}`);
+        return super.isBanned(host);
+      }
+    }
+    const { node: b, target } = await h.start({ host: '127.0.0.3', targetOutbound: 0, bans: new BrokenBanList() });
+    const client = h.silent(target, '127.0.0.4');
+    await h.time.until(() => h.of(b, 'acceptFailed').length === 1, 1_000, 'acceptFailed');
+    const [failed] = h.of(b, 'acceptFailed');
+    expect(failed!.remote).to.match(/^127\.0\.0\.4:\d+$/);
+    expect(failed!.error).to.be.instanceOf(RangeError);
+    await h.time.until(() => client[0]?.destroyed === true, 1_000, "the client's end closed");
+    expect(h.net.listening, 'the same listener, not re-bound').to.deep.equal([target]);
+    const { node: a } = await h.start({ host: '127.0.0.2', listen: false, connectPeers: [target] });
+    await h.time.until(() => b.peers().length === 1 && a.peers().length === 1, 1_000, 'a and b peers');
+    expect(h.of(b, 'acceptFailed')).to.have.length(1);
   });
 });

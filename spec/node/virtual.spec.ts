@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
 import { sendWrongMagic } from '../../examples/sendWrongMagic.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { virtualNodes } from './virtualNodes.js';
@@ -14,17 +13,7 @@ import { virtualNodes } from './virtualNodes.js';
  */
 describe('Node in virtual time (in-memory transport, TestScheduler)', () => {
   const h = virtualNodes();
-  const { make, of, start } = h;
-  /** A client that connects and says nothing. */
-  const silent = (target: string, from: string): Socket[] => {
-    const held: Socket[] = [];
-    h.net
-      .transport()
-      .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: h.time.scheduler })
-      .subscribe((socket) => held.push(socket));
-    return held;
-  };
-
+  const { make, of, start, silent } = h;
   it('handshakes in both directions: an outbound peer on one side, an inbound one on the other', async () => {
     const { node: b, target } = await start({ host: '127.0.0.3', targetOutbound: 0 });
     const { node: a } = await start({ host: '127.0.0.2', listen: false, connectPeers: [target] });

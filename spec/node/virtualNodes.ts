@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { Socket } from 'node:net';
+import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { MemoryNetwork } from '../../lib/testing/MemoryNetwork.js';
 import { VirtualTime } from '../../lib/testing/VirtualTime.js';
@@ -28,6 +30,8 @@ export interface VirtualNodes {
   readonly of: <T extends NodeEvent['type']>(node: Node, type: T) => EventOf<T>[];
   /** Registers something the test opened besides nodes (a raw socket, a scripted listener): released after the test, before the nodes stop. */
   readonly release: (close: () => void) => void;
+  /** A raw client that connects from `from` to `target` and says nothing: its socket, once connected. */
+  readonly silent: (target: string, from: string) => Socket[];
   /** `make`, then `start`: the node and its listening address (`''` when not listening). */
   readonly start: (options: VirtualNodeOptions) => Promise<{ node: Node; target: string }>;
 }
@@ -76,6 +80,14 @@ export function virtualNodes(): VirtualNodes {
     },
     make,
     release: (close) => releases.push(close),
+    silent: (target, from) => {
+      const held: Socket[] = [];
+      net
+        .transport()
+        .dial(SocketAddress.parse(target), { timeout: Infinity, localAddress: from, scheduler: time.scheduler })
+        .subscribe((socket) => held.push(socket));
+      return held;
+    },
     of: <T extends NodeEvent['type']>(node: Node, type: T): EventOf<T>[] =>
       events.get(node)!.filter((e): e is EventOf<T> => e.type === type),
     start: async (options: VirtualNodeOptions) => {
