@@ -227,7 +227,7 @@ export class ConnManager<A, C> {
 
   /**
    * Changes the live configuration (see `LiveConfig`) and announces it with a `configured` event
-   * (old and new values of the fields that changed); `state.config` shows it when this returns.
+   * (old and new values of the fields that changed); called outside a notification, `state.config` shows it when this returns.
    * Raising `targetOutbound` dials more at once; lowering it closes the youngest automatic
    * requests beyond it (`canceled` / `disconnected` reason `'target'`, not replaced, the ones not
    * yet established first). Lowering `maxInbound` below the admitted count closes the youngest
