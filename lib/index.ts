@@ -8,7 +8,7 @@
  */
 export { ConnManager } from './manager/ConnManager.js';
 export { connManager, type ConnCommand } from './manager/connManagerStream.js';
-export { DEFAULTS, type ConnManagerConfig, type GetNewAddress } from './manager/config.js';
+export { DEFAULTS, type ConnManagerConfig, type GetNewAddress, type NetworkSignal } from './manager/config.js';
 export { ConnReq, type ConnReqOptions } from './model/ConnReq.js';
 export { ConnState } from './model/ConnState.js';
 export type {

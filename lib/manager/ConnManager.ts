@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, filter, map, merge, scan, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, Subscription, filter, map, merge, scan, type Observable } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
@@ -15,7 +15,7 @@ import { initialState, type ConnManagerState } from '../model/state.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
 import { reduce } from '../reducer/reduce.js';
 import { trampoline } from '../operators/trampoline.js';
-import { checkLiveConfig, resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
+import { checkLiveConfig, checkNetworkSignal, resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /**
  * The effects a manager runs, each with the event types it reads, in the order they see an
@@ -78,7 +78,8 @@ export class ConnManager<A, C> {
   readonly #view: ConnReqView;
   #state: ConnManagerState<A, C>;
   #effects: Subscription | undefined;
-  #liveConfig: Subscription | undefined;
+  /** The `config$` and `network$` inputs, while running. */
+  #inputs: Subscription | undefined;
   #phase: 'idle' | 'running' | 'stopped' = 'idle';
   #queued: ConnActionInput<A, C>[] = [];
   #nextId = 1;
@@ -159,15 +160,12 @@ export class ConnManager<A, C> {
     const queued = this.#queued;
     this.#queued = [];
     for (const action of queued) this.#dispatch(action);
-    this.#liveConfig = this.#config.config$?.subscribe({
-      next: (change) => {
-        try {
-          this.configure(change);
-        } catch (error) {
-          this.#dispatch({ type: 'callbackFailed', source: 'config$', error });
-        }
-      },
-      error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'config$', error }),
+    this.#inputs = new Subscription();
+    this.#input$('config$', this.#config.config$, (change) => this.configure(change));
+    this.#input$('network$', this.#config.network$, (signal) => {
+      const { up, network } = checkNetworkSignal(signal);
+      if (up) this.networkUp(network);
+      else this.networkDown(network);
     });
   }
 
@@ -179,8 +177,8 @@ export class ConnManager<A, C> {
   stop(): void {
     if (this.#phase === 'stopped') return;
     this.#phase = 'stopped';
-    this.#liveConfig?.unsubscribe();
-    this.#liveConfig = undefined;
+    this.#inputs?.unsubscribe();
+    this.#inputs = undefined;
     for (const action of this.#queued) {
       if (action.type === 'connect' || action.type === 'newConnReq') this.#finish(action.req, ConnState.Canceled, 0);
     }
@@ -232,7 +230,7 @@ export class ConnManager<A, C> {
 
   /**
    * Changes the live configuration (see `LiveConfig`) and announces it with a `configured` event
-   * (old and new values of the fields that changed); `state.config` shows it when this returns.
+   * (old and new values of the fields that changed); called outside a notification, `state.config` shows it when this returns.
    * Raising `targetOutbound` dials more at once; lowering it closes the youngest automatic
    * requests beyond it (`canceled` / `disconnected` reason `'target'`, not replaced, the ones not
    * yet established first). Lowering `maxInbound` below the admitted count closes the youngest
@@ -277,6 +275,24 @@ export class ConnManager<A, C> {
    */
   networkUp(network?: string): void {
     if (this.#phase !== 'stopped') this.#dispatch(network === undefined ? { type: 'networkUp' } : { type: 'networkUp', network });
+  }
+
+  /** Subscribes an input stream until stop; a value `apply` throws for, or the stream's error, is a `callbackError` named `source`. */
+  #input$<T>(source: string, input$: Observable<T> | undefined, apply: (value: T) => void): void {
+    if (input$ === undefined) return;
+    const fail = (error: unknown) => this.#dispatch({ type: 'callbackFailed', source, error });
+    this.#inputs?.add(
+      input$.subscribe({
+        next: (value) => {
+          try {
+            apply(value);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        error: fail,
+      }),
+    );
   }
 
   #newRequest(): ConnReq<A> {

@@ -63,6 +63,13 @@ export interface ConnManagerConfig<A, C> {
    */
   readonly config$?: Observable<Partial<LiveConfig>>;
   /**
+   * Network up/down signals (an OS-level "link lost", a VPN going away), subscribed on `start()`
+   * and released on `stop()`: `{ up: false, network? }` is `networkDown(network)`, `{ up: true,
+   * network? }` is `networkUp(network)`. A malformed signal is a `callbackError` (source
+   * `'network$'`) and changes nothing. Default none.
+   */
+  readonly network$?: Observable<NetworkSignal>;
+  /**
    * The network family of an address ('ipv4', 'ipv6', 'onion', …), pure: dial failures and
    * successes are tracked per family, and a family with `offlineAfter` failures in a row is
    * offline (its failures stop counting). Default: one family for every address.
@@ -85,6 +92,12 @@ export interface ConnManagerConfig<A, C> {
   readonly scheduler?: SchedulerLike;
 }
 
+/** One value of the `network$` input: a family (or, without `network`, every family) went up or down. */
+export interface NetworkSignal {
+  readonly up: boolean;
+  readonly network?: string;
+}
+
 /** A config with every default applied and every number checked. */
 export interface ResolvedConfig<A, C> {
   readonly reducer: ReducerConfig<A, C>;
@@ -98,6 +111,7 @@ export interface ResolvedConfig<A, C> {
   readonly connClosed: (conn: C) => ObservableInput<unknown>;
   readonly scheduler: SchedulerLike;
   readonly config$: Observable<Partial<LiveConfig>> | undefined;
+  readonly network$: Observable<NetworkSignal> | undefined;
   /** No `backoff` was given: the default linear one follows a live `retryDuration` change. */
   readonly defaultBackoff: boolean;
 }
@@ -164,6 +178,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
     connClosed: config.connClosed ?? defaultConnClosed,
     scheduler: config.scheduler ?? immediateScheduler,
     config$: config.config$,
+    network$: config.network$,
     defaultBackoff: config.backoff === undefined,
   };
 }
@@ -243,3 +258,15 @@ export function defaultCloseConn(conn: unknown): void {
 }
 
 export { defaultConnClosed };
+
+/**
+ * Checks one `network$` signal.
+ * @throws InvalidOptionError for anything but `{ up: boolean, network?: string }`.
+ */
+export function checkNetworkSignal(signal: unknown): NetworkSignal {
+  const s = signal as { up?: unknown; network?: unknown } | null;
+  if (typeof s?.up !== 'boolean' || (s.network !== undefined && typeof s.network !== 'string')) {
+    throw new InvalidOptionError('network$', JSON.stringify(signal), '{ up: boolean, network?: string }');
+  }
+  return s as NetworkSignal;
+}

@@ -47,8 +47,12 @@ export function isOffline<A, C>(state: ConnManagerState<A, C>, network: string):
 
 /** One more dial failure in `network`; announces `networkOffline` when this one makes it so. */
 export function recordDialFailure<A, C>(d: Draft<A, C>, network: string): void {
-  const before = isOffline(d, network);
+  const offlineAfter = d.config.offlineAfter ?? DEFAULT_OFFLINE_AFTER;
+  // Nothing to learn (never offline by failures, or already is): a storm then costs no write.
+  if (offlineAfter === Infinity) return;
   const health = d.networks.get(network);
+  if (health !== undefined && health.failures >= offlineAfter) return;
+  const before = isOffline(d, network);
   d.networks = d.networks.set(network, { failures: (health?.failures ?? 0) + 1, down: health?.down ?? false });
   if (!before && isOffline(d, network)) d.emitted.push({ type: 'networkOffline', network, reason: 'failures' });
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { retryJitter } from '../../lib/backoff/retryJitter.js';
 import type { ConnEventOf } from '../../lib/model/events.js';
+import type { NetworkSignal } from '../../lib/manager/config.js';
+import { InvalidOptionError } from '../../lib/shared/InvalidOptionError.js';
 import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
@@ -179,5 +181,30 @@ describe('ConnManager — network-aware failures (issue #14 item 5)', () => {
       // Rescheduled at once (its jitter), and its failure counts again.
       `${150 + retryJitter(1, 2, 10)} failed #1 6a willRetry`,
     ]);
+  });
+
+  it('network$: OS-level signals as an input, subscribed on start and released on stop; a malformed one is a callbackError', () => {
+    const r = runManagerTest((t) => {
+      t.net.script('p', '#');
+      const signals = { d: { up: false }, u: { up: true }, x: { up: 'yes' } as unknown as NetworkSignal };
+      const network$ = t.cold<NetworkSignal>('--d--x--u------d', signals);
+      const cm = t.manager({ retryDuration: 100, onlineRetryJitter: 10, network$ });
+      const log = t.log(cm);
+      const errors: unknown[] = [];
+      cm.events$.subscribe((e) => e.type === 'callbackError' && errors.push(e.error));
+      t.at(0, () => {
+        cm.start();
+        cm.connect('p', { permanent: true });
+      });
+      t.at(12, () => cm.stop());
+      t.expectSubscriptions(network$.subscriptions).toBe('^-----------!');
+      return () => ({ log, errors });
+    });
+    expect(r.log.filter((l) => /network|callbackError/.test(l))).to.deep.equal([
+      '2 networkOffline * manual',
+      '5 callbackError network$',
+      '8 networkOnline * manual 1',
+    ]);
+    expect(r.errors[0]).to.be.instanceOf(InvalidOptionError).with.property('option', 'network$');
   });
 });
