@@ -1,6 +1,7 @@
 import type createDebug from 'debug';
 import { Subscription, filter, map, type Observable } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
+import type { BanList } from '../ban/BanList.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
 import type { ConnManager } from '../manager/ConnManager.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
@@ -17,6 +18,7 @@ export interface NodeWiring {
   readonly options: ResolvedNodeOptions;
   readonly manager: ConnManager<SocketAddress, NodeConn>;
   readonly book: AddressBook;
+  readonly banList: BanList;
   readonly sessions: PeerSessions;
   readonly dialer: OutboundDialer;
   readonly counters: NodeCounters;
@@ -36,7 +38,8 @@ export interface NodeWiring {
 /**
  * The flows of a started node, as one subscription (released by `stop()`): the manager's
  * connected and accepted conns run as peer sessions; its events are counted, and its inbound
- * verdicts become node events; discovery fills the book; feelers test its new table. Each flow
+ * verdicts become node events; discovery fills the book; feelers test its new table; a ban
+ * imposed while a peer of that host (or subnet) is connected closes it (Core's `setban`). Each flow
  * goes one way — the manager's streams into the node's parts, the parts' events out.
  */
 export function wireNode(w: NodeWiring): Subscription {
@@ -68,6 +71,16 @@ export function wireNode(w: NodeWiring): Subscription {
       if (!verdict) return;
       w.log('%s %o', verdict.type, verdict);
       w.events.next(verdict);
+    }),
+  );
+  flows.add(
+    w.banList.bans$.pipe(filter((e) => e.type === 'banned')).subscribe(() => {
+      // A subnet ban matches many hosts: every live peer is checked against the list as it is now.
+      for (const peer of sessions.peers()) {
+        if (!w.banList.isBanned(peer.remote.host)) continue;
+        w.log('closing %s: banned', peer.remote);
+        sessions.disconnect(peer.id);
+      }
     }),
   );
   return flows;
