@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, filter, map, merge, scan, type Observable, type Subscription } from 'rxjs';
+import { Observable, Subject, filter, merge, type Subscription } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
@@ -10,8 +10,9 @@ import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqV
 import { ConnState } from '../model/ConnState.js';
 import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
 import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
-import { initialState, type ConnManagerState } from '../model/state.js';
-import { reduce } from '../reducer/reduce.js';
+import { initialState, type ConnManagerState, type OutboundEntry } from '../model/state.js';
+import { StepOwner } from '../reducer/Draft.js';
+import { reduceOwned } from '../reducer/reduce.js';
 import { trampoline } from '../operators/trampoline.js';
 import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
@@ -72,9 +73,14 @@ export class ConnManager<A, C> {
   readonly #events = new Subject<ConnEvent<A, C>>();
   /** Event type → the inputs of the effects that read it (see `EFFECTS`). */
   readonly #routes = new Map<ConnEventType, Subject<ConnEvent<A, C>>[]>();
-  readonly #stateSubject: BehaviorSubject<ConnManagerState<A, C>>;
+  /** Every snapshot after the first, while someone listens (`state$` adds the current one on subscribe). */
+  readonly #stateChanges = new Subject<ConnManagerState<A, C>>();
   readonly #view: ConnReqView;
   #state: ConnManagerState<A, C>;
+  /** The edit token lent to the reducer; replaced as soon as a snapshot made under it is published. */
+  #owner = new StepOwner<A, C>();
+  /** Whether the current snapshot has been published since `#owner` was taken (see the class comment). */
+  #published = false;
   #effects: Subscription | undefined;
   #phase: 'idle' | 'running' | 'stopped' = 'idle';
   #queued: ConnActionInput<A, C>[] = [];
@@ -86,31 +92,34 @@ export class ConnManager<A, C> {
   constructor(config: ConnManagerConfig<A, C>) {
     this.#config = resolveConfig(config);
     this.#state = initialState<A, C>(this.#config.reducer);
-    this.#stateSubject = new BehaviorSubject(this.#state);
     this.#view = { lookup: (id) => this.#state.requests.get(id) };
-    this.state$ = this.#stateSubject.asObservable();
+    // BehaviorSubject's contract (the current snapshot, then every change; nothing after complete)
+    // without its stored value: what a late subscriber gets is read here, and so published.
+    this.state$ = new Observable<ConnManagerState<A, C>>((subscriber) => {
+      const subscription = this.#stateChanges.subscribe(subscriber);
+      if (!subscriber.closed) {
+        this.#published = true;
+        subscriber.next(this.#state);
+      }
+      return subscription;
+    });
     this.events$ = this.#events.asObservable();
     this.actions$ = this.#actions.asObservable();
     this.accepted$ = this.events$.pipe(filter((e): e is ConnEventOf<'accepted', A, C> => e.type === 'accepted'));
     this.connected$ = this.events$.pipe(filter((e): e is ConnEventOf<'connected', A, C> => e.type === 'connected'));
     this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
     // Never unsubscribed: results that arrive after stop still go through it (their conns get closed).
-    this.#input
-      .pipe(
-        trampoline(),
-        map((action) => {
-          // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
-          // watches actions$, and every action came through here.
-          if (this.#actions.observed) this.#actions.next(action);
-          return action;
-        }),
-        scan(reduce<A, C>, this.#state),
-      )
-      .subscribe((state) => this.#publish(state));
+    this.#input.pipe(trampoline()).subscribe((action) => {
+      // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
+      // watches actions$, and every action came through here.
+      if (this.#actions.observed) this.#actions.next(action);
+      this.#step(action);
+    });
   }
 
-  /** The current snapshot (the last value of `state$`). */
+  /** The current snapshot (the last value of `state$`). Reading it publishes it: it never changes afterwards. */
   get state(): ConnManagerState<A, C> {
+    this.#published = true;
     return this.#state;
   }
 
@@ -135,7 +144,7 @@ export class ConnManager<A, C> {
       scheduler: this.#config.scheduler,
       newRequest: () => this.#newRequest(),
     };
-    const state$ = this.#stateSubject.asObservable();
+    const state$ = this.state$;
     const inputs = EFFECTS.map(({ effect, types }) => {
       const input = new Subject<ConnEvent<A, C>>();
       for (const type of types) {
@@ -235,8 +244,24 @@ export class ConnManager<A, C> {
     finishConnReq(req, { state, retryCount, addr: req.addr });
   }
 
-  #publish(state: ConnManagerState<A, C>): void {
+  /** One fold step: `reduce`, under the loop's edit token while no snapshot made under it has been published. */
+  #step(action: ConnAction<A, C>): void {
+    let owner = this.#owner;
+    // The hook gets this step's input state: it is published to it.
+    if (this.#published || (action.type === 'incoming' && this.#config.reducer.admitInbound !== undefined)) {
+      owner = this.#owner = new StepOwner<A, C>();
+      this.#published = false;
+    }
+    owner.removed.length = 0;
     const previous = this.#state;
+    this.#publish(reduceOwned(previous, action, owner), previous, owner.removed);
+  }
+
+  /**
+   * @param previous - the snapshot before this step; its maps may have been edited by the step,
+   *   so what a removed request was is read from `removed`.
+   */
+  #publish(state: ConnManagerState<A, C>, previous: ConnManagerState<A, C>, removed: readonly OutboundEntry<A, C>[]): void {
     if (state === previous) return;
     if (previous.phase === 'stopped') {
       // Late results after stop (a dial that settled while stopping): nobody listens any more,
@@ -252,10 +277,14 @@ export class ConnManager<A, C> {
     for (const event of state.emitted) {
       const final = finalStateOf(event);
       if (final !== undefined && 'req' in event) {
-        this.#finish(event.req, final, previous.requests.get(event.req.id)?.retryCount ?? event.req.retryCount);
+        const before = removedEntry(removed, event.req.id) ?? previous.requests.get(event.req.id);
+        this.#finish(event.req, final, before?.retryCount ?? event.req.retryCount);
       }
     }
-    this.#stateSubject.next(state);
+    if (this.#stateChanges.observed) {
+      this.#published = true;
+      this.#stateChanges.next(state);
+    }
     const watched = this.#events.observed;
     for (const event of state.emitted) {
       if (watched) this.#events.next(event);
@@ -271,9 +300,15 @@ export class ConnManager<A, C> {
     this.#routes.clear();
     this.#events.complete();
     this.#actions.complete();
-    this.#stateSubject.complete();
+    this.#stateChanges.complete();
     this.#done();
   }
+}
+
+/** The entry with `id` among those a step removed (a handful at most; `stop` removes none this way). */
+function removedEntry<A, C>(removed: readonly OutboundEntry<A, C>[], id: number): OutboundEntry<A, C> | undefined {
+  for (const entry of removed) if (entry.id === id) return entry;
+  return undefined;
 }
 
 /** The terminal state an event leaves its request in, if it ends it. */
