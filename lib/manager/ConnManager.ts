@@ -1,4 +1,4 @@
-import { Observable, Subject, filter, merge, type Subscription } from 'rxjs';
+import { Observable, Subject, Subscription, filter } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
@@ -13,7 +13,7 @@ import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
 import { initialState, type ConnManagerState, type OutboundEntry } from '../model/state.js';
 import { StepOwner } from '../reducer/Draft.js';
 import { reduceOwned } from '../reducer/reduce.js';
-import { trampoline } from '../operators/trampoline.js';
+import { EffectInput } from './EffectInput.js';
 import { resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /**
@@ -34,11 +34,16 @@ const EFFECTS: readonly { readonly effect: Effect<unknown, unknown>; readonly ty
  * A connection manager: keeps `targetOutbound` automatic outbound connections, reconnects
  * permanent ones, admits inbound ones — btcd's connmgr as streams.
  *
- * The whole data flow is one loop: commands and edge results are actions; `scan(reduce)` folds
+ * The whole data flow is one loop: commands and edge results are actions; `reduce` folds
  * them into `state$` and emits `events$`; effects turn events into dials, timers and closes, whose
- * results are actions again. Actions are trampolined (`trampoline()`, one queue per manager), so a
- * command called from outside a notification has taken effect when it returns, and a storm of
- * synchronous failures never deepens the stack.
+ * results are actions again. Actions are trampolined (one queue per manager, as `trampoline()`
+ * does), so a command called from outside a notification has taken effect when it returns, and a
+ * storm of synchronous failures never deepens the stack.
+ *
+ * No Subject sits on the hot path: the loop drains its own queue, each effect is fed by an
+ * `EffectInput` (a value handed straight to its subscriber), and effects' actions come back
+ * through one shared observer, not a `merge`. `events$`, `actions$` and `state$` are Subjects only
+ * for their outside subscribers, and cost nothing while unobserved.
  *
  * @example
  * const cm = new ConnManager<string, Socket>({
@@ -68,11 +73,14 @@ export class ConnManager<A, C> {
   readonly disconnected$: Observable<ConnEventOf<'disconnected', A, C>>;
 
   readonly #config: ResolvedConfig<A, C>;
-  readonly #input = new Subject<ConnAction<A, C>>();
+  /** Actions waiting for the loop (see `#dispatch`); `#head` is the next one. */
+  readonly #queue: ConnAction<A, C>[] = [];
+  #head = 0;
+  #draining = false;
   readonly #actions = new Subject<ConnAction<A, C>>();
   readonly #events = new Subject<ConnEvent<A, C>>();
   /** Event type → the inputs of the effects that read it (see `EFFECTS`). */
-  readonly #routes = new Map<ConnEventType, Subject<ConnEvent<A, C>>[]>();
+  readonly #routes = new Map<ConnEventType, EffectInput<ConnEvent<A, C>>[]>();
   /** Every snapshot after the first, while someone listens (`state$` adds the current one on subscribe). */
   readonly #stateChanges = new Subject<ConnManagerState<A, C>>();
   readonly #view: ConnReqView;
@@ -108,13 +116,6 @@ export class ConnManager<A, C> {
     this.accepted$ = this.events$.pipe(filter((e): e is ConnEventOf<'accepted', A, C> => e.type === 'accepted'));
     this.connected$ = this.events$.pipe(filter((e): e is ConnEventOf<'connected', A, C> => e.type === 'connected'));
     this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
-    // Never unsubscribed: results that arrive after stop still go through it (their conns get closed).
-    this.#input.pipe(trampoline()).subscribe((action) => {
-      // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
-      // watches actions$, and every action came through here.
-      if (this.#actions.observed) this.#actions.next(action);
-      this.#step(action);
-    });
   }
 
   /** The current snapshot (the last value of `state$`). Reading it publishes it: it never changes afterwards. */
@@ -145,19 +146,30 @@ export class ConnManager<A, C> {
       newRequest: () => this.#newRequest(),
     };
     const state$ = this.state$;
-    const inputs = EFFECTS.map(({ effect, types }) => {
-      const input = new Subject<ConnEvent<A, C>>();
+    const effects = new Subscription();
+    this.#effects = effects;
+    // One observer for every effect, as `merge` would give them, without its extra subscriber per
+    // action; like `merge`, the first error ends them all (and is reported).
+    const observer = {
+      next: (action: ConnActionInput<A, C>) => {
+        if (!effects.closed) this.#dispatch(action);
+      },
+      error: (error: unknown) => {
+        if (effects.closed) return;
+        effects.unsubscribe();
+        this.#dispatch({ type: 'callbackFailed', source: 'effect', error });
+      },
+    };
+    for (const { effect, types } of EFFECTS) {
+      const input = new EffectInput<ConnEvent<A, C>>();
       for (const type of types) {
         const routed = this.#routes.get(type);
         if (routed === undefined) this.#routes.set(type, [input]);
         else routed.push(input);
       }
-      return (effect as unknown as Effect<A, C>)(input, state$, deps);
-    });
-    this.#effects = merge(...inputs).subscribe({
-      next: (action) => this.#dispatch(action),
-      error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'effect', error }),
-    });
+      if (effects.closed) break; // an effect failed as it was subscribed
+      effects.add((effect as unknown as Effect<A, C>)(input.events$, state$, deps).subscribe(observer));
+    }
     this.#dispatch({ type: 'start' });
     const queued = this.#queued;
     this.#queued = [];
@@ -237,7 +249,27 @@ export class ConnManager<A, C> {
     // manager or one of its effects for this one dispatch, and a spread per action was ~10 % of a
     // retry storm's CPU.
     (action as { at?: number }).at = this.#config.scheduler.now();
-    this.#input.next(action as ConnAction<A, C>);
+    // The loop's trampoline (`trampoline()`'s algorithm, inline): an action dispatched while one is
+    // being folded and published waits its turn, so the loop never nests. Results that arrive
+    // after stop still come through here (their conns get closed).
+    const queue = this.#queue;
+    queue.push(action as ConnAction<A, C>);
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#head < queue.length) {
+        const next = queue[this.#head]!;
+        queue[this.#head++] = undefined as unknown as ConnAction<A, C>; // release it to the GC
+        // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
+        // watches actions$, and every action comes through here.
+        if (this.#actions.observed) this.#actions.next(next);
+        this.#step(next);
+      }
+    } finally {
+      queue.length = 0;
+      this.#head = 0;
+      this.#draining = false;
+    }
   }
 
   #finish(req: ConnReq<A>, state: ConnState, retryCount: number): void {
