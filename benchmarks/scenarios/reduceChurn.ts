@@ -56,7 +56,7 @@ function churn(built: Built, cycles: number, owned = false): number {
     s = reduceOwned(s, { type: 'retryDue', id, attempt: attempts[id]!, at: k }, owner);
     const attempt = ++attempts[id]!;
     s = reduceOwned(s, { type: 'dialSucceeded', id, attempt, conn, at: k }, owner);
-    if (owner !== undefined) owner.removed.length = 0;
+    if (owner !== undefined) while (owner.removed.length !== 0) owner.removed.pop(); // as the manager empties it
   }
   const cpu = process.cpuUsage(start);
   built.state = s;

@@ -469,7 +469,9 @@ function insertEntryInPlace(content: unknown[], i: number, key: unknown, value: 
 function removeEntryInPlace(content: unknown[], i: number): void {
   const n = content.length - 2;
   for (let j = i; j < n; j++) content[j] = content[j + 2];
-  content.length = n;
+  // Two pops, not `length = n`: setting length is a runtime call (4 % of a storm's profile), pop is inlined.
+  content.pop();
+  content.pop();
 }
 
 /** Copy of `src` without the pair at index `i`. */

@@ -266,7 +266,8 @@ export class ConnManager<A, C> {
         this.#step(next);
       }
     } finally {
-      queue.length = 0;
+      // Emptied by pops: the queue rarely holds more than two, and setting `length` is a runtime call.
+      while (queue.length !== 0) queue.pop();
       this.#head = 0;
       this.#draining = false;
     }
@@ -284,7 +285,8 @@ export class ConnManager<A, C> {
       owner = this.#owner = new StepOwner<A, C>();
       this.#published = false;
     }
-    owner.removed.length = 0;
+    const removed = owner.removed;
+    while (removed.length !== 0) removed.pop(); // see `#dispatch` on setting length
     const previous = this.#state;
     this.#publish(reduceOwned(previous, action, owner), previous, owner.removed);
   }
