@@ -58,7 +58,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 describe('PersistentMap — transient updates (owned nodes)', () => {
   it('equals a model Map after any sequence of owned, plain and published updates, with the shape of a fresh build', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(opArb, { maxLength: 300, size: 'max' }), (ops) => {
         const model = new Map<Key, number>();
         let map = PersistentMap.empty<Key, number>();
         let owner = new MapOwner();
@@ -89,7 +89,7 @@ describe('PersistentMap — transient updates (owned nodes)', () => {
 
   it('never changes a snapshot once its owner is dropped, however the owner that follows edits its successors', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(opArb, { maxLength: 300, size: 'max' }), (ops) => {
         let map = PersistentMap.empty<Key, number>();
         let owner = new MapOwner();
         const snapshots: { readonly map: PersistentMap<Key, number>; readonly entries: [Key, number][] }[] = [];
