@@ -35,8 +35,29 @@ const BITS = 5;
 const MASK = 31;
 
 /**
- * One trie node. Instances are never mutated after construction: every update
- * builds new nodes along the changed path and shares the rest.
+ * An edit token (Clojure's transient "edit", immutable.js's `ownerID`): nodes made by an update
+ * under an owner carry it, and a later update under the same owner changes them in place instead
+ * of copying them. Only identity matters. Whoever holds an owner promises that no map built under
+ * it is seen by anyone else while the owner is still used; dropping the owner (never passing it
+ * again) freezes every node that carries it, for good.
+ *
+ * @example
+ * ```ts
+ * const owner = new MapOwner();
+ * let m = PersistentMap.empty<number, string>();
+ * m = m.set(1, 'a', owner).set(2, 'b', owner); // the second set changes the first one's nodes
+ * // publish `m` and never pass `owner` again: `m` is now as immutable as any other map
+ * ```
+ */
+export class MapOwner {
+  // A class, not `{}`: a token is recognisable in a heap snapshot, and nothing else can be one by accident.
+  private readonly brand = 'MapOwner';
+}
+
+/**
+ * One trie node. A node without an owner is never mutated after construction: every update
+ * builds new nodes along the changed path and shares the rest. A node with an owner is changed in
+ * place by updates under that owner (see {@link MapOwner}), and only by them.
  *
  * @internal
  */
@@ -45,11 +66,13 @@ export class HamtNode {
    * @param dataMap - bit `f` set when an entry lives at fragment `f`.
    * @param nodeMap - bit `f` set when a child node lives at fragment `f`.
    * @param content - entries then reversed children, see the module comment.
+   * @param owner - the edit token that may change this node in place, if any.
    */
   constructor(
-    readonly dataMap: number,
-    readonly nodeMap: number,
-    readonly content: unknown[],
+    public dataMap: number,
+    public nodeMap: number,
+    public content: unknown[],
+    readonly owner: MapOwner | undefined,
   ) {}
 }
 
@@ -58,7 +81,7 @@ export class HamtNode {
  *
  * @internal
  */
-export const EMPTY_NODE: HamtNode = new HamtNode(0, 0, []);
+export const EMPTY_NODE: HamtNode = new HamtNode(0, 0, [], undefined);
 
 /**
  * Returned by {@link lookup} when the key is absent, so that a stored
@@ -78,9 +101,11 @@ export function keysEqual(a: unknown, b: unknown): boolean {
   return a === b || (a !== a && b !== b);
 }
 
-// Set by `assoc`, read right after by the caller. A flag rather than a result
-// object keeps the hot path free of allocations; no user code runs in between.
+// Set by `assoc` and `dissoc`, read right after by the caller. Flags rather than a result
+// object keep the hot path free of allocations; no user code runs in between. `lastChanged`
+// is needed because an update in place returns the very node it was given.
 let lastAssocAdded = false;
+let lastChanged = false;
 
 /**
  * Whether the most recent {@link assoc} call added a new key (as opposed to
@@ -90,6 +115,16 @@ let lastAssocAdded = false;
  */
 export function assocAdded(): boolean {
   return lastAssocAdded;
+}
+
+/**
+ * Whether the most recent {@link assoc} or {@link dissoc} call changed anything (a node copied
+ * or one changed in place). Without an owner this is the same as "a new root came back".
+ *
+ * @internal
+ */
+export function lastUpdateChanged(): boolean {
+  return lastChanged;
 }
 
 /**
@@ -139,68 +174,116 @@ function collisionLookup(content: unknown[], key: unknown): unknown {
  * @internal
  * @param root - the root node.
  * @param hash - `hashKey(key)`.
- * @returns the new root, or `root` itself when the key already maps to `value` (===).
+ * @param owner - nodes carrying it are changed in place, and new nodes get it; none = copy every node on the path.
+ * @returns the new root: `root` itself when the key already maps to `value` (===), or when
+ *   `root` is owned and was changed in place ({@link lastUpdateChanged} tells the two apart).
  */
-export function assoc(root: HamtNode, hash: number, key: unknown, value: unknown): HamtNode {
+export function assoc(root: HamtNode, hash: number, key: unknown, value: unknown, owner?: MapOwner): HamtNode {
   lastAssocAdded = false;
-  return assocAt(root, 0, hash, key, value);
+  lastChanged = false;
+  return assocAt(root, 0, hash, key, value, owner);
 }
 
-function assocAt(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown): HamtNode {
+function assocAt(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
   const dataMap = node.dataMap;
   const nodeMap = node.nodeMap;
   const content = node.content;
   if ((dataMap | nodeMap) === 0 && content.length !== 0) {
-    return collisionAssoc(node, shift, hash, key, value);
+    return collisionAssoc(node, shift, hash, key, value, owner);
   }
   const bit = 1 << ((hash >>> shift) & MASK);
+  const mine = owner !== undefined && node.owner === owner;
   if ((dataMap & bit) !== 0) {
     const i = popcount(dataMap & (bit - 1)) << 1;
     const existingKey = content[i];
     if (keysEqual(existingKey, key)) {
       if (content[i + 1] === value) return node;
+      lastChanged = true;
+      if (mine) {
+        content[i + 1] = value;
+        return node;
+      }
       const copy = content.slice();
       copy[i + 1] = value;
-      return new HamtNode(dataMap, nodeMap, copy);
+      return new HamtNode(dataMap, nodeMap, copy, owner);
     }
     // Two keys compete for one slot: push both down into a new subtree.
     lastAssocAdded = true;
-    const child = mergeEntries(shift + BITS, hashKey(existingKey as string | number), existingKey, content[i + 1], hash, key, value);
+    lastChanged = true;
+    const child = mergeEntries(shift + BITS, hashKey(existingKey as string | number), existingKey, content[i + 1], hash, key, value, owner);
     const at = content.length - 2 - popcount(nodeMap & (bit - 1));
-    return new HamtNode(dataMap ^ bit, nodeMap | bit, entryToChild(content, i, at, child));
+    return rebuilt(node, mine, dataMap ^ bit, nodeMap | bit, entryToChild(content, i, at, child), owner);
   }
   if ((nodeMap & bit) !== 0) {
     const at = content.length - 1 - popcount(nodeMap & (bit - 1));
     const child = content[at] as HamtNode;
-    const updated = assocAt(child, shift + BITS, hash, key, value);
-    if (updated === child) return node;
+    const updated = assocAt(child, shift + BITS, hash, key, value, owner);
+    if (updated === child) return node; // unchanged, or changed in place (then so is its slot here)
+    if (mine) {
+      content[at] = updated;
+      return node;
+    }
     const copy = content.slice();
     copy[at] = updated;
-    return new HamtNode(dataMap, nodeMap, copy);
+    return new HamtNode(dataMap, nodeMap, copy, owner);
   }
   lastAssocAdded = true;
-  return new HamtNode(dataMap | bit, nodeMap, insertEntry(content, popcount(dataMap & (bit - 1)) << 1, key, value));
+  lastChanged = true;
+  const i = popcount(dataMap & (bit - 1)) << 1;
+  if (mine) {
+    insertEntryInPlace(content, i, key, value);
+    node.dataMap = dataMap | bit;
+    return node;
+  }
+  return new HamtNode(dataMap | bit, nodeMap, insertEntry(content, i, key, value), owner);
 }
 
-function collisionAssoc(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown): HamtNode {
+/** `node` given new bitmaps and content: in place when it is the owner's, else a new node. */
+function rebuilt(
+  node: HamtNode,
+  mine: boolean,
+  dataMap: number,
+  nodeMap: number,
+  content: unknown[],
+  owner: MapOwner | undefined,
+): HamtNode {
+  if (!mine) return new HamtNode(dataMap, nodeMap, content, owner);
+  node.dataMap = dataMap;
+  node.nodeMap = nodeMap;
+  node.content = content;
+  return node;
+}
+
+function collisionAssoc(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
   const content = node.content;
+  const mine = owner !== undefined && node.owner === owner;
   const collidingHash = hashKey(content[0] as string | number);
   if (hash === collidingHash) {
     for (let i = 0; i < content.length; i += 2) {
       if (keysEqual(content[i], key)) {
         if (content[i + 1] === value) return node;
+        lastChanged = true;
+        if (mine) {
+          content[i + 1] = value;
+          return node;
+        }
         const copy = content.slice();
         copy[i + 1] = value;
-        return new HamtNode(0, 0, copy);
+        return new HamtNode(0, 0, copy, owner);
       }
     }
     lastAssocAdded = true;
-    return new HamtNode(0, 0, insertEntry(content, content.length, key, value));
+    lastChanged = true;
+    if (mine) {
+      content.push(key, value);
+      return node;
+    }
+    return new HamtNode(0, 0, insertEntry(content, content.length, key, value), owner);
   }
   // A different hash reached this slot: the collision node moves one level
   // down under a fresh bitmap node, and the key is inserted beside it.
-  const wrapper = new HamtNode(0, 1 << ((collidingHash >>> shift) & MASK), [node]);
-  return assocAt(wrapper, shift, hash, key, value);
+  const wrapper = new HamtNode(0, 1 << ((collidingHash >>> shift) & MASK), [node], owner);
+  return assocAt(wrapper, shift, hash, key, value, owner);
 }
 
 /** Builds the smallest subtree (rooted at `shift`) holding two distinct keys. */
@@ -212,16 +295,17 @@ function mergeEntries(
   hash2: number,
   key2: unknown,
   value2: unknown,
+  owner: MapOwner | undefined,
 ): HamtNode {
-  if (hash1 === hash2) return new HamtNode(0, 0, [key1, value1, key2, value2]);
+  if (hash1 === hash2) return new HamtNode(0, 0, [key1, value1, key2, value2], owner);
   // Distinct 32-bit hashes differ in some fragment by shift 30 (the last,
   // two-bit fragment), so this recursion ends before shifts wrap around.
   const frag1 = (hash1 >>> shift) & MASK;
   const frag2 = (hash2 >>> shift) & MASK;
   if (frag1 !== frag2) {
-    return new HamtNode((1 << frag1) | (1 << frag2), 0, frag1 < frag2 ? [key1, value1, key2, value2] : [key2, value2, key1, value1]);
+    return new HamtNode((1 << frag1) | (1 << frag2), 0, frag1 < frag2 ? [key1, value1, key2, value2] : [key2, value2, key1, value1], owner);
   }
-  return new HamtNode(0, 1 << frag1, [mergeEntries(shift + BITS, hash1, key1, value1, hash2, key2, value2)]);
+  return new HamtNode(0, 1 << frag1, [mergeEntries(shift + BITS, hash1, key1, value1, hash2, key2, value2, owner)], owner);
 }
 
 /**
@@ -231,23 +315,28 @@ function mergeEntries(
  * @internal
  * @param root - the root node.
  * @param hash - `hashKey(key)`.
- * @returns the new root, or `root` itself when the key is absent.
+ * @param owner - nodes carrying it are changed in place, and new nodes get it; none = copy every node on the path.
+ * @returns the new root: `root` itself when the key is absent, or when `root` is owned and was
+ *   changed in place ({@link lastUpdateChanged} tells the two apart).
  */
-export function dissoc(root: HamtNode, hash: number, key: unknown): HamtNode {
-  return dissocAt(root, 0, hash, key);
+export function dissoc(root: HamtNode, hash: number, key: unknown, owner?: MapOwner): HamtNode {
+  lastChanged = false;
+  return dissocAt(root, 0, hash, key, owner);
 }
 
-function dissocAt(node: HamtNode, shift: number, hash: number, key: unknown): HamtNode {
+function dissocAt(node: HamtNode, shift: number, hash: number, key: unknown, owner: MapOwner | undefined): HamtNode {
   const dataMap = node.dataMap;
   const nodeMap = node.nodeMap;
   const content = node.content;
   if ((dataMap | nodeMap) === 0) {
-    return content.length === 0 ? node : collisionDissoc(node, shift, hash, key);
+    return content.length === 0 ? node : collisionDissoc(node, shift, hash, key, owner);
   }
+  const mine = owner !== undefined && node.owner === owner;
   const bit = 1 << ((hash >>> shift) & MASK);
   if ((dataMap & bit) !== 0) {
     const i = popcount(dataMap & (bit - 1)) << 1;
     if (!keysEqual(content[i], key)) return node;
+    lastChanged = true;
     if (shift === 0) {
       if (content.length === 2) return EMPTY_NODE;
     } else if (content.length === 3 && dataMap === bit) {
@@ -255,13 +344,19 @@ function dissocAt(node: HamtNode, shift: number, hash: number, key: unknown): Ha
       const last = content[2] as HamtNode;
       if ((last.dataMap | last.nodeMap) === 0) return last;
     }
-    return new HamtNode(dataMap ^ bit, nodeMap, removeEntry(content, i));
+    if (mine) {
+      removeEntryInPlace(content, i);
+      node.dataMap = dataMap ^ bit;
+      return node;
+    }
+    return new HamtNode(dataMap ^ bit, nodeMap, removeEntry(content, i), owner);
   }
   if ((nodeMap & bit) === 0) return node;
   const at = content.length - 1 - popcount(nodeMap & (bit - 1));
   const child = content[at] as HamtNode;
-  const updated = dissocAt(child, shift + BITS, hash, key);
-  if (updated === child) return node;
+  const updated = dissocAt(child, shift + BITS, hash, key, owner);
+  // Not `updated === child`: a child changed in place comes back as itself, and may now need collapsing.
+  if (!lastChanged) return node;
   // This node would be nothing but a wrapper around `updated`: let the parent
   // take it over directly (never at the root, which must stay a bitmap node).
   const onlyChild = dataMap === 0 && nodeMap === bit && shift !== 0;
@@ -270,24 +365,33 @@ function dissocAt(node: HamtNode, shift: number, hash: number, key: unknown): Ha
     if (onlyChild) return updated;
     const i = popcount(dataMap & (bit - 1)) << 1;
     const merged = childToEntry(content, i, at, updated.content[0], updated.content[1]);
-    return new HamtNode(dataMap | bit, nodeMap ^ bit, merged);
+    return rebuilt(node, mine, dataMap | bit, nodeMap ^ bit, merged, owner);
   }
   if (onlyChild && (updated.dataMap | updated.nodeMap) === 0) return updated;
+  if (mine) {
+    content[at] = updated;
+    return node;
+  }
   const copy = content.slice();
   copy[at] = updated;
-  return new HamtNode(dataMap, nodeMap, copy);
+  return new HamtNode(dataMap, nodeMap, copy, owner);
 }
 
-function collisionDissoc(node: HamtNode, shift: number, hash: number, key: unknown): HamtNode {
+function collisionDissoc(node: HamtNode, shift: number, hash: number, key: unknown, owner: MapOwner | undefined): HamtNode {
   const content = node.content;
   for (let i = 0; i < content.length; i += 2) {
     if (!keysEqual(content[i], key)) continue;
+    lastChanged = true;
     if (content.length === 4) {
       // One entry left: return it as a single-entry bitmap node for the parent to inline.
       const other = i === 0 ? 2 : 0;
-      return new HamtNode(1 << ((hash >>> shift) & MASK), 0, [content[other], content[other + 1]]);
+      return new HamtNode(1 << ((hash >>> shift) & MASK), 0, [content[other], content[other + 1]], owner);
     }
-    return new HamtNode(0, 0, removeEntry(content, i));
+    if (owner !== undefined && node.owner === owner) {
+      removeEntryInPlace(content, i);
+      return node;
+    }
+    return new HamtNode(0, 0, removeEntry(content, i), owner);
   }
   return node;
 }
@@ -352,6 +456,22 @@ function insertEntry(src: unknown[], i: number, key: unknown, value: unknown): u
   dst[i + 1] = value;
   for (let j = i; j < n; j++) dst[j + 2] = src[j];
   return dst;
+}
+
+/** `content` with the pair `key, value` inserted at index `i`, in place (an owned node's array). */
+function insertEntryInPlace(content: unknown[], i: number, key: unknown, value: unknown): void {
+  for (let j = content.length - 1; j >= i; j--) content[j + 2] = content[j];
+  content[i] = key;
+  content[i + 1] = value;
+}
+
+/** `content` without the pair at index `i`, in place (an owned node's array). */
+function removeEntryInPlace(content: unknown[], i: number): void {
+  const n = content.length - 2;
+  for (let j = i; j < n; j++) content[j] = content[j + 2];
+  // Two pops, not `length = n`: setting length is a runtime call (4 % of a storm's profile), pop is inlined.
+  content.pop();
+  content.pop();
 }
 
 /** Copy of `src` without the pair at index `i`. */

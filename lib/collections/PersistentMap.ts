@@ -1,7 +1,9 @@
 import { hashKey } from './hashKey.js';
 import { HamtIterator } from './HamtIterator.js';
-import { assoc, assocAdded, dissoc, EMPTY_NODE, forEachEntry, lookup, NOT_FOUND } from './HamtNode.js';
+import { assoc, assocAdded, dissoc, EMPTY_NODE, forEachEntry, lastUpdateChanged, lookup, MapOwner, NOT_FOUND } from './HamtNode.js';
 import type { HamtNode } from './HamtNode.js';
+
+export { MapOwner };
 
 /**
  * An immutable hash map with structural sharing, for state that a pure reducer
@@ -13,6 +15,13 @@ import type { HamtNode } from './HamtNode.js';
  * `delete` copy only the nodes on the path to the changed entry — at most
  * eight, three for 10,000 sequential ids — and share everything else with the
  * previous version, which is never modified. `size` is stored, not counted.
+ *
+ * Transient updates (Clojure's transients, immutable.js's `withMutations`): `set`, `delete` and
+ * `update` take an optional {@link MapOwner}. Nodes an update makes under an owner carry it, and
+ * later updates under the same owner change them in place instead of copying the path again — a
+ * batch of updates then copies each node at most once. A map holding such nodes must not be seen
+ * by anyone else while its owner is still used; once the owner is dropped the map is frozen like
+ * any other. `withMutations` does all of that in one call.
  *
  * Keys are strings or numbers compared with SameValueZero, like the native
  * `Map`: `1` and `'1'` are different keys, `NaN` is one key, `0` and `-0` are
@@ -31,16 +40,22 @@ import type { HamtNode } from './HamtNode.js';
  * ```
  */
 export class PersistentMap<K extends string | number, V> implements Iterable<[K, V]> {
-  private static readonly EMPTY: PersistentMap<never, never> = new PersistentMap<never, never>(EMPTY_NODE, 0);
+  private static readonly EMPTY: PersistentMap<never, never> = new PersistentMap<never, never>(EMPTY_NODE, 0, undefined);
+
+  // Written only by updates under `owner` (the map is then transient, see the class comment).
+  private root: HamtNode;
+  private count: number;
+  private readonly owner: MapOwner | undefined;
+
+  private constructor(root: HamtNode, size: number, owner: MapOwner | undefined) {
+    this.root = root;
+    this.count = size;
+    this.owner = owner;
+  }
 
   /** Number of entries. O(1). */
-  readonly size: number;
-
-  private readonly root: HamtNode;
-
-  private constructor(root: HamtNode, size: number) {
-    this.root = root;
-    this.size = size;
+  get size(): number {
+    return this.count;
   }
 
   /**
@@ -65,13 +80,48 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
    * ```
    */
   static from<K extends string | number, V>(entries: Iterable<readonly [K, V]>): PersistentMap<K, V> {
+    // One owner for the whole build: each node is made once and filled in place. Dropped on return.
+    const owner = new MapOwner();
     let root = EMPTY_NODE;
     let size = 0;
     for (const [key, value] of entries) {
-      root = assoc(root, hashKey(key), key, value);
+      root = assoc(root, hashKey(key), key, value, owner);
       if (assocAdded()) size++;
     }
-    return size === 0 ? PersistentMap.empty<K, V>() : new PersistentMap<K, V>(root, size);
+    return size === 0 ? PersistentMap.empty<K, V>() : new PersistentMap<K, V>(root, size, undefined);
+  }
+
+  /**
+   * Applies a batch of updates to a transient version of this map and returns the result,
+   * frozen: `fn` gets a map to call `set` / `delete` / `update` on (chain or reassign, both
+   * work), and each trie node is copied at most once for the whole batch. `this` is unchanged.
+   *
+   * @example
+   * ```ts
+   * const m = PersistentMap.empty<number, string>().withMutations((t) => {
+   *   for (let i = 0; i < 1000; i++) t = t.set(i, String(i));
+   *   return t;
+   * });
+   * ```
+   * @param fn - the batch; returns the final map (it may simply return the map it was given).
+   */
+  withMutations(fn: (draft: TransientMap<K, V>) => TransientMap<K, V> | void): PersistentMap<K, V> {
+    const owner = new MapOwner();
+    const start: PersistentMap<K, V> = this.self();
+    let current = start;
+    const draft: TransientMap<K, V> = {
+      get: (key) => current.get(key),
+      has: (key) => current.has(key),
+      get size() {
+        return current.size;
+      },
+      set: (key, value) => ((current = current.set(key, value, owner)), draft),
+      delete: (key) => ((current = current.delete(key, owner)), draft),
+      update: (key, f) => ((current = current.update(key, f, owner)), draft),
+    };
+    fn(draft);
+    // A fresh wrapper without the owner: the token dies with this call, so nothing can edit `current` again.
+    return current === start || current.size === 0 ? current : new PersistentMap<K, V>(current.root, current.count, undefined);
   }
 
   /**
@@ -99,20 +149,21 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
    * m.set('x', 1) === m; // true
    * m.set('x', 2) === m; // false, and m.get('x') is still 1
    * ```
+   * @param owner - update transiently under this token (see the class comment); none = a plain persistent update.
    */
-  set(key: K, value: V): PersistentMap<K, V> {
-    const root = assoc(this.root, hashKey(key), key, value);
-    if (root === this.root) return this;
-    return new PersistentMap<K, V>(root, assocAdded() ? this.size + 1 : this.size);
+  set(key: K, value: V, owner?: MapOwner): PersistentMap<K, V> {
+    return this.setHashed(hashKey(key), key, value, owner);
   }
 
   /**
    * A map without `key`. Returns `this` itself when `key` is absent. Nodes
    * left nearly empty are merged back, so a map shrunk by deletes is as
    * compact as one built from its remaining entries.
+   *
+   * @param owner - update transiently under this token (see the class comment); none = a plain persistent update.
    */
-  delete(key: K): PersistentMap<K, V> {
-    return this.deleteHashed(hashKey(key), key);
+  delete(key: K, owner?: MapOwner): PersistentMap<K, V> {
+    return this.deleteHashed(hashKey(key), key, owner);
   }
 
   /**
@@ -127,16 +178,16 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
    * const next = counts.update('inbound', (n) => (n ?? 0) + 1); // inbound → 1
    * next.update('inbound', () => undefined).has('inbound');    // false
    * ```
+   * @param owner - update transiently under this token (see the class comment); none = a plain persistent update.
    */
-  update(key: K, fn: (value: V | undefined) => V | undefined): PersistentMap<K, V> {
+  update(key: K, fn: (value: V | undefined) => V | undefined, owner?: MapOwner): PersistentMap<K, V> {
     const hash = hashKey(key);
     const found = lookup(this.root, hash, key);
     const current = found === NOT_FOUND ? undefined : (found as V);
     const next = fn(current);
-    if (next === undefined) return found === NOT_FOUND ? this : this.deleteHashed(hash, key);
+    if (next === undefined) return found === NOT_FOUND ? this : this.deleteHashed(hash, key, owner);
     if (found !== NOT_FOUND && next === current) return this;
-    const root = assoc(this.root, hash, key, next);
-    return new PersistentMap<K, V>(root, assocAdded() ? this.size + 1 : this.size);
+    return this.setHashed(hash, key, next, owner);
   }
 
   /** The keys, in iteration order. */
@@ -167,9 +218,51 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
     forEachEntry(this.root, fn as (value: unknown, key: unknown) => void);
   }
 
-  private deleteHashed(hash: number, key: K): PersistentMap<K, V> {
-    const root = dissoc(this.root, hash, key);
-    if (root === this.root) return this;
-    return this.size === 1 ? PersistentMap.empty<K, V>() : new PersistentMap<K, V>(root, this.size - 1);
+  /** `this`, typed: lets `withMutations` start its draft without aliasing `this` (lint). */
+  private self(): PersistentMap<K, V> {
+    return this;
   }
+
+  private setHashed(hash: number, key: K, value: V, owner: MapOwner | undefined): PersistentMap<K, V> {
+    const root = assoc(this.root, hash, key, value, owner);
+    if (!lastUpdateChanged()) return this;
+    const size = assocAdded() ? this.count + 1 : this.count;
+    if (owner !== undefined && this.owner === owner) {
+      this.root = root;
+      this.count = size;
+      return this;
+    }
+    return new PersistentMap<K, V>(root, size, owner);
+  }
+
+  private deleteHashed(hash: number, key: K, owner: MapOwner | undefined): PersistentMap<K, V> {
+    const root = dissoc(this.root, hash, key, owner);
+    if (!lastUpdateChanged()) return this;
+    if (this.count === 1) return PersistentMap.empty<K, V>();
+    if (owner !== undefined && this.owner === owner) {
+      this.root = root;
+      this.count--;
+      return this;
+    }
+    return new PersistentMap<K, V>(root, this.count - 1, owner);
+  }
+}
+
+/**
+ * The map `PersistentMap.withMutations` hands its batch: the reading methods, and updates that
+ * change it in place (each returns the map itself, so calls chain).
+ */
+export interface TransientMap<K extends string | number, V> {
+  /** Number of entries. */
+  readonly size: number;
+  /** The value under `key`, or `undefined`. */
+  get(key: K): V | undefined;
+  /** Whether `key` is present. */
+  has(key: K): boolean;
+  /** Maps `key` to `value`. */
+  set(key: K, value: V): TransientMap<K, V>;
+  /** Removes `key`. */
+  delete(key: K): TransientMap<K, V>;
+  /** `key` holds `fn(current)`; `undefined` deletes it. */
+  update(key: K, fn: (value: V | undefined) => V | undefined): TransientMap<K, V>;
 }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, Subscription, filter, map, merge, scan, type Observable } from 'rxjs';
+import { Observable, Subject, Subscription, filter, map, merge, scan } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
@@ -11,10 +11,11 @@ import { ConnState } from '../model/ConnState.js';
 import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
 import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
 import type { LiveConfig } from '../model/LiveConfig.js';
-import { initialState, type ConnManagerState } from '../model/state.js';
+import { initialState, type ConnManagerState, type OutboundEntry } from '../model/state.js';
 import { linearBackoff } from '../backoff/linearBackoff.js';
-import { reduce } from '../reducer/reduce.js';
-import { trampoline } from '../operators/trampoline.js';
+import { StepOwner } from '../reducer/Draft.js';
+import { reduceOwned } from '../reducer/reduce.js';
+import { EffectInput } from './EffectInput.js';
 import { checkLiveConfig, checkNetworkSignal, resolveConfig, type ConnManagerConfig, type ResolvedConfig } from './config.js';
 
 /**
@@ -35,11 +36,16 @@ const EFFECTS: readonly { readonly effect: Effect<unknown, unknown>; readonly ty
  * A connection manager: keeps `targetOutbound` automatic outbound connections, reconnects
  * permanent ones, admits inbound ones — btcd's connmgr as streams.
  *
- * The whole data flow is one loop: commands and edge results are actions; `scan(reduce)` folds
+ * The whole data flow is one loop: commands and edge results are actions; `reduce` folds
  * them into `state$` and emits `events$`; effects turn events into dials, timers and closes, whose
- * results are actions again. Actions are trampolined (`trampoline()`, one queue per manager), so a
- * command called from outside a notification has taken effect when it returns, and a storm of
- * synchronous failures never deepens the stack.
+ * results are actions again. Actions are trampolined (one queue per manager, as `trampoline()`
+ * does), so a command called from outside a notification has taken effect when it returns, and a
+ * storm of synchronous failures never deepens the stack.
+ *
+ * No Subject sits on the hot path: the loop drains its own queue, each effect is fed by an
+ * `EffectInput` (a value handed straight to its subscriber), and effects' actions come back
+ * through one shared observer, not a `merge`. `events$`, `actions$` and `state$` are Subjects only
+ * for their outside subscribers, and cost nothing while unobserved.
  *
  * @example
  * const cm = new ConnManager<string, Socket>({
@@ -69,14 +75,22 @@ export class ConnManager<A, C> {
   readonly disconnected$: Observable<ConnEventOf<'disconnected', A, C>>;
 
   readonly #config: ResolvedConfig<A, C>;
-  readonly #input = new Subject<ConnAction<A, C>>();
+  /** Actions waiting for the loop (see `#dispatch`); `#head` is the next one. */
+  readonly #queue: ConnAction<A, C>[] = [];
+  #head = 0;
+  #draining = false;
   readonly #actions = new Subject<ConnAction<A, C>>();
   readonly #events = new Subject<ConnEvent<A, C>>();
   /** Event type → the inputs of the effects that read it (see `EFFECTS`). */
-  readonly #routes = new Map<ConnEventType, Subject<ConnEvent<A, C>>[]>();
-  readonly #stateSubject: BehaviorSubject<ConnManagerState<A, C>>;
+  readonly #routes = new Map<ConnEventType, EffectInput<ConnEvent<A, C>>[]>();
+  /** Every snapshot after the first, while someone listens (`state$` adds the current one on subscribe). */
+  readonly #stateChanges = new Subject<ConnManagerState<A, C>>();
   readonly #view: ConnReqView;
   #state: ConnManagerState<A, C>;
+  /** The edit token lent to the reducer; replaced as soon as a snapshot made under it is published. */
+  #owner = new StepOwner<A, C>();
+  /** Whether the current snapshot has been published since `#owner` was taken (see the class comment). */
+  #published = false;
   #effects: Subscription | undefined;
   /** The `config$` and `network$` inputs, while running. */
   #inputs: Subscription | undefined;
@@ -90,31 +104,27 @@ export class ConnManager<A, C> {
   constructor(config: ConnManagerConfig<A, C>) {
     this.#config = resolveConfig(config);
     this.#state = initialState<A, C>(this.#config.reducer);
-    this.#stateSubject = new BehaviorSubject(this.#state);
     this.#view = { lookup: (id) => this.#state.requests.get(id) };
-    this.state$ = this.#stateSubject.asObservable();
+    // BehaviorSubject's contract (the current snapshot, then every change; nothing after complete)
+    // without its stored value: what a late subscriber gets is read here, and so published.
+    this.state$ = new Observable<ConnManagerState<A, C>>((subscriber) => {
+      const subscription = this.#stateChanges.subscribe(subscriber);
+      if (!subscriber.closed) {
+        this.#published = true;
+        subscriber.next(this.#state);
+      }
+      return subscription;
+    });
     this.events$ = this.#events.asObservable();
     this.actions$ = this.#actions.asObservable();
     this.accepted$ = this.events$.pipe(filter((e): e is ConnEventOf<'accepted', A, C> => e.type === 'accepted'));
     this.connected$ = this.events$.pipe(filter((e): e is ConnEventOf<'connected', A, C> => e.type === 'connected'));
     this.disconnected$ = this.events$.pipe(filter((e): e is ConnEventOf<'disconnected', A, C> => e.type === 'disconnected'));
-    // Never unsubscribed: results that arrive after stop still go through it (their conns get closed).
-    this.#input
-      .pipe(
-        trampoline(),
-        map((action) => {
-          // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
-          // watches actions$, and every action came through here.
-          if (this.#actions.observed) this.#actions.next(action);
-          return action;
-        }),
-        scan(reduce<A, C>, this.#state),
-      )
-      .subscribe((state) => this.#publish(state));
   }
 
-  /** The current snapshot (the last value of `state$`). */
+  /** The current snapshot (the last value of `state$`). Reading it publishes it: it never changes afterwards. */
   get state(): ConnManagerState<A, C> {
+    this.#published = true;
     return this.#state;
   }
 
@@ -142,20 +152,31 @@ export class ConnManager<A, C> {
       scheduler: this.#config.scheduler,
       newRequest: () => this.#newRequest(),
     };
-    const state$ = this.#stateSubject.asObservable();
-    const inputs = EFFECTS.map(({ effect, types }) => {
-      const input = new Subject<ConnEvent<A, C>>();
+    const state$ = this.state$;
+    const effects = new Subscription();
+    this.#effects = effects;
+    // One observer for every effect, as `merge` would give them, without its extra subscriber per
+    // action; like `merge`, the first error ends them all (and is reported).
+    const observer = {
+      next: (action: ConnActionInput<A, C>) => {
+        if (!effects.closed) this.#dispatch(action);
+      },
+      error: (error: unknown) => {
+        if (effects.closed) return;
+        effects.unsubscribe();
+        this.#dispatch({ type: 'callbackFailed', source: 'effect', error });
+      },
+    };
+    for (const { effect, types } of EFFECTS) {
+      const input = new EffectInput<ConnEvent<A, C>>();
       for (const type of types) {
         const routed = this.#routes.get(type);
         if (routed === undefined) this.#routes.set(type, [input]);
         else routed.push(input);
       }
-      return (effect as unknown as Effect<A, C>)(input, state$, deps);
-    });
-    this.#effects = merge(...inputs).subscribe({
-      next: (action) => this.#dispatch(action),
-      error: (error: unknown) => this.#dispatch({ type: 'callbackFailed', source: 'effect', error }),
-    });
+      if (effects.closed) break; // an effect failed as it was subscribed
+      effects.add((effect as unknown as Effect<A, C>)(input.events$, state$, deps).subscribe(observer));
+    }
     this.#dispatch({ type: 'start' });
     const queued = this.#queued;
     this.#queued = [];
@@ -311,15 +332,53 @@ export class ConnManager<A, C> {
     // manager or one of its effects for this one dispatch, and a spread per action was ~10 % of a
     // retry storm's CPU.
     (action as { at?: number }).at = this.#config.scheduler.now();
-    this.#input.next(action as ConnAction<A, C>);
+    // The loop's trampoline (`trampoline()`'s algorithm, inline): an action dispatched while one is
+    // being folded and published waits its turn, so the loop never nests. Results that arrive
+    // after stop still come through here (their conns get closed).
+    const queue = this.#queue;
+    queue.push(action as ConnAction<A, C>);
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#head < queue.length) {
+        const next = queue[this.#head]!;
+        queue[this.#head++] = undefined as unknown as ConnAction<A, C>; // release it to the GC
+        // Unobserved, a Subject's next still costs its error-context wrapper: in a storm nobody
+        // watches actions$, and every action comes through here.
+        if (this.#actions.observed) this.#actions.next(next);
+        this.#step(next);
+      }
+    } finally {
+      // Emptied by pops: the queue rarely holds more than two, and setting `length` is a runtime call.
+      while (queue.length !== 0) queue.pop();
+      this.#head = 0;
+      this.#draining = false;
+    }
   }
 
   #finish(req: ConnReq<A>, state: ConnState, retryCount: number): void {
     finishConnReq(req, { state, retryCount, addr: req.addr });
   }
 
-  #publish(state: ConnManagerState<A, C>): void {
+  /** One fold step: `reduce`, under the loop's edit token while no snapshot made under it has been published. */
+  #step(action: ConnAction<A, C>): void {
+    let owner = this.#owner;
+    // The hook gets this step's input state: it is published to it.
+    if (this.#published || (action.type === 'incoming' && this.#config.reducer.admitInbound !== undefined)) {
+      owner = this.#owner = new StepOwner<A, C>();
+      this.#published = false;
+    }
+    const removed = owner.removed;
+    while (removed.length !== 0) removed.pop(); // see `#dispatch` on setting length
     const previous = this.#state;
+    this.#publish(reduceOwned(previous, action, owner), previous, owner.removed);
+  }
+
+  /**
+   * @param previous - the snapshot before this step; its maps may have been edited by the step,
+   *   so what a removed request was is read from `removed`.
+   */
+  #publish(state: ConnManagerState<A, C>, previous: ConnManagerState<A, C>, removed: readonly OutboundEntry<A, C>[]): void {
     if (state === previous) return;
     if (previous.phase === 'stopped') {
       // Late results after stop (a dial that settled while stopping): nobody listens any more,
@@ -335,10 +394,14 @@ export class ConnManager<A, C> {
     for (const event of state.emitted) {
       const final = finalStateOf(event);
       if (final !== undefined && 'req' in event) {
-        this.#finish(event.req, final, previous.requests.get(event.req.id)?.retryCount ?? event.req.retryCount);
+        const before = removedEntry(removed, event.req.id) ?? previous.requests.get(event.req.id);
+        this.#finish(event.req, final, before?.retryCount ?? event.req.retryCount);
       }
     }
-    this.#stateSubject.next(state);
+    if (this.#stateChanges.observed) {
+      this.#published = true;
+      this.#stateChanges.next(state);
+    }
     const watched = this.#events.observed;
     for (const event of state.emitted) {
       if (watched) this.#events.next(event);
@@ -354,9 +417,15 @@ export class ConnManager<A, C> {
     this.#routes.clear();
     this.#events.complete();
     this.#actions.complete();
-    this.#stateSubject.complete();
+    this.#stateChanges.complete();
     this.#done();
   }
+}
+
+/** The entry with `id` among those a step removed (a handful at most; `stop` removes none this way). */
+function removedEntry<A, C>(removed: readonly OutboundEntry<A, C>[], id: number): OutboundEntry<A, C> | undefined {
+  for (const entry of removed) if (entry.id === id) return entry;
+  return undefined;
 }
 
 /** The terminal state an event leaves its request in, if it ends it. */

@@ -6,7 +6,7 @@ import type { LiveConfig } from '../model/LiveConfig.js';
 import type { ConnManagerState, InboundVerdict, OutboundEntry } from '../model/state.js';
 import type { Backoff } from '../backoff/Backoff.js';
 import { PersistentMap } from '../collections/PersistentMap.js';
-import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft } from './Draft.js';
+import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft, type StepOwner } from './Draft.js';
 import { isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
 import { youngestAutomatic, youngestInbound } from './youngest.js';
 
@@ -25,7 +25,28 @@ import { youngestAutomatic, youngestInbound } from './youngest.js';
  * s = reduce(s, { type: 'connect', req: new ConnReq('a'), at: 0 }); // s.emitted: [{ type: 'dialing', … }]
  */
 export function reduce<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>): ConnManagerState<A, C> {
-  const d = draftOf(state);
+  return reduceOwned(state, action, undefined);
+}
+
+/**
+ * `reduce` under an edit token lent by a loop (the manager's): maps' nodes made under `owner` by
+ * earlier steps are changed in place, so `state` itself may change — allowed only when nobody
+ * but the lender has seen it. `reduce` is this without a token: plain persistent updates.
+ *
+ * @internal
+ */
+export function reduceOwned<A, C>(
+  state: ConnManagerState<A, C>,
+  action: ConnAction<A, C>,
+  owner: StepOwner<A, C> | undefined,
+): ConnManagerState<A, C> {
+  const d = draftOf(state, owner);
+  const next = step(state, action, d);
+  d.owner = undefined; // the published snapshot never carries the token
+  return next;
+}
+
+function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: Draft<A, C>): ConnManagerState<A, C> {
   switch (action.type) {
     case 'start':
       if (state.phase !== 'idle') return state;
