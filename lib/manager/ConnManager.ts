@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription, filter, map, merge, scan } from 'rxjs';
+import { Observable, Subject, Subscription, filter } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
