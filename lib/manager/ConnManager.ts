@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription, filter } from 'rxjs';
+import { Observable, Subject, Subscription, filter, type ObservableInput } from 'rxjs';
 import { closeEffect, connToClose } from '../effects/closeEffect.js';
 import { requestEffect } from '../effects/requestEffect.js';
 import type { Effect, EffectDeps } from '../effects/Effect.js';
@@ -142,7 +142,15 @@ export class ConnManager<A, C> {
       dial: this.#config.dial,
       // Bound once to the current snapshot: the effects ask for an address without a state in
       // hand, and the chooser sees the state the request is made in (no copy, no allocation).
-      getNewAddress: getNewAddress === undefined ? undefined : () => getNewAddress(this.#state),
+      // Handed out through the `state` getter, which publishes it (the reducer's edit token is
+      // retired, so later steps cannot edit what the chooser holds); a chooser that declares no
+      // parameter gets nothing, and the steps of a storm keep editing in place.
+      getNewAddress:
+        getNewAddress === undefined
+          ? undefined
+          : getNewAddress.length === 0
+            ? (getNewAddress as () => ObservableInput<A> | A)
+            : () => getNewAddress(this.state),
       listeners: this.#config.listeners,
       closeConn: this.#config.closeConn,
       connClosed: this.#config.connClosed,

@@ -49,7 +49,7 @@ const scenarioArb = fc.record({
 
 describe('ConnManager — snapshots frozen when published (transient steps in between)', function () {
   this.timeout(0); // bounded by the run count
-  it('every snapshot anyone saw (through state, or admitInbound) is the fold of the actions before it, and never changes afterwards', () => {
+  it('every snapshot anyone saw (through state, admitInbound or getNewAddress) is the fold of the actions before it, and never changes afterwards', () => {
     fc.assert(
       fc.property(scenarioArb, (sc) => {
         const r = runManagerTest(
@@ -66,7 +66,11 @@ describe('ConnManager — snapshots frozen when published (transient steps in be
               maxFailedAttempts: 3,
               dialTimeout: 15,
               listeners: sc.listener ? [t.net.listener(sc.listener, { a: 9, c: 3 })] : [],
-              getNewAddress: () => ADDRS[n++ % ADDRS.length]!,
+              // A chooser that takes the state is handed a published snapshot: later steps leave it be.
+              getNewAddress: (state) => {
+                if (recording) seen.push({ state, then: plain(state), folded: actions.length });
+                return ADDRS[n++ % ADDRS.length]!;
+              },
               // Handed this step's input state: the fold of every action but the current one.
               admitInbound: (_conn, state) => {
                 if (recording) seen.push({ state, then: plain(state), folded: actions.length - 1 });
