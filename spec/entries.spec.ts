@@ -11,6 +11,7 @@ describe('package entries', () => {
       'ConnManager',
       'connManager',
       'ConnReq',
+      'DEFAULT_CONN_CLASS',
       'DEFAULTS',
       'linearBackoff',
       'ManagerDialTimeoutError',

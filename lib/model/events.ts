@@ -10,8 +10,11 @@ export type RejectReason = 'maxInbound' | 'notRunning' | (string & {});
 /** Why an admitted inbound conn ended: by itself, evicted for a newcomer by the admission hook, or stop. */
 export type InboundCloseReason = 'closed' | 'evicted' | 'stop';
 
-/** Why a request ended before it was established. */
-export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate';
+/**
+ * Why a request ended before it was established. `classFull`: a hand-made request of a class
+ * whose `max` live requests are all taken (one feeler at a time, …); it never entered the manager.
+ */
+export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate' | 'classFull';
 
 /**
  * What the manager did, in causal order: the `events$` stream. Each is emitted once, right
@@ -46,8 +49,11 @@ export type ConnEvent<A = unknown, C = unknown> =
       readonly retryCount: number;
       readonly attempt: number;
     }
-  /** `count` new automatic requests will be made after `delay` ms, to keep the outbound target. */
-  | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number }
+  /**
+   * `count` new automatic requests will be made after `delay` ms, to keep the outbound target;
+   * `connClass`: of that class's target (absent for the default class, `targetOutbound`).
+   */
+  | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number; readonly connClass?: string }
   /** An established outbound connection ended; `willReconnect` for a permanent request. */
   | {
       readonly type: 'disconnected';
@@ -66,12 +72,14 @@ export type ConnEvent<A = unknown, C = unknown> =
   | { readonly type: 'inboundClosed'; readonly conn: C; readonly inboundId: number; readonly reason: 'evicted'; readonly for: C }
   /** A conn that arrived too late to be wanted (its request was canceled or already settled); closed. */
   | { readonly type: 'discarded'; readonly conn: C; readonly id: number }
-  /** A command that could not apply; nothing changed. */
+  /** A command that could not apply; nothing changed. `classFull`: the class's `max` live requests are taken. */
   | {
       readonly type: 'ignored';
       readonly command: 'connect' | 'newConnReq' | 'disconnect' | 'remove';
       readonly id: number;
-      readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected';
+      readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected' | 'classFull';
+      /** The class of a refused `newConnReq` (absent for the default class). */
+      readonly connClass?: string;
     }
   | { readonly type: 'listenerError'; readonly listener: number; readonly error: unknown }
   | { readonly type: 'callbackError'; readonly source: string; readonly error: unknown };
