@@ -22,6 +22,7 @@ import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { PROTOCOL_VERSION } from '../protocol/bitcoin/messages.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { acceptPeers } from './acceptPeers.js';
+import { FEELER } from './connectionType.js';
 import { discoverAddresses } from './discoverAddresses.js';
 import { inboundVerdictEvent } from './inboundVerdictEvent.js';
 import type { NodeConn } from './NodeConn.js';
@@ -32,6 +33,7 @@ import { nodeManagerConfig } from './nodeManagerConfig.js';
 import { NetworkActivity } from './NetworkActivity.js';
 import { NodePersistence } from './NodePersistence.js';
 import { OutboundDialer } from './OutboundDialer.js';
+import { outboundRotation } from './outboundRotation.js';
 import type { PeerInfo } from './PeerInfo.js';
 import { PeerSessions } from './PeerSessions.js';
 
@@ -307,7 +309,9 @@ export class BitcoinNode {
     const m = this.manager;
     this.#dialer.anchors = await this.#persistence.load();
     const o = this.#options;
-    if (!this.#manual.connectMode) this.#subscriptions.add(this.#dialer.feelers().subscribe());
+    // Feelers are manager requests of class 'feeler' (one at a time: the reducer's budget).
+    if (!this.#manual.connectMode)
+      this.#subscriptions.add(this.#dialer.feelers().subscribe((addr) => m.connect(addr, { connClass: FEELER })));
     this.#subscriptions.add(
       discoverAddresses({
         options: o,
@@ -325,6 +329,21 @@ export class BitcoinNode {
       }),
     );
     this.#subscriptions.add(m.connected$.subscribe((e) => this.#sessions.runOutbound(e.conn, e.req.id, e.addr, e.req.permanent)));
+    // Connection classes (issue #14): an extra outbound peer on tipStale$ / every
+    // extraBlockRelayInterval, then the least useful one of its type evicted.
+    this.#subscriptions.add(
+      outboundRotation({
+        options: o,
+        peerUp$: this.peers$.pipe(
+          filter((e) => e.type === 'peerUp'),
+          map((e) => e.peer),
+        ),
+        peers: () => this.peers(),
+        newConnReq: (options) => m.newConnReq(options),
+        disconnect: (id) => this.#sessions.disconnect(id),
+        connectMode: this.#manual.connectMode,
+      }).subscribe(),
+    );
     this.#subscriptions.add(m.accepted$.subscribe((e) => this.#sessions.runInbound(e.conn, e.inboundId)));
     this.#subscriptions.add(m.events$.subscribe((e) => this.#onManagerEvent(e)));
     const listening = new Promise<SocketAddress | undefined>((resolve, reject) => {

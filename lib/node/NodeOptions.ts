@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import type { BanList, BanListOptions } from '../ban/BanList.js';
@@ -22,8 +22,31 @@ export interface NodeOptions {
   readonly listen?: boolean;
   /** Bitcoin network (magic and default port). Regtest, so that nothing here reaches mainnet by accident. @default 'regtest' */
   readonly network?: BitcoinNetworkName;
-  /** Automatic outbound peers kept. @default 8 */
+  /** Automatic full-relay outbound peers kept (the manager's default class). @default 8 */
   readonly targetOutbound?: number;
+  /**
+   * Automatic block-relay-only outbound peers kept, on top of `targetOutbound` (Core: 2): our
+   * `version` says `relay = false`, no `addr`/`getaddr` goes to them and their `addr` messages are
+   * ignored, our address is not announced to them — peers an attacker cannot map through addr
+   * relay. They are the anchors kept on stop. Their own budget in the manager (class `'block-relay-only'`).
+   * @default 2
+   */
+  readonly blockRelayOnlyPeers?: number;
+  /**
+   * "The tip is stale / our peers are useless" (Core's stale-tip check; this library has no chain,
+   * so the signal comes from outside): each value opens one extra full-relay outbound peer, and
+   * once it is up the full-relay outbound peer whose last useful message (`inv`, `headers`,
+   * `block`, `tx`) is the oldest is evicted — never the newest, never a manual one.
+   * @default none
+   */
+  readonly tipStale$?: Observable<unknown>;
+  /**
+   * ms between extra block-relay-only peers (Core's `EXTRA_BLOCK_RELAY_ONLY_PEER_INTERVAL`, 5 min):
+   * one more is opened, and once it is up the block-relay-only peer with the oldest useful message
+   * is evicted (never the newest), so these peers rotate slowly. `Infinity` = never.
+   * @default 300_000
+   */
+  readonly extraBlockRelayInterval?: number;
   /** Peers at most, both directions; inbound slots are `maxPeers − targetOutbound − permanent peers`. @default 125 */
   readonly maxPeers?: number;
   /** `addnode`: permanent peers, reconnected forever on their backoff. @default none */

@@ -2,16 +2,21 @@ import type { Observable } from 'rxjs';
 import type { ManualPeersPlan } from '../discovery/manualPeers.js';
 import type { ConnManagerConfig } from '../manager/config.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import { ADDR_FETCH, BLOCK_RELAY_ONLY, FEELER } from './connectionType.js';
 import { InboundGate } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import type { NetworkActivity } from './NetworkActivity.js';
 import type { OutboundDialer } from './OutboundDialer.js';
 
+/** addr-fetch connections at once (the seeds asked for addresses when the book is empty). */
+export const MAX_ADDR_FETCH = 2;
+
 /**
  * How a node plugs into its `ConnManager`: the dialer's `dial` and `getNewAddress` (none in
  * connect mode), the accept edge as the one listener, the `InboundGate` as the reducer's
- * admission hook over `maxPeers − targetOutbound − permanent` inbound slots, and a peer's own
+ * admission hook over `maxPeers − targetOutbound − blockRelayOnlyPeers − permanent` inbound slots,
+ * the connection classes' budgets (block-relay-only, feeler, addr-fetch), and a peer's own
  * `close`/`closed$` as the conn's. While networking is off, `getNewAddress` waits for it to be
  * back on, so automatic requests hold still instead of failing in a loop.
  */
@@ -23,17 +28,22 @@ export function nodeManagerConfig(
   network: NetworkActivity,
 ): ConnManagerConfig<SocketAddress, NodeConn> {
   const targetOutbound = manual.connectMode ? 0 : o.targetOutbound;
+  const blockRelayOnly = manual.connectMode ? 0 : o.blockRelayOnlyPeers;
   const gate = new InboundGate({
     maxPerIp: o.maxInboundPerIp,
     maxPerGroup: o.maxInboundPerGroup,
     maxPendingHandshakes: o.maxPendingHandshakes,
   });
   return {
-    dial: (addr) => dialer.dial(addr),
+    // Two parameters: the manager then hands the dial its request (its class → the connection type).
+    dial: (addr, context) => dialer.dial(addr, context.req),
     listeners: o.listen ? [accepts] : [],
-    ...(manual.connectMode ? {} : { getNewAddress: () => network.whenActive(() => dialer.chooseAddress()) }),
+    ...(manual.connectMode ? {} : { getNewAddress: (_state, { connClass }) => network.whenActive(() => dialer.chooseAddress(connClass)) }),
     targetOutbound,
-    maxInbound: Math.max(0, o.maxPeers - targetOutbound - manual.permanent.length),
+    // Core's budgets: block-relay-only peers kept beside the full-relay ones, one feeler at a
+    // time, at most two addr-fetch peers.
+    classes: { [BLOCK_RELAY_ONLY]: { target: blockRelayOnly }, [FEELER]: { max: 1 }, [ADDR_FETCH]: { max: MAX_ADDR_FETCH } },
+    maxInbound: Math.max(0, o.maxPeers - targetOutbound - blockRelayOnly - manual.permanent.length),
     // The gate refuses in the reducer, or names a peer to evict for the newcomer (Core).
     admitInbound: (conn, state) => gate.check(conn, state),
     retryDuration: o.retryDuration,

@@ -18,7 +18,14 @@ function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () =
   return firstValueFrom(source$.pipe(filter(predicate)));
 }
 
-const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000 } as const;
+const fast = {
+  blockRelayOnlyPeers: 0,
+  retryDuration: 50,
+  maxRetryDuration: 400,
+  minUptime: 1_000,
+  dialTimeout: 1_000,
+  handshakeTimeout: 1_000,
+} as const;
 
 describe('Node (real sockets on loopback)', function () {
   this.timeout(10_000);

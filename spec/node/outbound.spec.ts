@@ -12,7 +12,14 @@ describe('Node outbound defences: anchors and feelers (real sockets on loopback)
   const nodes: Node[] = [];
   let baseline = 0;
   let dir = '';
-  const fast = { retryDuration: 50, maxRetryDuration: 400, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+  const fast = {
+    blockRelayOnlyPeers: 0,
+    retryDuration: 50,
+    maxRetryDuration: 400,
+    dialTimeout: 1_000,
+    handshakeTimeout: 1_000,
+    feelerInterval: Infinity,
+  } as const;
   beforeEach(async () => {
     baseline = tcpHandles();
     dir = await mkdtemp(join(tmpdir(), 'rx-connmgr-outbound-'));
