@@ -127,10 +127,12 @@ export class OutboundDialer {
     const group = netGroupWith({ loopback: options.loopbackGrouping });
     const groupsInUse = new Set<string>();
     for (const entry of this.#deps.state().requests.values()) if (entry.addr) groupsInUse.add(group(entry.addr));
-    const unavailable = (a: SocketAddress) => this.#unavailable(a);
+    const anchorsFor = options.blockRelayOnlyPeers > 0 ? BLOCK_RELAY_ONLY : DEFAULT_CONN_CLASS;
+    // The anchors still waiting are kept for their class: another class must not take them first.
+    const reserved = connClass === anchorsFor ? undefined : new Set(this.#anchors.map((x) => x.toString()));
+    const unavailable = (a: SocketAddress) => this.#unavailable(a) || reserved?.has(a.toString()) === true;
     // Anchors first: the outbound peers we had when we last stopped, so a restart cannot be
     // steered into a fresh set of attacker-chosen peers (Core's anchors).
-    const anchorsFor = options.blockRelayOnlyPeers > 0 ? BLOCK_RELAY_ONLY : DEFAULT_CONN_CLASS;
     while (connClass === anchorsFor && this.#anchors.length > 0) {
       const anchor = this.#anchors.shift()!;
       if (!unavailable(anchor) && !groupsInUse.has(group(anchor))) {
