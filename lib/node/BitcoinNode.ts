@@ -21,7 +21,9 @@ import { SocketAddress } from '../net/SocketAddress.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { PROTOCOL_VERSION } from '../protocol/bitcoin/messages.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
+import { DEFAULT_GETADDR_THRESHOLD } from '../discovery/shouldAskForAddresses.js';
 import { acceptPeers } from './acceptPeers.js';
+import { addrFetch } from './addrFetch.js';
 import { FEELER } from './connectionType.js';
 import { discoverAddresses } from './discoverAddresses.js';
 import { inboundVerdictEvent } from './inboundVerdictEvent.js';
@@ -92,6 +94,8 @@ export class BitcoinNode {
   readonly #log: createDebug.Debugger;
   readonly #listening: Promise<SocketAddress>;
   readonly #network = new NetworkActivity();
+  /** `seedNodes`, parsed at construction (a bad one throws `InvalidAddressError` there). */
+  readonly #seedNodes: readonly SocketAddress[];
   /** Manual peers set aside while networking is off; connected again when it is back on. */
   #paused: SocketAddress[] = [];
   #address: SocketAddress | undefined;
@@ -118,6 +122,7 @@ export class BitcoinNode {
     const rules = o.permissions === undefined ? [] : typeof o.permissions === 'string' ? [o.permissions] : o.permissions;
     this.permissions = rules.length === 0 ? NO_PERMISSIONS : parsePermissions(rules);
     const permissions = (host: string) => this.permissionsOf(host);
+    this.#seedNodes = (o.seedNodes ?? []).map((text) => SocketAddress.parse(text));
     const network = this.#network;
     // addnode → permanent peers on top of the target; connect → connect mode (only those).
     this.#manual = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
@@ -354,6 +359,16 @@ export class BitcoinNode {
       void this.#listening.then(resolve);
     });
     m.start();
+    // Seed nodes as addr-fetch peers while the book is nearly empty (Core's -seednode; issue #14).
+    this.#subscriptions.add(
+      addrFetch({
+        seedNodes: this.#seedNodes,
+        bookSize: () => this.book.size,
+        threshold: DEFAULT_GETADDR_THRESHOLD,
+        connect: (addr, options) => m.connect(addr, options),
+        events$: m.events$,
+      }).subscribe(),
+    );
     for (const addr of this.#manual.permanent) {
       if (this.#network.active) m.connect(addr, { permanent: true });
       else this.#paused.push(addr);

@@ -55,6 +55,13 @@ export interface NodeOptions {
   readonly connectPeers?: readonly string[];
   /** Hard-coded seeds: put in the address book at start when it is empty. @default none */
   readonly seeds?: readonly string[];
+  /**
+   * Seed nodes (Core's `-seednode`): while the book holds fewer than 1,000 addresses, these are
+   * connected as short-lived `addr-fetch` peers (two at a time) — asked for addresses with
+   * `getaddr`, closed once they answered or after a minute — to fill an empty book. Not kept as peers.
+   * @default none
+   */
+  readonly seedNodes?: readonly string[];
   /** DNS seeds: host names resolved (A and AAAA) at start; each address gets the network's default port. @default none */
   readonly dnsSeeds?: readonly string[];
   /** DNS servers for `dnsSeeds` (`'127.0.0.1:5353'`, …). @default the system's */

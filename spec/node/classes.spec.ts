@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import type { BitcoinMessage, TimestampedNetAddress } from '../../lib/protocol/bitcoin/messages.js';
+import { ADDR_FETCH_TIMEOUT } from '../../lib/node/PeerSessions.js';
 import { bindNode } from '../../lib/rpc/bindNode.js';
 import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
 import { virtualNodes } from './virtualNodes.js';
@@ -177,6 +178,53 @@ describe('Node connection classes (virtual time)', () => {
       await h.time.advance(500);
       expect(h.of(node, 'feeler')).to.deep.equal([{ type: 'feeler', addr: '127.0.43.1:18444', ok: false }]);
       expect(node.book.get(SocketAddress.parse('127.0.43.1:18444'))!.attempts).to.be.greaterThan(0);
+    });
+  });
+
+  describe('addr-fetch (seed nodes, Core -seednode)', () => {
+    it('connects a seed node while the book is nearly empty, asks it for addresses, and closes it once it answered', async () => {
+      const raw = await listenRaw('127.0.70.1');
+      const { node } = await h.start({ host: '127.0.0.2', listen: false, targetOutbound: 0, seedNodes: [raw.address.toString()] });
+      await h.time.until(() => raw.peers.length === 1 && node.peers().length === 1, 2_000, 'addr-fetch up');
+      expect(node.peers().map((p) => p.connectionType)).to.deep.equal(['addr-fetch']);
+      await h.time.advance(100);
+      expect(commands(raw.peers[0]!.received)).to.include('getaddr');
+      expect(commands(raw.peers[0]!.received), 'our address is not announced to it').not.to.include('addr');
+      raw.peers[0]!.peer.send({ command: 'addr', addresses: announced(5, h.time.now()) });
+      await h.time.until(() => node.peers().length === 0, 1_000, 'closed after the answer');
+      expect(node.book.size).to.equal(5);
+      expect(node.manager.state.requests.size, 'not retried, not replaced').to.equal(0);
+    });
+
+    it('closes a seed node that does not answer after ADDR_FETCH_TIMEOUT, then asks the next one (two at a time)', async () => {
+      const raws = [await listenRaw('127.0.71.1'), await listenRaw('127.0.72.1'), await listenRaw('127.0.73.1')];
+      const { node } = await h.start({
+        host: '127.0.0.2',
+        listen: false,
+        targetOutbound: 0,
+        seedNodes: raws.map((r) => r.address.toString()),
+      });
+      await h.time.until(() => node.peers().length === 2, 2_000, 'two addr-fetch up');
+      expect(raws[2]!.peers, 'the third waits for a slot').to.have.length(0);
+      await h.time.advance(ADDR_FETCH_TIMEOUT - 2_000);
+      expect(node.peers()).to.have.length(2);
+      await h.time.until(() => raws[2]!.peers.length === 1, 4_000, 'the third asked');
+      expect(node.peers().map((p) => p.remote.toString())).to.deep.equal([raws[2]!.address.toString()]);
+    });
+
+    it('leaves the seed nodes alone when the book is full enough', async () => {
+      const raw = await listenRaw('127.0.74.1');
+      const node = h.make({ host: '127.0.0.2', listen: false, targetOutbound: 0, seedNodes: [raw.address.toString()] });
+      node.book.add(
+        announced(200, h.time.now()).flatMap((a, i) =>
+          Array.from({ length: 8 }, (_, j) => ({ addr: SocketAddress.from(`${2 + j}.${i}.0.1`, 8333), timestamp: h.time.now() })),
+        ),
+        SocketAddress.parse('127.0.9.9:1'),
+      );
+      expect(node.book.size).to.be.at.least(1_000);
+      await node.start();
+      await h.time.advance(1_000);
+      expect(raw.sockets).to.have.length(0);
     });
   });
 
