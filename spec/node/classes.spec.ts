@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import type { BitcoinMessage, TimestampedNetAddress } from '../../lib/protocol/bitcoin/messages.js';
 import { ADDR_FETCH_TIMEOUT } from '../../lib/node/PeerSessions.js';
 import { bindNode } from '../../lib/rpc/bindNode.js';
-import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
+import { rawListener } from './rawListener.js';
 import { virtualNodes } from './virtualNodes.js';
 
 /** `n` routable IPv4 addresses in distinct /16s (1.k.0.1), to announce. */
@@ -31,38 +30,8 @@ const commands = (messages: readonly BitcoinMessage[]) => messages.map((m) => m.
 describe('Node connection classes (virtual time)', () => {
   const h = virtualNodes();
 
-  /** A raw listener on `host`: the peers the node dials to it, handshaken, with the node's version. */
-  const listenRaw = async (host: string): Promise<{ address: SocketAddress; peers: RawBitcoinPeer[]; sockets: Socket[] }> => {
-    let address: SocketAddress | undefined;
-    const peers: RawBitcoinPeer[] = [];
-    const sockets: Socket[] = [];
-    const sub = h.net
-      .transport()
-      .listen({ host, port: 0, onListening: (a) => (address = a) })
-      .subscribe((socket) => {
-        sockets.push(socket);
-        h.release(() => socket.destroy());
-        void rawBitcoinPeer(socket, { direction: 'inbound', scheduler: h.time.scheduler }).then((r) => peers.push(r));
-      });
-    h.release(() => sub.unsubscribe());
-    await h.time.until(() => address !== undefined, 100, 'listening');
-    return { address: address!, peers, sockets };
-  };
-  /** A listener that accepts and never says a word (a handshake to it hangs). */
-  const listenMute = async (host: string): Promise<{ address: SocketAddress; sockets: Socket[] }> => {
-    let address: SocketAddress | undefined;
-    const sockets: Socket[] = [];
-    const sub = h.net
-      .transport()
-      .listen({ host, port: 0, onListening: (a) => (address = a) })
-      .subscribe((socket) => {
-        sockets.push(socket);
-        h.release(() => socket.destroy());
-      });
-    h.release(() => sub.unsubscribe());
-    await h.time.until(() => address !== undefined, 100, 'listening');
-    return { address: address!, sockets };
-  };
+  const listenRaw = (host: string) => rawListener(h, host);
+  const listenMute = (host: string) => rawListener(h, host, { handshake: false });
 
   describe('block-relay-only peers', () => {
     /** A node whose only outbound peer is a raw one, of the given class; the raw peer then announces 5 addresses. */
