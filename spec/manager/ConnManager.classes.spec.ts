@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { ConnManager } from '../../lib/manager/ConnManager.js';
 import type { AddressContext } from '../../lib/model/AddressContext.js';
 import { ConnState } from '../../lib/model/ConnState.js';
 import { DEFAULT_CONN_CLASS, type ConnReq } from '../../lib/model/ConnReq.js';
 import type { DialContext } from '../../lib/operators/dialOnce.js';
+import type { ConnManagerState } from '../../lib/model/state.js';
+import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
 
 /**
@@ -314,6 +317,107 @@ describe('ConnManager — connection classes', () => {
     });
     // The three refills are made in one turn: each lookup sees the requests made before it.
     expect(sizes).to.deep.equal([0, 1, 2]);
+  });
+
+  describe('properties on random schedules', () => {
+    const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 300) / 3;
+    const ADDRS = ['a', 'b', 'c', 'd'];
+    const MARBLES = ['c', '--c', '#', '-', 'c--x', '-c-x'];
+    const CLASSES = ['default', 'bro', 'feeler', 'other'];
+    type Step =
+      | { at: number; op: 'connect'; addr: string; connClass: string; permanent: boolean }
+      | { at: number; op: 'newConnReq'; connClass: string; extra: boolean }
+      | { at: number; op: 'disconnect' | 'remove'; id: number };
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({
+        at: fc.nat(40),
+        op: fc.constant('connect' as const),
+        addr: fc.constantFrom(...ADDRS),
+        connClass: fc.constantFrom(...CLASSES),
+        permanent: fc.boolean(),
+      }),
+      fc.record({ at: fc.nat(40), op: fc.constant('newConnReq' as const), connClass: fc.constantFrom(...CLASSES), extra: fc.boolean() }),
+      fc.record({ at: fc.nat(40), op: fc.constantFrom('disconnect' as const, 'remove' as const), id: fc.integer({ min: 1, max: 10 }) }),
+    );
+    interface Scenario {
+      readonly target: number;
+      readonly scripts: string[][];
+      readonly steps: Step[];
+    }
+    const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
+      target: fc.nat(2),
+      scripts: fc.array(fc.array(fc.constantFrom(...MARBLES), { minLength: 1, maxLength: 3 }), { minLength: 4, maxLength: 4 }),
+      steps: fc.array(stepArb, { maxLength: 10 }),
+    });
+    /** Runs a schedule; `classes` given or not; `defaultOnly` keeps every command in the default class. */
+    function play(sc: Scenario, withClasses: boolean, defaultOnly: boolean) {
+      return runManagerTest((t) => {
+        ADDRS.forEach((addr, i) => t.net.script(addr, ...sc.scripts[i]!));
+        let n = 0;
+        const cm = t.manager({
+          targetOutbound: sc.target,
+          retryDuration: 7,
+          maxFailedAttempts: 3,
+          dialTimeout: 20,
+          getNewAddress: () => ADDRS[n++ % ADDRS.length]!,
+          ...(withClasses ? { classes: { bro: { target: defaultOnly ? 0 : 2, max: 3 }, feeler: { max: 1 } } } : {}),
+        });
+        const log = t.log(cm);
+        const states: ConnManagerState<string, FakeConn>[] = [];
+        cm.state$.subscribe((s) => states.push(s));
+        t.at(0, () => cm.start());
+        for (const step of sc.steps) {
+          t.at(step.at, () => {
+            if (step.op === 'connect') {
+              const connClass = defaultOnly ? DEFAULT_CONN_CLASS : step.connClass;
+              cm.connect(step.addr, { permanent: step.permanent, connClass });
+            } else if (step.op === 'newConnReq') {
+              if (defaultOnly) cm.newConnReq();
+              else cm.newConnReq({ connClass: step.connClass, extra: step.extra });
+            } else cm[step.op](step.id);
+          });
+        }
+        t.at(100, () => cm.stop());
+        return () => ({ log, states });
+      });
+    }
+
+    it('a manager with classes it never uses gives exactly the events of one without (backwards compatible)', () => {
+      fc.assert(
+        fc.property(scenarioArb, (sc) => {
+          expect(play(sc, true, true).log).to.deep.equal(play(sc, false, true).log);
+        }),
+        { numRuns: RUNS, seed: 20261202 },
+      );
+    });
+
+    it('every snapshot keeps each class within its budget, and its counts equal a recount of the requests', () => {
+      fc.assert(
+        fc.property(scenarioArb, (sc) => {
+          for (const s of play(sc, true, false).states) {
+            const recount = { bro: { live: 0, automatic: 0 }, feeler: { live: 0, automatic: 0 } };
+            let defaultAutomatic = 0;
+            for (const e of s.requests.values()) {
+              const cls = e.req.connClass;
+              if (cls === 'bro' || cls === 'feeler') {
+                recount[cls].live++;
+                if (e.automatic) recount[cls].automatic++;
+              } else if (cls === DEFAULT_CONN_CLASS && e.automatic) defaultAutomatic++;
+            }
+            expect(s.automaticCount).to.equal(defaultAutomatic);
+            for (const cls of ['bro', 'feeler'] as const) {
+              const count = s.classCounts[cls]!;
+              expect({ live: count.live, automatic: count.automatic }).to.deep.equal(recount[cls]);
+              expect(count.live).to.be.at.most(s.config.classes![cls]!.max);
+            }
+            expect(s.classCounts['bro']!.automatic).to.be.at.most(3); // target 2, + 1 extra
+            expect(s.classCounts['feeler']!.automatic).to.equal(0); // no target: never automatic
+            expect(defaultAutomatic).to.be.at.most(sc.target + 1);
+          }
+        }),
+        { numRuns: RUNS, seed: 20261202 },
+      );
+    });
   });
 
   describe('config', () => {
