@@ -46,7 +46,10 @@ import { PeerSessions } from './PeerSessions.js';
  * - `acceptPeers` (the accept edge) → the manager, whose reducer asks the `InboundGate`: refused
  *   (`refused`), admitted, or admitted in place of an evicted peer (`evicted`);
  * - `OutboundDialer`: the manager's `dial` (transport + handshake) and `getNewAddress` (anchors,
- *   then the book), and feelers;
+ *   then the book), and the feelers' addresses; the connection classes (full-relay,
+ *   block-relay-only, feeler, addr-fetch) are the manager's budgets (`nodeManagerConfig`);
+ * - `outboundRotation` and `addrFetch`: extra peers on `tipStale$` / `extraBlockRelayInterval`
+ *   (the least useful evicted), and `seedNodes` asked for addresses;
  * - `PeerSessions`: handshakes, keep-alive, messages, misbehaviour charges (bans);
  * - `discoverAddresses` and `NodePersistence`: the book's sources and what is kept on disk.
  *

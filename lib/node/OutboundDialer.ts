@@ -40,13 +40,14 @@ export interface OutboundDialerDeps {
 }
 
 /**
- * The outbound side: the dial (transport, then handshake; banned hosts never dialed), the choice
- * of the next address (anchors first, then the book, one per network group), feelers, and the
- * anchors to keep on stop.
+ * The outbound side: the dial (transport, then handshake; banned hosts never dialed; the
+ * request's class decides the connection type), the choice of the next address per class
+ * (anchors first for block-relay-only, then the book, one per network group), the feelers'
+ * addresses, and the anchors to keep on stop.
  */
 export class OutboundDialer {
   readonly #deps: OutboundDialerDeps;
-  /** Anchors read at start: tried first by automatic requests (Core's anchors). */
+  /** Anchors read at start: tried first by the automatic requests of their class (Core's anchors). */
   #anchors: SocketAddress[] = [];
 
   constructor(deps: OutboundDialerDeps) {

@@ -30,6 +30,19 @@ describe('ConnManager — connection classes', () => {
     };
   }
 
+  /** The log of a manager with `targetOutbound` default peers and one `bro` peer, dials scripted, stopped at `stopAt`. */
+  function classLog(scripts: Readonly<Record<string, string>>, targetOutbound: number, stopAt: number): string[] {
+    return runManagerTest((t) => {
+      for (const [addr, marble] of Object.entries(scripts)) t.net.script(addr, marble);
+      const book = addresses();
+      const cm = t.manager({ targetOutbound, classes: { bro: { target: 1 } }, getNewAddress: book.get });
+      const log = t.log(cm);
+      t.at(0, () => cm.start());
+      t.at(stopAt, () => cm.stop());
+      return log;
+    });
+  }
+
   it('fills the default target and each class target at start, asking getNewAddress with the class', () => {
     const { log, asked, counts } = runManagerTest((t) => {
       const book = addresses();
@@ -71,16 +84,7 @@ describe('ConnManager — connection classes', () => {
   });
 
   it('refills a lost class peer in its own class, and a lost default peer in the default class', () => {
-    const log = runManagerTest((t) => {
-      t.net.script('bro-1', 'c---x');
-      t.net.script('f-1', 'c-----x');
-      const book = addresses();
-      const cm = t.manager({ targetOutbound: 1, classes: { bro: { target: 1 } }, getNewAddress: book.get });
-      const log = t.log(cm);
-      t.at(0, () => cm.start());
-      t.at(20, () => cm.stop());
-      return log;
-    });
+    const log = classLog({ 'bro-1': 'c---x', 'f-1': 'c-----x' }, 1, 20);
     expect(log.slice(0, 7)).to.deep.equal([
       '0 started',
       '0 refillScheduled 1 +0',
@@ -102,16 +106,8 @@ describe('ConnManager — connection classes', () => {
     ]);
   });
 
-  it('a failed class dial is replaced in its class (btcd throttle shared)', () => {
-    const log = runManagerTest((t) => {
-      t.net.script('bro-1', '-#');
-      const book = addresses();
-      const cm = t.manager({ targetOutbound: 0, classes: { bro: { target: 1 } }, getNewAddress: book.get });
-      const log = t.log(cm);
-      t.at(0, () => cm.start());
-      t.at(10, () => cm.stop());
-      return log;
-    });
+  it('a failed class dial is replaced in its class', () => {
+    const log = classLog({ 'bro-1': '-#' }, 0, 10);
     expect(log.slice(0, 7)).to.deep.equal([
       '0 started',
       '0 refillScheduled 1 +0 bro',
