@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { ManualPeersPlan } from '../discovery/manualPeers.js';
 import type { ConnManagerConfig } from '../manager/config.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import { isCount } from '../shared/isCount.js';
 import { ADDR_FETCH, BLOCK_RELAY_ONLY, FEELER } from './connectionType.js';
 import { InboundGate } from './InboundGate.js';
 import type { NodeConn } from './NodeConn.js';
@@ -27,6 +28,14 @@ export function nodeManagerConfig(
   accepts: Observable<NodeConn>,
   network: NetworkActivity,
 ): ConnManagerConfig<SocketAddress, NodeConn> {
+  // The class options are the node's own: checked here, so that the error names them (not the manager's class field).
+  if (!isCount(o.blockRelayOnlyPeers))
+    throw new RangeError(`blockRelayOnlyPeers must be a non-negative integer, got ${String(o.blockRelayOnlyPeers)}`);
+  if (!isCount(o.extraBlockRelayInterval, 0, true)) {
+    throw new RangeError(
+      `extraBlockRelayInterval must be a non-negative integer (ms) or Infinity, got ${String(o.extraBlockRelayInterval)}`,
+    );
+  }
   const targetOutbound = manual.connectMode ? 0 : o.targetOutbound;
   const blockRelayOnly = manual.connectMode ? 0 : o.blockRelayOnlyPeers;
   const gate = new InboundGate({

@@ -33,6 +33,13 @@ describe('Node connection classes (virtual time)', () => {
   const listenRaw = (host: string) => rawListener(h, host);
   const listenMute = (host: string) => rawListener(h, host, { handshake: false });
 
+  it('rejects a bad blockRelayOnlyPeers or extraBlockRelayInterval with a RangeError naming it and the value', () => {
+    expect(() => h.make({ blockRelayOnlyPeers: -1 })).to.throw(RangeError, /blockRelayOnlyPeers.*-1/);
+    expect(() => h.make({ blockRelayOnlyPeers: 1.5 })).to.throw(RangeError, /blockRelayOnlyPeers.*1\.5/);
+    expect(() => h.make({ extraBlockRelayInterval: NaN })).to.throw(RangeError, /extraBlockRelayInterval.*NaN/);
+    expect(() => h.make({ extraBlockRelayInterval: Infinity })).not.to.throw();
+  });
+
   describe('block-relay-only peers', () => {
     /** A node whose only outbound peer is a raw one, of the given class; the raw peer then announces 5 addresses. */
     async function onePeer(options: { blockRelayOnlyPeers: number; targetOutbound: number }) {
