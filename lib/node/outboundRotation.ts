@@ -1,4 +1,4 @@
-import { EMPTY, filter, merge, tap, timer, type Observable } from 'rxjs';
+import { EMPTY, catchError, filter, merge, tap, timer, type Observable } from 'rxjs';
 import type { NewConnReqOptions } from '../manager/ConnManager.js';
 import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import { BLOCK_RELAY_ONLY, type ConnectionType } from './connectionType.js';
@@ -31,7 +31,8 @@ export interface OutboundRotationDeps {
  * When a peer of that type comes up while there are more than the target, the one
  * {@link selectOutboundToEvict} names is closed — the least useful, never the newest, never a
  * manual one. The manager, back at its target, refills nothing. An extra asked for while one is
- * still there is refused by the manager (an `ignored` event): at most one at a time.
+ * still there is refused by the manager (an `ignored` event): at most one at a time. A `tipStale$`
+ * that errors stops asking for extra peers; the node runs on.
  */
 export function outboundRotation(deps: OutboundRotationDeps): Observable<never> {
   const { options, connectMode } = deps;
@@ -50,7 +51,11 @@ export function outboundRotation(deps: OutboundRotationDeps): Observable<never> 
 
 function rotate(deps: OutboundRotationDeps, trigger$: Observable<unknown>, connClass: string, type: ConnectionType, target: number) {
   return merge(
-    trigger$.pipe(tap(() => deps.newConnReq({ connClass, extra: true }))),
+    trigger$.pipe(
+      tap(() => deps.newConnReq({ connClass, extra: true })),
+      // An injected signal that errors ends its rotation, never the node.
+      catchError(() => EMPTY),
+    ),
     deps.peerUp$.pipe(
       filter((p) => p.connectionType === type),
       tap(() => {

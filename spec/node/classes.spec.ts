@@ -260,6 +260,16 @@ describe('Node connection classes (virtual time)', () => {
       expect(ignored).to.deep.equal(['atTarget']);
     });
 
+    it('a tipStale$ that errors ends the rotation, not the node', async () => {
+      const tipStale$ = new Subject<void>();
+      const { node } = await rotating({ targetOutbound: 1, blockRelayOnlyPeers: 0, tipStale$ });
+      await h.time.until(() => node.peers().length === 1, 2_000, 'one outbound');
+      tipStale$.error(new Error('stale-tip source broke'));
+      await h.time.advance(1_000);
+      expect(node.peers()).to.have.length(1);
+      expect(node.manager.state.phase).to.equal('running');
+    });
+
     it('extraBlockRelayInterval: an extra block-relay-only peer on the interval, then the block-relay peer with the oldest useful message goes', async () => {
       const { node, sendUseful } = await rotating({ targetOutbound: 0, blockRelayOnlyPeers: 2, extraBlockRelayInterval: 10_000 });
       await h.time.until(() => node.peers().length === 2, 2_000, 'two block-relay-only');
