@@ -14,6 +14,15 @@
  * the per-group limits. Then {@link ROUNDS} times, 8 outbound addresses are
  * drawn with `selectOutboundAddress` (one per group, as the manager does).
  *
+ * Then the restart with anchors: the node had 2 anchors (honest peers it was connected to when it
+ * stopped) and comes back after the flood. {@link ROUNDS} restarts, each counting the attacker's
+ * addresses among the outbound peers drawn:
+ * - `anchors as full-relay` (before connection classes): the 2 anchors are 2 of the 8 full-relay
+ *   peers, 6 are drawn from the book;
+ * - `anchors as block-relay-only` (Core, and this node now): the 2 anchors are the 2
+ *   block-relay-only peers, all 8 full-relay peers are drawn from the book.
+ * The issue's figure is the attacker's count among the 8 full-relay peers of one restart: ≤ 1 of 8.
+ *
  * Modes:
  * - `per-host-port`: the grouping the book had before issue #14 — loopback
  *   grouped by host and port, so every reconnect is a new source group — and a
@@ -67,7 +76,26 @@ interface Figures {
   readonly attackerInBook: number;
   readonly picks: number;
   readonly attackerPicks: number;
+  /** Per restart layout: the attacker's full-relay peers over {@link ROUNDS} restarts. */
+  readonly restarts: readonly RestartFigures[];
 }
+
+/** The attacker's share of the full-relay outbound peers after restarts with anchors. */
+interface RestartFigures {
+  readonly layout: string;
+  /** Attacker peers among the 8 full-relay ones, summed over the restarts. */
+  readonly attackerFullRelay: number;
+  /** The most attacker peers among the 8 full-relay ones in one restart. */
+  readonly worst: number;
+  /** Restarts with more than 1 attacker among the 8 full-relay peers. */
+  readonly over1: number;
+  /** Attacker peers among the block-relay-only ones, summed (the anchors: always 0). */
+  readonly attackerBlockRelay: number;
+}
+
+/** The 2 anchors of every restart: honest peers we were connected to (not in the book's attacker set). */
+const ANCHORS = [SocketAddress.from('127.10.0.1', 40_000), SocketAddress.from('127.11.0.1', 40_001)];
+const BLOCK_RELAY = 2;
 
 function run(mode: Mode): Figures {
   const book = new AddressBook({ key: KEY, now: () => NOW, random: seeded(42), group: mode.group });
@@ -84,12 +112,12 @@ function run(mode: Mode): Figures {
     book.add(addrs.slice(0, mode.admit(source, addrs.length)), source);
   }
   const attackerInBook = book.all().filter((info) => attackerAddrs.has(info.addr.toString())).length;
-  let attackerPicks = 0;
-  let picks = 0;
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const groupsInUse = new Set<string>();
-    const chosen = new Set<string>();
-    for (let n = 0; n < OUTBOUND; n += 1) {
+  /** `n` outbound addresses drawn one per group (as the node does), avoiding `taken`; how many are the attacker's. */
+  const draw = (n: number, taken: readonly SocketAddress[]): number => {
+    const groupsInUse = new Set<string>(taken.map((a) => netGroup(a)));
+    const chosen = new Set<string>(taken.map((a) => a.toString()));
+    let attacker = 0;
+    for (let i = 0; i < n; i += 1) {
       const addr = selectOutboundAddress({
         pick: () => book.select(),
         now: NOW,
@@ -100,11 +128,39 @@ function run(mode: Mode): Figures {
       });
       chosen.add(addr.toString());
       groupsInUse.add(netGroup(addr));
-      picks += 1;
-      if (attackerAddrs.has(addr.toString())) attackerPicks += 1;
+      if (attackerAddrs.has(addr.toString())) attacker += 1;
     }
+    return attacker;
+  };
+  let attackerPicks = 0;
+  let picks = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    attackerPicks += draw(OUTBOUND, []);
+    picks += OUTBOUND;
   }
-  return { book: book.size, attackerInBook, picks, attackerPicks };
+  const restart = (layout: string, anchorsAsFullRelay: boolean): RestartFigures => {
+    let attackerFullRelay = 0;
+    let worst = 0;
+    let over1 = 0;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Before: the anchors are 2 of the 8 full-relay peers. Core: they are the block-relay-only peers.
+      const fromBook = anchorsAsFullRelay ? OUTBOUND - ANCHORS.length : OUTBOUND;
+      const attacker = draw(fromBook, ANCHORS);
+      attackerFullRelay += attacker;
+      worst = Math.max(worst, attacker);
+      if (attacker > 1) over1 += 1;
+    }
+    // Block-relay-only: the anchors fill both slots; none is drawn from the book.
+    return {
+      layout,
+      attackerFullRelay,
+      worst,
+      over1,
+      attackerBlockRelay: anchorsAsFullRelay ? 0 : Math.max(0, BLOCK_RELAY - ANCHORS.length),
+    };
+  };
+  const restarts = [restart('anchors as full-relay (before)', true), restart('anchors as block-relay-only (Core)', false)];
+  return { book: book.size, attackerInBook, picks, attackerPicks, restarts };
 }
 
 console.log(
@@ -143,4 +199,11 @@ for (const mode of modes) {
     `${mode.name.padEnd(32)} book ${f.attackerInBook}/${f.book} attacker (${percent(f.attackerInBook, f.book)}); ` +
       `outbound ${f.attackerPicks}/${f.picks} attacker (${percent(f.attackerPicks, f.picks)})`,
   );
+  for (const r of f.restarts) {
+    console.log(
+      `  restart, ${r.layout.padEnd(36)} full-relay ${r.attackerFullRelay}/${ROUNDS * OUTBOUND} attacker ` +
+        `(${(r.attackerFullRelay / ROUNDS).toFixed(2)} of ${OUTBOUND} per restart, worst ${r.worst} of ${OUTBOUND}, ` +
+        `${r.over1}/${ROUNDS} restarts > 1); block-relay-only ${r.attackerBlockRelay}/${ROUNDS * BLOCK_RELAY}`,
+    );
+  }
 }

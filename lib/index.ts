@@ -6,10 +6,11 @@
  * each have their own entry (`rx-connmgr/node`, …).
  * @packageDocumentation
  */
-export { ConnManager } from './manager/ConnManager.js';
+export { ConnManager, type NewConnReqOptions } from './manager/ConnManager.js';
 export { connManager, type ConnCommand } from './manager/connManagerStream.js';
-export { DEFAULTS, type ConnManagerConfig, type GetNewAddress, type NetworkSignal } from './manager/config.js';
-export { ConnReq, type ConnReqOptions } from './model/ConnReq.js';
+export { DEFAULTS, type ConnManagerConfig, type ConnClassConfig, type GetNewAddress, type NetworkSignal } from './manager/config.js';
+export { ConnReq, DEFAULT_CONN_CLASS, type ConnReqOptions } from './model/ConnReq.js';
+export type { AddressContext } from './model/AddressContext.js';
 export { ConnState } from './model/ConnState.js';
 export type {
   ConnEvent,
@@ -32,6 +33,8 @@ export type {
   AdmitInbound,
   InboundVerdict,
   NetworkHealth,
+  ClassCount,
+  ConnClassBudget,
 } from './model/state.js';
 export { DEFAULT_NETWORK } from './model/state.js';
 export {

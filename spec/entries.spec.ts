@@ -11,6 +11,7 @@ describe('package entries', () => {
       'ConnManager',
       'connManager',
       'ConnReq',
+      'DEFAULT_CONN_CLASS',
       'DEFAULTS',
       'linearBackoff',
       'ManagerDialTimeoutError',
@@ -51,6 +52,8 @@ describe('package entries', () => {
     expect(node.createNode({ listen: false })).to.be.instanceOf(node.BitcoinNode);
     expect(node.NODE_DEFAULTS).to.include({ targetOutbound: 8, maxPeers: 125, dialTimeout: 30_000, transport: transport.tcpTransport });
     expect(node).to.have.property('InboundGate');
+    expect(node).to.include({ BLOCK_RELAY_ONLY: 'block-relay-only', FEELER: 'feeler', ADDR_FETCH: 'addr-fetch' });
+    expect(node).to.have.property('selectOutboundToEvict');
   });
 
   it('the transport seam and the in-memory network are exported where a user looks for them', () => {

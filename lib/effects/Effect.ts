@@ -1,5 +1,6 @@
 import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
+import type { AddressContext } from '../model/AddressContext.js';
 import type { ConnReq } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -9,7 +10,8 @@ import type { KeyedWork } from '../operators/switchWorkByKey.js';
 /** The edges an effect may touch: the user's functions, the clock, and id allocation. */
 export interface EffectDeps<A, C> {
   readonly dial: DialFunction<A, C>;
-  readonly getNewAddress: (() => ObservableInput<A> | A) | undefined;
+  /** The user's `getNewAddress` with the manager's current state bound: only the request's context is left to give. */
+  readonly getNewAddress: ((context: AddressContext) => ObservableInput<A> | A) | undefined;
   readonly listeners: readonly ObservableInput<C>[];
   readonly closeConn: (conn: C) => void;
   readonly connClosed: (conn: C) => ObservableInput<unknown>;
@@ -21,8 +23,8 @@ export interface EffectDeps<A, C> {
   readonly maxRetryDuration: number;
   /** Every timer goes through this scheduler (virtual time in tests). */
   readonly scheduler: SchedulerLike;
-  /** A fresh automatic request with its id assigned. */
-  readonly newRequest: () => ConnReq<A>;
+  /** A fresh automatic request of class `connClass` (default: the default class) with its id assigned. */
+  readonly newRequest: (connClass?: string) => ConnReq<A>;
 }
 
 /**

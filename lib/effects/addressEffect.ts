@@ -3,7 +3,7 @@ import { guard } from '../operators/guard.js';
 import { isPromiseLike } from '../operators/isPromiseLike.js';
 import type { ConnActionInput } from '../model/actions.js';
 import { NoNewAddressError } from '../model/errors.js';
-import { lookUpAddress } from './lookUpAddress.js';
+import { contextOf, lookUpAddress } from './lookUpAddress.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -31,7 +31,7 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     if (event.type !== 'addressRequested') return undefined;
     const id = event.req.id;
     // Looked up already when the refill effect made the request; otherwise now.
-    const lookup = event.lookup ?? lookUpAddress(deps.getNewAddress);
+    const lookup = event.lookup ?? lookUpAddress(deps.getNewAddress, contextOf(event.req.connClass));
     if (lookup.kind === 'address') {
       emit({ type: 'addressResolved', id, addr: lookup.addr });
       return undefined;

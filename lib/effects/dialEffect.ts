@@ -1,6 +1,7 @@
 import type { Observable, Unsubscribable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import { ManagerDialTimeoutError } from '../model/errors.js';
+import type { ConnReq } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { startDial, type DialObserver } from '../operators/dialOnce.js';
@@ -33,7 +34,7 @@ export function dialStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     : undefined;
   return (event, emit) => {
     if (event.type !== 'dialing') return undefined;
-    const attempt = new DialAttempt(deps, event.req.id, event.attempt, event.addr, emit, timeouts);
+    const attempt = new DialAttempt(deps, event.req, event.attempt, event.addr, emit, timeouts);
     return attempt.start();
   };
 }
@@ -52,7 +53,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
 
   constructor(
     private readonly deps: EffectDeps<A, C>,
-    private readonly id: number,
+    private readonly req: ConnReq<A>,
     private readonly attempt: number,
     private readonly addr: A,
     private readonly emit: (action: ConnActionInput<A, C>) => void,
@@ -61,7 +62,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
 
   /** Dials; returns itself while the dial is under way, nothing once it has settled. */
   start(): Unsubscribable | undefined {
-    this.#call = startDial(this.deps.dial, this.addr, this.deps.closeConn, this);
+    this.#call = startDial(this.deps.dial, this.addr, this.deps.closeConn, this, this.req);
     if (this.#over) return undefined;
     // Armed only for a dial still under way: one that settled synchronously (a dial that throws)
     // would otherwise empty the shared list and cancel and re-arm its timer on every attempt.
@@ -71,12 +72,12 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
 
   dialed(conn: C): void {
     if (!this.#settle()) return;
-    this.emit({ type: 'dialSucceeded', id: this.id, attempt: this.attempt, conn });
+    this.emit({ type: 'dialSucceeded', id: this.req.id, attempt: this.attempt, conn });
   }
 
   dialFailed(error: unknown): void {
     if (!this.#settle()) return;
-    this.emit({ type: 'dialFailed', id: this.id, attempt: this.attempt, error });
+    this.emit({ type: 'dialFailed', id: this.req.id, attempt: this.attempt, error });
   }
 
   expire(): void {
@@ -85,7 +86,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
     this.#call?.unsubscribe(); // abandons the dial (its late conn gets closed)
     this.emit({
       type: 'dialFailed',
-      id: this.id,
+      id: this.req.id,
       attempt: this.attempt,
       error: new ManagerDialTimeoutError(this.addr, this.deps.dialTimeout),
     });

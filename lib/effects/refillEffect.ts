@@ -1,10 +1,11 @@
 import { Observable, type Subscription } from 'rxjs';
 import { schedulePending } from '../schedulers/schedulePending.js';
 import type { ConnActionInput } from '../model/actions.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
-import { lookUpAddress } from './lookUpAddress.js';
+import { contextOf, lookUpAddress } from './lookUpAddress.js';
 import { probeSource } from './probeSource.js';
 import { isPromiseLike } from '../operators/isPromiseLike.js';
 
@@ -12,7 +13,7 @@ const ignore = (): void => {};
 
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
- * makes that many automatic requests, each with its address already asked of `getNewAddress`
+ * makes that many automatic requests of the event's class, each with its address already asked of `getNewAddress`
  * (`AddressLookup`). Going through the scheduler even for 0 is what keeps a
  * storm of instantly failing dials from growing the stack or starving I/O.
  *
@@ -30,16 +31,17 @@ export function refillEffect<A, C>(
     const { getNewAddress } = deps;
     /** Address sources subscribed by probeSource that have not answered nor been handed over yet. */
     const probes = new Set<Subscription>();
-    const make = (count: number): void => {
+    const make = (count: number, connClass: string): void => {
+      const context = contextOf(connClass);
       for (let i = 0; i < count && !subscriber.closed; i++) {
-        const req = deps.newRequest();
+        const req = deps.newRequest(connClass);
         if (getNewAddress === undefined) {
           subscriber.next({ type: 'newConnReq', req, refill: true });
           continue;
         }
         // The address is asked for as the request is made (see AddressLookup): one at hand
         // saves the reducer two steps per replacement.
-        let lookup = lookUpAddress(getNewAddress);
+        let lookup = lookUpAddress(getNewAddress, context);
         if (lookup.kind === 'source') {
           // Should the reducer drop this request (a refill that finds the target met), nobody
           // would ever wait on its promise: a rejection must not go unhandled.
@@ -54,20 +56,27 @@ export function refillEffect<A, C>(
       }
     };
     let nextTurn = 0;
+    /** The next turn's requests of named classes (the default class's are `nextTurn`), in arrival order. */
+    let nextTurnClasses: Map<string, number> | undefined;
     let nextTurnAction: Subscription | undefined;
     const runNextTurn = (): void => {
       const count = nextTurn;
+      const classes = nextTurnClasses;
       nextTurn = 0;
+      nextTurnClasses = undefined;
       nextTurnAction = undefined;
-      make(count);
+      make(count, DEFAULT_CONN_CLASS);
+      if (classes !== undefined) for (const [connClass, n] of classes) make(n, connClass);
     };
     const delayed = new Set<Subscription>();
     const events = event$.subscribe({
       next(event) {
         if (event.type !== 'refillScheduled') return;
         const { count, delay } = event;
+        const connClass = event.connClass ?? DEFAULT_CONN_CLASS;
         if (delay <= 0) {
-          nextTurn += count;
+          if (connClass === DEFAULT_CONN_CLASS) nextTurn += count;
+          else (nextTurnClasses ??= new Map()).set(connClass, (nextTurnClasses.get(connClass) ?? 0) + count);
           if (nextTurnAction !== undefined) return;
           // Undefined when the scheduler ran the batch at once (then nothing is pending).
           const action = schedulePending(deps.scheduler, runNextTurn, 0);
@@ -79,7 +88,7 @@ export function refillEffect<A, C>(
           deps.scheduler,
           () => {
             if (timer !== undefined) delayed.delete(timer);
-            make(count);
+            make(count, connClass);
           },
           Math.min(delay, MAX_TIMER_DELAY),
         );

@@ -6,7 +6,8 @@ import { inboundWatchEffect } from '../effects/inboundWatchEffect.js';
 import { listenEffect } from '../effects/listenEffect.js';
 import { refillEffect } from '../effects/refillEffect.js';
 import type { ConnAction, ConnActionInput } from '../model/actions.js';
-import { ConnReq, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqView } from '../model/ConnReq.js';
+import type { AddressContext } from '../model/AddressContext.js';
+import { ConnReq, DEFAULT_CONN_CLASS, bindConnReq, finishConnReq, type ConnReqOptions, type ConnReqView } from '../model/ConnReq.js';
 import { ConnState } from '../model/ConnState.js';
 import { ConnReqInUseError, ManagerStoppedError } from '../model/errors.js';
 import type { ConnEvent, ConnEventOf, ConnEventType } from '../model/events.js';
@@ -137,20 +138,14 @@ export class ConnManager<A, C> {
     if (this.#phase === 'running') return;
     if (this.#phase === 'stopped') throw new ManagerStoppedError('start');
     this.#phase = 'running';
-    const getNewAddress = this.#config.getNewAddress;
     const deps: EffectDeps<A, C> = {
       dial: this.#config.dial,
-      // Bound once to the current snapshot: the effects ask for an address without a state in
-      // hand, and the chooser sees the state the request is made in (no copy, no allocation).
-      // Handed out through the `state` getter, which publishes it (the reducer's edit token is
-      // retired, so later steps cannot edit what the chooser holds); a chooser that declares no
-      // parameter gets nothing, and the steps of a storm keep editing in place.
-      getNewAddress:
-        getNewAddress === undefined
-          ? undefined
-          : getNewAddress.length === 0
-            ? (getNewAddress as () => ObservableInput<A> | A)
-            : () => getNewAddress(this.state),
+      // Bound once: the effects ask for an address without a state in hand, and the chooser sees
+      // the state the request is made in (no copy). Handed out through the `state` getter, which
+      // publishes it (the reducer's edit token is retired, so later steps cannot edit what the
+      // chooser holds); a chooser that declares no parameter gets nothing, and the steps of a
+      // storm keep editing in place.
+      getNewAddress: bindState(this.#config.getNewAddress, () => this.state),
       listeners: this.#config.listeners,
       closeConn: this.#config.closeConn,
       connClosed: this.#config.connClosed,
@@ -158,7 +153,7 @@ export class ConnManager<A, C> {
       retryDuration: this.#config.retryDuration,
       maxRetryDuration: this.#config.maxRetryDuration,
       scheduler: this.#config.scheduler,
-      newRequest: () => this.#newRequest(),
+      newRequest: (connClass) => this.#newRequest(connClass),
     };
     const state$ = this.state$;
     const effects = new Subscription();
@@ -237,10 +232,23 @@ export class ConnManager<A, C> {
     return req;
   }
 
-  /** Asks for one more automatic request, if below the target (btcd's server calls it after `remove`). No-op in connect mode (an `ignored` event). */
-  newConnReq(): void {
+  /**
+   * Asks for one more automatic request, if below the target (btcd's server calls it after
+   * `remove`): of the default class, or of `connClass` (its `classes` target). `extra: true` may
+   * exceed the target by one — Core's extra outbound peer when the tip is stale: once it connects
+   * the caller evicts one (`disconnect`), and as the class is then back at its target nothing is
+   * refilled. Refused with an `ignored` event (`atTarget`, `classFull`, `connectMode`, `notRunning`).
+   *
+   * @example
+   * cm.newConnReq();                                     // one more of the default class
+   * cm.newConnReq('block-relay-only');                   // one more of a class
+   * cm.newConnReq({ connClass: 'default', extra: true }); // target + 1, for a while
+   */
+  newConnReq(options?: string | NewConnReqOptions): void {
     if (this.#phase === 'stopped') return;
-    this.#command({ type: 'newConnReq', req: this.#newRequest(), refill: false });
+    const { connClass, extra } = typeof options === 'string' ? { connClass: options, extra: false } : (options ?? {});
+    const req = this.#newRequest(connClass);
+    this.#command(extra === true ? { type: 'newConnReq', req, refill: false, extra: true } : { type: 'newConnReq', req, refill: false });
   }
 
   /**
@@ -324,8 +332,8 @@ export class ConnManager<A, C> {
     );
   }
 
-  #newRequest(): ConnReq<A> {
-    const req = new ConnReq<A>(undefined);
+  #newRequest(connClass?: string): ConnReq<A> {
+    const req = new ConnReq<A>(undefined, connClass === undefined || connClass === DEFAULT_CONN_CLASS ? NO_OPTIONS : { connClass });
     bindConnReq(req, this.#nextId++, this.#view);
     return req;
   }
@@ -434,6 +442,26 @@ export class ConnManager<A, C> {
 function removedEntry<A, C>(removed: readonly OutboundEntry<A, C>[], id: number): OutboundEntry<A, C> | undefined {
   for (const entry of removed) if (entry.id === id) return entry;
   return undefined;
+}
+
+/** What {@link ConnManager.newConnReq} may be told. */
+export interface NewConnReqOptions {
+  /** The class of the request (its target in `classes`). @default DEFAULT_CONN_CLASS */
+  readonly connClass?: string;
+  /** May exceed the class's target by one (an extra peer, one of which the caller then evicts). @default false */
+  readonly extra?: boolean;
+}
+
+const NO_OPTIONS: ConnReqOptions = Object.freeze({});
+
+/** The user's `getNewAddress` with the manager's state bound, as the effects call it. */
+function bindState<S, A>(
+  getNewAddress: ((state: S, context: AddressContext) => ObservableInput<A> | A) | undefined,
+  state: () => S,
+): ((context: AddressContext) => ObservableInput<A> | A) | undefined {
+  if (getNewAddress === undefined) return undefined;
+  if (getNewAddress.length === 0) return getNewAddress as () => ObservableInput<A> | A;
+  return (context) => getNewAddress(state(), context);
 }
 
 /** The terminal state an event leaves its request in, if it ends it. */

@@ -7,11 +7,13 @@ import { DialRequiredError } from '../model/errors.js';
 import { DEFAULT_OFFLINE_AFTER, DEFAULT_ONLINE_RETRY_JITTER, LIVE_CONFIG_KEYS, type LiveConfig } from '../model/LiveConfig.js';
 import { InvalidOptionError } from '../shared/InvalidOptionError.js';
 import { isCount } from '../shared/isCount.js';
-import type { AdmitInbound, ConnManagerState, ReducerConfig } from '../model/state.js';
+import type { AddressContext } from '../model/AddressContext.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
+import type { AdmitInbound, ConnClassBudget, ConnManagerState, ReducerConfig } from '../model/state.js';
 import type { DialFunction } from '../operators/dialOnce.js';
 
 /** The address source of automatic requests, asked with the manager's current state (see `ConnManagerConfig.getNewAddress`). */
-export type GetNewAddress<A, C> = (state: ConnManagerState<A, C>) => ObservableInput<A> | A;
+export type GetNewAddress<A, C> = (state: ConnManagerState<A, C>, context: AddressContext) => ObservableInput<A> | A;
 
 /**
  * Configuration of a `ConnManager`. Only `dial` is required; every default below matches btcd.
@@ -28,13 +30,25 @@ export interface ConnManagerConfig<A, C> {
    * Where automatic outbound requests get their address. Absent = connect mode: only requested
    * connections are made. A value that is not an Observable, Promise or iterable (a string, a
    * `SocketAddress`) is taken as the address itself; an array is an iterable, so return `[addr]`
-   * for an array-typed address. It receives the manager's current state (what `state$` last
-   * emitted, including the requests made before this one), so a chooser can skip addresses and
-   * groups in use without reading the manager back; a zero-argument function works as well.
+   * for an array-typed address. It receives the manager's current state (published: it never
+   * changes afterwards; including the requests made before this one), so a chooser can skip
+   * addresses and groups in use without reading the manager back, and the request's context (its
+   * `connClass`); a function declaring fewer parameters works as well.
    */
   readonly getNewAddress?: GetNewAddress<A, C>;
-  /** Automatic outbound connections to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
+  /** Automatic outbound connections of the default class to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
   readonly targetOutbound?: number;
+  /**
+   * Named connection classes beside the default one (`targetOutbound`), each with its own budget
+   * in the reducer: `target` automatic requests kept and refilled (asked of `getNewAddress` with
+   * that `connClass`), and at most `max` live requests of the class, automatic or hand-made
+   * (`connect(addr, { connClass })` beyond it is canceled, reason `'classFull'`). A class not named
+   * here has no budget. Default none: the manager behaves as btcd's, event for event.
+   *
+   * @example
+   * classes: { 'block-relay-only': { target: 2 }, feeler: { max: 1 }, 'addr-fetch': { max: 2 } }
+   */
+  readonly classes?: Readonly<Record<string, ConnClassConfig>>;
   /** ms: permanent retry step (linear backoff) and the throttled replacement delay. Default 5,000. */
   readonly retryDuration?: number;
   /** ms: cap of the permanent retry delay. Default 300,000. */
@@ -98,6 +112,14 @@ export interface NetworkSignal {
   readonly network?: string;
 }
 
+/** The budget of one named connection class (see `ConnManagerConfig.classes`). */
+export interface ConnClassConfig {
+  /** Automatic requests of this class to keep (refilled as `targetOutbound`). @default 0 */
+  readonly target?: number;
+  /** Live requests of this class at most, automatic and hand-made; not below `target`. @default Infinity */
+  readonly max?: number;
+}
+
 /** A config with every default applied and every number checked. */
 export interface ResolvedConfig<A, C> {
   readonly reducer: ReducerConfig<A, C>;
@@ -156,6 +178,7 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
   return {
     reducer: {
       targetOutbound,
+      classes: resolveClasses(config.classes),
       maxFailedAttempts,
       retryDuration,
       maxInbound,
@@ -182,6 +205,25 @@ export function resolveConfig<A, C>(config: ConnManagerConfig<A, C>): ResolvedCo
     defaultBackoff: config.backoff === undefined,
   };
 }
+
+/** Checks and fills the class budgets: a TypeError for a bad name, a RangeError naming the class for a bad number. */
+function resolveClasses(classes: ConnManagerConfig<unknown, unknown>['classes']): Readonly<Record<string, ConnClassBudget>> {
+  if (classes === undefined) return NO_CLASSES;
+  if (typeof classes !== 'object' || classes === null) throw new TypeError(`classes must be an object, got ${String(classes)}`);
+  const resolved: Record<string, ConnClassBudget> = {};
+  for (const [name, budget] of Object.entries(classes)) {
+    if (name === '' || name === DEFAULT_CONN_CLASS) {
+      throw new TypeError(`classes: '${name}' cannot be a class name (the default class's target is targetOutbound)`);
+    }
+    const target = count(`classes.${name}.target`, budget?.target, 0, false);
+    const max = count(`classes.${name}.max`, budget?.max, Infinity, true);
+    if (max < target) throw new RangeError(`classes.${name}.max must be at least its target ${target}, got ${max}`);
+    resolved[name] = Object.freeze({ target, max });
+  }
+  return Object.freeze(resolved);
+}
+
+const NO_CLASSES: Readonly<Record<string, ConnClassBudget>> = Object.freeze({});
 
 function count(field: string, value: number | undefined, fallback: number, infinityAllowed: boolean): number {
   if (value === undefined) return fallback;

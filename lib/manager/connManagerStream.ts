@@ -6,8 +6,8 @@ import type { ConnManagerConfig } from './config.js';
 
 /** A command for `connManager()`'s command stream: the `ConnManager` methods as values. */
 export type ConnCommand<A> =
-  | { readonly type: 'connect'; readonly addr: A; readonly permanent?: boolean }
-  | { readonly type: 'newConnReq' }
+  | { readonly type: 'connect'; readonly addr: A; readonly permanent?: boolean; readonly connClass?: string }
+  | { readonly type: 'newConnReq'; readonly connClass?: string; readonly extra?: boolean }
   | { readonly type: 'disconnect'; readonly id: number }
   | { readonly type: 'remove'; readonly id: number }
   /** `cm.configure(config)`; a bad value errors the returned Observable with the `InvalidOptionError`. */
@@ -36,10 +36,16 @@ export function connManager<A, C>(
       next: (command) => {
         switch (command.type) {
           case 'connect':
-            cm.connect(command.addr, { permanent: command.permanent ?? false });
+            cm.connect(command.addr, {
+              permanent: command.permanent ?? false,
+              ...(command.connClass === undefined ? {} : { connClass: command.connClass }),
+            });
             break;
           case 'newConnReq':
-            cm.newConnReq();
+            cm.newConnReq({
+              ...(command.connClass === undefined ? {} : { connClass: command.connClass }),
+              ...(command.extra === undefined ? {} : { extra: command.extra }),
+            });
             break;
           case 'disconnect':
             cm.disconnect(command.id);

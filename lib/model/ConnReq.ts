@@ -5,10 +5,23 @@ export interface ConnReqView {
   lookup(id: number): { readonly state: ConnState; readonly retryCount: number; readonly addr: unknown } | undefined;
 }
 
+/**
+ * The class of a request that names none: automatic requests kept at `targetOutbound`, and
+ * hand-made ones outside any class budget. (A Bitcoin node calls it full-relay.)
+ */
+export const DEFAULT_CONN_CLASS = 'default';
+
 /** Options of a hand-made connection request. */
 export interface ConnReqOptions {
   /** Reconnect forever (with backoff) until `remove(id)`, like btcd's `addnode`. Default `false`. */
   readonly permanent?: boolean;
+  /**
+   * The connection class: a name the manager's `classes` config gives a budget (`max` live
+   * requests at once, e.g. one `'feeler'`), and the node a meaning (`'block-relay-only'`, …).
+   * A class the config does not name has no budget.
+   * @default DEFAULT_CONN_CLASS ('default')
+   */
+  readonly connClass?: string;
 }
 
 interface FinalSnapshot {
@@ -37,12 +50,14 @@ export class ConnReq<A = unknown> {
   #id = 0;
   #addr: A | undefined;
   readonly #permanent: boolean;
+  readonly #connClass: string;
   #view: ConnReqView | undefined;
   #final: FinalSnapshot | undefined;
 
   constructor(addr: A | undefined, options: ConnReqOptions = {}) {
     this.#addr = addr;
     this.#permanent = options.permanent ?? false;
+    this.#connClass = options.connClass ?? DEFAULT_CONN_CLASS;
   }
 
   /** The id given by the manager; 0 until the request is handed to `connect()`. */
@@ -62,6 +77,11 @@ export class ConnReq<A = unknown> {
     return this.#permanent;
   }
 
+  /** The request's connection class (`DEFAULT_CONN_CLASS` unless one was given). */
+  get connClass(): string {
+    return this.#connClass;
+  }
+
   /** The live state of the request. */
   get state(): ConnState {
     return this.#view?.lookup(this.#id)?.state ?? this.#final?.state ?? ConnState.Pending;
@@ -72,9 +92,10 @@ export class ConnReq<A = unknown> {
     return this.#view?.lookup(this.#id)?.retryCount ?? this.#final?.retryCount ?? 0;
   }
 
-  /** `"#id addr (permanent)"`, for logs. */
+  /** `"#id addr (permanent)"`, for logs; a class other than the default is named too: `"#id addr [feeler]"`. */
   toString(): string {
-    return `#${this.#id} ${String(this.addr)}${this.#permanent ? ' (permanent)' : ''}`;
+    const cls = this.#connClass === DEFAULT_CONN_CLASS ? '' : ` [${this.#connClass}]`;
+    return `#${this.#id} ${String(this.addr)}${this.#permanent ? ' (permanent)' : ''}${cls}`;
   }
 
   static {

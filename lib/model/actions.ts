@@ -13,13 +13,15 @@ export type ConnAction<A = unknown, C = unknown> =
   /** A hand-made request (`cm.connect`); its id is already assigned. */
   | { readonly type: 'connect'; readonly req: ConnReq<A>; readonly at: number }
   /**
-   * An automatic request; `refill` marks one that the manager scheduled itself. `lookup`: its
-   * address, already asked of `getNewAddress` (refills do; see `AddressLookup`).
+   * An automatic request (of `req.connClass`); `refill` marks one that the manager scheduled
+   * itself. `lookup`: its address, already asked of `getNewAddress` (refills do; see
+   * `AddressLookup`). `extra`: it may exceed its class's target by one (see `ConnManager.newConnReq`).
    */
   | {
       readonly type: 'newConnReq';
       readonly req: ConnReq<A>;
       readonly refill: boolean;
+      readonly extra?: boolean;
       readonly lookup?: AddressLookup<A>;
       readonly at: number;
     }

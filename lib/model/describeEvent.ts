@@ -1,27 +1,32 @@
+import { DEFAULT_CONN_CLASS, type ConnReq } from './ConnReq.js';
 import type { ConnEvent } from './events.js';
 
-/** A one-line summary of an event, for logs and test expectations: `"connected #3 a"`, `"retryScheduled #1 +5000"`, `"rejected in:b maxInbound"`. */
+/**
+ * A one-line summary of an event, for logs and test expectations: `"connected #3 a"`,
+ * `"retryScheduled #1 +5000"`, `"rejected in:b maxInbound"`; a request of a class other than the
+ * default is tagged with it: `"dialing #4/feeler a"`, `"refillScheduled 2 +0 block-relay-only"`.
+ */
 export function describeEvent(event: ConnEvent<unknown, unknown>): string {
   switch (event.type) {
     case 'started':
     case 'stopped':
       return event.type;
     case 'addressRequested':
-      return `addressRequested #${event.req.id}`;
+      return `addressRequested ${tag(event.req)}`;
     case 'dialing':
-      return `dialing #${event.req.id} ${String(event.addr)}`;
+      return `dialing ${tag(event.req)} ${String(event.addr)}`;
     case 'connected':
-      return `connected #${event.req.id} ${String(event.addr)}`;
+      return `connected ${tag(event.req)} ${String(event.addr)}`;
     case 'failed':
-      return `failed #${event.req.id} ${String(event.addr)}${event.willRetry ? ' willRetry' : ''}${event.counted ? '' : ' uncounted'}`;
+      return `failed ${tag(event.req)} ${String(event.addr)}${event.willRetry ? ' willRetry' : ''}${event.counted ? '' : ' uncounted'}`;
     case 'retryScheduled':
-      return `retryScheduled #${event.req.id} +${event.delay}`;
+      return `retryScheduled ${tag(event.req)} +${event.delay}`;
     case 'refillScheduled':
-      return `refillScheduled ${event.count} +${event.delay}`;
+      return `refillScheduled ${event.count} +${event.delay}${event.connClass === undefined ? '' : ` ${event.connClass}`}`;
     case 'disconnected':
-      return `disconnected #${event.req.id} ${String(event.addr)} ${event.reason}${event.willReconnect ? ' willReconnect' : ''}`;
+      return `disconnected ${tag(event.req)} ${String(event.addr)} ${event.reason}${event.willReconnect ? ' willReconnect' : ''}`;
     case 'canceled':
-      return `canceled #${event.req.id} ${event.reason}`;
+      return `canceled ${tag(event.req)} ${event.reason}`;
     case 'accepted':
       return `accepted ${String(event.conn)} @${event.inboundId}`;
     case 'rejected':
@@ -31,7 +36,7 @@ export function describeEvent(event: ConnEvent<unknown, unknown>): string {
     case 'discarded':
       return `discarded ${String(event.conn)} #${event.id}`;
     case 'ignored':
-      return `ignored ${event.command} #${event.id} ${event.reason}`;
+      return `ignored ${event.command} #${event.id}${event.connClass === undefined ? '' : `/${event.connClass}`} ${event.reason}`;
     case 'configured':
       return `configured ${Object.keys(event.to)
         .map(
@@ -53,4 +58,9 @@ export function describeEvent(event: ConnEvent<unknown, unknown>): string {
 /** A config value in a log line: a number as is, a backoff policy as `policy`. */
 function describeValue(value: unknown): string {
   return typeof value === 'object' && value !== null ? 'policy' : String(value);
+}
+
+/** `#id`, or `#id/class` for a class other than the default. */
+function tag(req: ConnReq<unknown>): string {
+  return req.connClass === DEFAULT_CONN_CLASS ? `#${req.id}` : `#${req.id}/${req.connClass}`;
 }

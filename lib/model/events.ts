@@ -14,8 +14,12 @@ export type RejectReason = 'maxInbound' | 'notRunning' | (string & {});
  */
 export type InboundCloseReason = 'closed' | 'evicted' | 'stop' | 'limit';
 
-/** Why a request ended before it was established; `'target'`: an automatic one dropped because `targetOutbound` was lowered. */
-export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate' | 'target';
+/**
+ * Why a request ended before it was established. `'target'`: an automatic one dropped because
+ * `targetOutbound` was lowered. `classFull`: a hand-made request of a class whose `max` live
+ * requests are all taken (one feeler at a time, …); it never entered the manager.
+ */
+export type CancelReason = 'disconnect' | 'remove' | 'stop' | 'duplicate' | 'target' | 'classFull';
 
 /** How a network family went offline: `'failures'` (`offlineAfter` dial failures in a row, no success) or `'manual'` (`networkDown`). */
 export type OfflineReason = 'failures' | 'manual';
@@ -62,8 +66,11 @@ export type ConnEvent<A = unknown, C = unknown> =
       readonly retryCount: number;
       readonly attempt: number;
     }
-  /** `count` new automatic requests will be made after `delay` ms, to keep the outbound target. */
-  | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number }
+  /**
+   * `count` new automatic requests will be made after `delay` ms, to keep the outbound target;
+   * `connClass`: of that class's target (absent for the default class, `targetOutbound`).
+   */
+  | { readonly type: 'refillScheduled'; readonly count: number; readonly delay: number; readonly connClass?: string }
   /** An established outbound connection ended; `willReconnect` for a permanent request. */
   | {
       readonly type: 'disconnected';
@@ -82,12 +89,14 @@ export type ConnEvent<A = unknown, C = unknown> =
   | { readonly type: 'inboundClosed'; readonly conn: C; readonly inboundId: number; readonly reason: 'evicted'; readonly for: C }
   /** A conn that arrived too late to be wanted (its request was canceled or already settled); closed. */
   | { readonly type: 'discarded'; readonly conn: C; readonly id: number }
-  /** A command that could not apply; nothing changed. */
+  /** A command that could not apply; nothing changed. `classFull`: the class's `max` live requests are taken. */
   | {
       readonly type: 'ignored';
       readonly command: 'connect' | 'newConnReq' | 'disconnect' | 'remove';
       readonly id: number;
-      readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected';
+      readonly reason: 'unknownId' | 'notRunning' | 'atTarget' | 'connectMode' | 'alreadyConnected' | 'classFull';
+      /** The class of a refused `newConnReq` (absent for the default class). */
+      readonly connClass?: string;
     }
   /** The live configuration changed (`configure`): `from` and `to` hold the fields that changed, old and new values. */
   | { readonly type: 'configured'; readonly from: Partial<LiveConfig>; readonly to: Partial<LiveConfig> }

@@ -19,13 +19,33 @@ export type InboundVerdict =
  */
 export type AdmitInbound<A, C> = (conn: C, state: ConnManagerState<A, C>, at: number) => InboundVerdict;
 
+/** The budget of one connection class (see `ConnManagerConfig.classes`), resolved. */
+export interface ConnClassBudget {
+  /** Automatic requests of the class to keep, refilled as `targetOutbound` is. */
+  readonly target: number;
+  /** Live requests of the class at most (automatic and hand-made); more are refused (`classFull`). */
+  readonly max: number;
+}
+
+/** The live requests and pending refills of one connection class. */
+export interface ClassCount {
+  /** Live requests of the class (any stage, automatic or not): what `max` bounds. */
+  readonly live: number;
+  /** Live automatic requests of the class: what `target` keeps. */
+  readonly automatic: number;
+  /** Automatic replacements of the class scheduled but not yet made. */
+  readonly refillsPending: number;
+}
+
 /**
  * The part of the configuration the reducer needs: plain values and pure functions, no effects.
  * The fields of `LiveConfig` may change while running (the `configure` action).
  */
 export interface ReducerConfig<A = unknown, C = unknown> {
-  /** Automatic outbound connections to keep (permanent ones come on top). */
+  /** Automatic outbound connections of the default class to keep (permanent ones come on top). */
   readonly targetOutbound: number;
+  /** The budgets of the named connection classes (the default class is `targetOutbound`'s); absent or `{}` = none. */
+  readonly classes?: Readonly<Record<string, ConnClassBudget>>;
   /** Failures in a row after which automatic replacements wait `retryDuration`. */
   readonly maxFailedAttempts: number;
   /** ms: the throttled replacement delay. */
@@ -122,10 +142,15 @@ export interface ConnManagerState<A = unknown, C = unknown> {
   readonly allNetworksDown: boolean;
   /** btcd's global counter of failed automatic attempts since the last success. */
   readonly failedAttempts: number;
-  /** Live automatic requests (any stage). */
+  /** Live automatic requests of the default class (any stage). */
   readonly automaticCount: number;
-  /** Automatic replacements scheduled but not yet made. */
+  /** Automatic replacements of the default class scheduled but not yet made. */
   readonly refillsPending: number;
+  /**
+   * The counts of each class named in `config.classes` (the default class's are the two fields
+   * above). Replaced, never mutated, when a count changes: a handful of classes, copied in O(classes).
+   */
+  readonly classCounts: Readonly<Record<string, ClassCount>>;
   /** Established outbound connections (automatic, permanent and one-shot). */
   readonly establishedCount: number;
   /** What the step that produced this snapshot emitted (the `events$` of that step). */
@@ -146,7 +171,17 @@ export function initialState<A, C>(config: ReducerConfig<A, NoInfer<C>>): ConnMa
     failedAttempts: 0,
     automaticCount: 0,
     refillsPending: 0,
+    classCounts: zeroClassCounts(config.classes),
     establishedCount: 0,
     emitted: [],
   };
+}
+
+const ZERO_COUNT: ClassCount = Object.freeze({ live: 0, automatic: 0, refillsPending: 0 });
+
+/** Every class of `classes` at zero (the counts of a manager that has not started, or has stopped). */
+export function zeroClassCounts(classes: Readonly<Record<string, ConnClassBudget>> | undefined): Readonly<Record<string, ClassCount>> {
+  const counts: Record<string, ClassCount> = {};
+  for (const name of Object.keys(classes ?? {})) counts[name] = ZERO_COUNT;
+  return counts;
 }

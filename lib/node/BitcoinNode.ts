@@ -14,6 +14,8 @@ import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent, NodeStats } from './NodeEvent.js';
 import type { NodeOptions } from './NodeOptions.js';
 import type { PeerInfo } from './PeerInfo.js';
+import { DEFAULT_GETADDR_THRESHOLD } from '../discovery/shouldAskForAddresses.js';
+import { addrFetch } from './addrFetch.js';
 import { wireNode } from './wireNode.js';
 
 type PeerChange = Extract<NodeEvent, { type: 'peerUp' | 'peerDown' }>;
@@ -158,6 +160,9 @@ export class BitcoinNode {
       void p.listen.bound.then(resolve);
     });
     m.start();
+    // Seed nodes as addr-fetch peers while the book is nearly empty (Core's -seednode).
+    const fetch = { seedNodes: p.seedNodes, bookSize: () => p.book.size, threshold: DEFAULT_GETADDR_THRESHOLD, events$: m.events$ };
+    this.#subscriptions.add(addrFetch({ ...fetch, connect: (addr, options) => m.connect(addr, options) }).subscribe());
     for (const addr of p.plan.permanent) p.manual.add(addr);
     try {
       const address = await listening;

@@ -3,6 +3,7 @@ import type { Peer } from '../peer/Peer.js';
 import type { HandshakeResult } from '../peer/bitcoin/bitcoinHandshake.js';
 import type { BitcoinMessage } from '../protocol/bitcoin/messages.js';
 import type { WireProtocol } from '../protocol/WireProtocol.js';
+import type { ConnectionType } from './connectionType.js';
 import type { ArrivalFacts } from './InboundGate.js';
 
 /**
@@ -21,6 +22,8 @@ export interface NodeConn {
   readonly protocol?: WireProtocol<BitcoinMessage>;
   /** The outbound handshake's result; undefined for inbound conns. */
   readonly handshake?: HandshakeResult;
+  /** What an outbound conn is for (from its manager request's class); undefined for inbound conns. */
+  readonly connectionType?: ConnectionType;
   /** What the node knew of an inbound conn when it arrived: the input of the inbound gate. */
   readonly arrival?: ArrivalFacts;
 }

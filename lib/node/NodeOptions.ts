@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { AddressBook } from '../addr/AddressBook.js';
 import type { BackoffPolicy } from '../backoff/Backoff.js';
 import type { BanList, BanListOptions } from '../ban/BanList.js';
@@ -22,8 +22,31 @@ export interface NodeOptions {
   readonly listen?: boolean;
   /** Bitcoin network (magic and default port). Regtest, so that nothing here reaches mainnet by accident. @default 'regtest' */
   readonly network?: BitcoinNetworkName;
-  /** Automatic outbound peers kept. @default 8 */
+  /** Automatic full-relay outbound peers kept (the manager's default class). @default 8 */
   readonly targetOutbound?: number;
+  /**
+   * Automatic block-relay-only outbound peers kept, on top of `targetOutbound` (Core: 2): our
+   * `version` says `relay = false`, no `addr`/`getaddr` goes to them and their `addr` messages are
+   * ignored, our address is not announced to them — peers an attacker cannot map through addr
+   * relay. They are the anchors kept on stop. Their own budget in the manager (class `'block-relay-only'`).
+   * @default 2
+   */
+  readonly blockRelayOnlyPeers?: number;
+  /**
+   * "The tip is stale / our peers are useless" (Core's stale-tip check; this library has no chain,
+   * so the signal comes from outside): each value opens one extra full-relay outbound peer, and
+   * once it is up the full-relay outbound peer whose last useful message (`inv`, `headers`,
+   * `block`, `tx`) is the oldest is evicted — never the newest, never a manual one.
+   * @default none
+   */
+  readonly tipStale$?: Observable<unknown>;
+  /**
+   * ms between extra block-relay-only peers (Core's `EXTRA_BLOCK_RELAY_ONLY_PEER_INTERVAL`, 5 min):
+   * one more is opened, and once it is up the block-relay-only peer with the oldest useful message
+   * is evicted (never the newest), so these peers rotate slowly. `Infinity` = never.
+   * @default 300_000
+   */
+  readonly extraBlockRelayInterval?: number;
   /** Peers at most, both directions; inbound slots are `maxPeers − targetOutbound − permanent peers`. @default 125 */
   readonly maxPeers?: number;
   /** `addnode`: permanent peers, reconnected forever on their backoff. @default none */
@@ -32,6 +55,13 @@ export interface NodeOptions {
   readonly connectPeers?: readonly string[];
   /** Hard-coded seeds: put in the address book at start when it is empty. @default none */
   readonly seeds?: readonly string[];
+  /**
+   * Seed nodes (Core's `-seednode`): while the book holds fewer than 1,000 addresses, these are
+   * connected as short-lived `addr-fetch` peers (two at a time) — asked for addresses with
+   * `getaddr`, closed once they answered or after a minute — to fill an empty book. Not kept as peers.
+   * @default none
+   */
+  readonly seedNodes?: readonly string[];
   /** DNS seeds: host names resolved (A and AAAA) at start; each address gets the network's default port. @default none */
   readonly dnsSeeds?: readonly string[];
   /** DNS servers for `dnsSeeds` (`'127.0.0.1:5353'`, …). @default the system's */

@@ -1,5 +1,6 @@
 import type { PermissionFlag } from '../ban/permissions.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import type { ConnectionType } from './connectionType.js';
 
 /**
  * A peer that completed its handshake. `node.peers()` gives a fresh snapshot on every call (ping
@@ -13,6 +14,8 @@ export interface PeerInfo {
   readonly key: string;
   readonly direction: 'outbound' | 'inbound';
   readonly remote: SocketAddress;
+  /** What the connection is for, in Core's words (getpeerinfo's `connection_type`). */
+  readonly connectionType: ConnectionType;
   /** A manual peer (`addPeers`/`connectPeers`/`addPeer`): never banned automatically. */
   readonly permanent: boolean;
   readonly userAgent: string;
@@ -33,6 +36,8 @@ export interface PeerInfo {
   readonly bytesSent: number;
   /** Bytes read from the peer so far (the handshake included). */
   readonly bytesRecv: number;
+  /** Scheduler time of its last useful message (`inv`, `headers`, `block`, `tx`); absent while it sent none. */
+  readonly lastUseful?: number;
   /** The transport: plaintext `'v1'` or BIP324 `'v2'` (getpeerinfo's `transport_protocol_type`). */
   readonly transport: 'v1' | 'v2';
   /** The v2 session id, 64 hex digits; `''` on v1 (getpeerinfo's `session_id`). */

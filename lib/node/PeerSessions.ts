@@ -24,12 +24,17 @@ import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import { ourServices } from './ourServices.js';
+import type { ConnectionType } from './connectionType.js';
 import type { PeerInfo } from './PeerInfo.js';
 
 /** What a running session knows about its peer that its message handling reads. */
 interface SessionState {
   readonly remote: SocketAddress;
   readonly outbound: boolean;
+  /** Addresses are relayed with it (not a block-relay-only peer): its `addr` is taken, ours is announced. */
+  readonly addrRelay: boolean;
+  /** An addr-fetch peer: closed once it has answered our `getaddr`. */
+  readonly addrFetch: boolean;
   /** The peer sent `sendaddrv2`: our addresses go to it as `addrv2`. */
   readonly addrv2: boolean;
   /** Its one `getaddr` answer has been sent (Core: one per connection). */
@@ -65,7 +70,19 @@ interface LivePeer {
   readonly peer: Peer<BitcoinMessage>;
   pingMs?: number;
   minPingMs?: number;
+  /** Scheduler time of its last useful message (see {@link USEFUL_COMMANDS}). */
+  lastUseful?: number;
 }
+
+/**
+ * What makes a peer useful to us — it tells us of blocks and transactions: `inv`, `headers`,
+ * `block`, `tx`. The outbound peer whose last one is the oldest is the first let go when an extra
+ * peer comes in (Core's stale-tip eviction keys on the last block announcement).
+ */
+export const USEFUL_COMMANDS: ReadonlySet<string> = new Set(['inv', 'headers', 'block', 'tx']);
+
+/** ms an addr-fetch peer has to answer our `getaddr` before it is closed anyway. */
+export const ADDR_FETCH_TIMEOUT = 60_000;
 
 /**
  * The peers' lives: the version handshake (our nonces, to spot a dial to ourselves; our
@@ -148,14 +165,17 @@ export class PeerSessions {
     socket: Socket,
     manual = false,
     protocol: WireProtocol<BitcoinMessage> = this.#deps.protocol,
+    connectionType: ConnectionType = manual ? 'manual' : 'outbound-full-relay',
   ): Observable<NodeConn> {
     return defer(() => {
       const peer = new Peer(socket, protocol, { scheduler: this.#deps.options.scheduler });
       let shaken = false;
-      return this.#handshake(peer, 'outbound').pipe(
+      // A block-relay-only peer is told not to announce transactions (Core: relay = false).
+      const relay = connectionType === 'block-relay-only' ? false : this.#deps.options.relay;
+      return this.#handshake(peer, 'outbound', relay).pipe(
         map((handshake): NodeConn => {
           shaken = true;
-          return { peer, socket, protocol, handshake };
+          return { peer, socket, protocol, handshake, connectionType };
         }),
         tap({
           error: (error: unknown) => {
@@ -171,15 +191,27 @@ export class PeerSessions {
     });
   }
 
-  /** An outbound peer the manager took: it is good, may be asked for addresses, and runs. */
+  /**
+   * An outbound peer the manager took: it is good, may be asked for addresses, and runs — as its
+   * connection type says: a feeler is closed at once (its test passed); a block-relay-only peer is
+   * never asked for addresses; an addr-fetch peer always is, and closed once it answered.
+   */
   runOutbound(conn: NodeConn, id: number, addr: SocketAddress, permanent: boolean): void {
-    this.#deps.book.good(addr);
-    if (shouldAskForAddresses(this.#deps.book.size)) {
+    const { book, emit } = this.#deps;
+    book.good(addr);
+    const connectionType = conn.connectionType ?? (permanent ? 'manual' : 'outbound-full-relay');
+    if (connectionType === 'feeler') {
+      conn.peer.close();
+      emit({ type: 'feeler', addr: addr.toString(), ok: true });
+      return;
+    }
+    const ask = connectionType === 'addr-fetch' || (connectionType !== 'block-relay-only' && shouldAskForAddresses(book.size));
+    if (ask) {
       // Solicited first, so that the answer finds its allowance in discovery's limiter.
       this.#deps.solicited(addr);
       conn.peer.send({ command: 'getaddr' });
     }
-    this.#run(conn, conn.handshake!, { direction: 'outbound', key: `out#${id}`, remote: addr, permanent });
+    this.#run(conn, conn.handshake!, { direction: 'outbound', key: `out#${id}`, remote: addr, permanent, connectionType });
   }
 
   /** An inbound conn the gate admitted: it shakes hands, then runs. */
@@ -196,7 +228,12 @@ export class PeerSessions {
     const subscription = this.#handshake(peer, 'inbound').subscribe({
       next: (handshake) => {
         handshakeDone();
-        this.#run(conn, handshake, { direction: 'inbound', key: `in@${inboundId}`, remote, permanent: false }, inboundId);
+        this.#run(
+          conn,
+          handshake,
+          { direction: 'inbound', key: `in@${inboundId}`, remote, permanent: false, connectionType: 'inbound' },
+          inboundId,
+        );
       },
       error: (error: unknown) => {
         this.charge(remote, error);
@@ -245,7 +282,7 @@ export class PeerSessions {
     this.#subscriptions.unsubscribe();
   }
 
-  #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound'): Observable<HandshakeResult> {
+  #handshake(peer: Peer<BitcoinMessage>, direction: 'outbound' | 'inbound', relay = this.#deps.options.relay): Observable<HandshakeResult> {
     const { options } = this.#deps;
     const { scheduler } = options;
     const nonce = randomBytes(8).readBigUInt64LE();
@@ -258,7 +295,7 @@ export class PeerSessions {
         userAgent: options.userAgent,
         startHeight: options.startHeight,
         services: ourServices(options),
-        relay: options.relay,
+        relay,
         sendAddrV2: true,
         timeout: options.handshakeTimeout,
         scheduler,
@@ -270,7 +307,7 @@ export class PeerSessions {
   #run(
     conn: NodeConn,
     handshake: HandshakeResult,
-    meta: Pick<PeerInfo, 'direction' | 'key' | 'remote' | 'permanent'>,
+    meta: Pick<PeerInfo, 'direction' | 'key' | 'remote' | 'permanent' | 'connectionType'>,
     inboundId?: number,
   ): void {
     const { peer, socket } = conn;
@@ -302,18 +339,28 @@ export class PeerSessions {
     const session: SessionState = {
       remote: info.remote,
       outbound: meta.direction === 'outbound',
+      addrRelay: meta.connectionType !== 'block-relay-only',
+      addrFetch: meta.connectionType === 'addr-fetch',
       addrv2: handshake.sendAddrV2,
       getaddrAnswered: false,
     };
+    // Our address goes to outbound peers we relay addresses with, not to the short-lived ones.
+    const announce = session.outbound && session.addrRelay && !session.addrFetch;
     const subscription = merge(
-      session.outbound ? this.#selfAnnouncements(peer, session) : EMPTY,
+      announce ? this.#selfAnnouncements(peer, session) : EMPTY,
+      session.addrFetch ? timer(ADDR_FETCH_TIMEOUT, scheduler).pipe(tap(() => peer.close())) : EMPTY,
       keepAlive(peer, { pingInterval: options.pingInterval, idleTimeout: options.idleTimeout, scheduler }).pipe(
         tap((sample) => {
           live.pingMs = sample.rtt;
           live.minPingMs = Math.min(sample.rtt, live.minPingMs ?? Infinity);
         }),
       ),
-      peer.messages$.pipe(tap((message) => this.#onMessage(peer, session, message))),
+      peer.messages$.pipe(
+        tap((message) => {
+          if (USEFUL_COMMANDS.has(message.command)) live.lastUseful = scheduler.now();
+          this.#onMessage(peer, session, message);
+        }),
+      ),
     ).subscribe({
       error: (error: unknown) => {
         failure = error;
@@ -346,7 +393,11 @@ export class PeerSessions {
       const answer = addrMessageOf(entries, { addrv2: session.addrv2, now });
       if (answer.addresses.length > 0) peer.send(answer);
     } else if (message.command === 'addr' || message.command === 'addrv2') {
+      // A block-relay-only peer's addresses are not taken (Core: no addr relay with it at all).
+      if (!session.addrRelay) return;
       this.#deps.addrMessages({ peer: session.remote, message });
+      // An addr-fetch peer has done its job once it answered (more than a self-announcement: Core).
+      if (session.addrFetch && message.addresses.length > 1) peer.close();
     } else {
       const reply = nonServiceReply(message);
       if (reply) peer.send(reply);
@@ -399,6 +450,7 @@ function snapshot(live: LivePeer): PeerInfo {
     ...live.info,
     ...(live.pingMs === undefined ? {} : { pingMs: live.pingMs }),
     ...(live.minPingMs === undefined ? {} : { minPingMs: live.minPingMs }),
+    ...(live.lastUseful === undefined ? {} : { lastUseful: live.lastUseful }),
     bytesSent: bytesOut,
     bytesRecv: bytesIn,
   };

@@ -8,7 +8,7 @@ import type { PeerMessage } from '../discovery/peerAddresses.js';
 import { manualPeers, type ManualPeersPlan } from '../discovery/manualPeers.js';
 import { ConnManager } from '../manager/ConnManager.js';
 import { netGroupWith } from '../net/netGroup.js';
-import type { SocketAddress } from '../net/SocketAddress.js';
+import { SocketAddress } from '../net/SocketAddress.js';
 import { bitcoinProtocol } from '../protocol/bitcoin/bitcoinProtocol.js';
 import { NETWORKS } from '../protocol/bitcoin/networks.js';
 import { acceptPeers } from './acceptPeers.js';
@@ -59,6 +59,8 @@ export interface NodeParts {
   readonly manual: ManualPeerControl;
   readonly control: NodeControl;
   readonly listen: ListenAddress;
+  /** `seedNodes` (Core's `-seednode`), parsed at construction: a bad one throws `InvalidAddressError` there. */
+  readonly seedNodes: readonly SocketAddress[];
   /** Releases the parts once the manager has stopped (sessions, files, subjects, timers). */
   readonly close: () => Promise<void>;
 }
@@ -82,6 +84,7 @@ export function composeNode(options: NodeOptions, running: () => boolean): NodeP
   const table = rules.length === 0 ? NO_PERMISSIONS : parsePermissions(rules);
   const permissions = (host: string) => hostPermissions(table, banList, host);
   // addnode → permanent peers on top of the target; connect → connect mode (only those).
+  const seedNodes = (o.seedNodes ?? []).map((text) => SocketAddress.parse(text));
   const plan = manualPeers({ ...(o.addPeers ? { addnode: o.addPeers } : {}), ...(o.connectPeers ? { connect: o.connectPeers } : {}) });
   const [events, addrMessages, solicited] = [new Subject<NodeEvent>(), new Subject<PeerMessage>(), new Subject<SocketAddress>()];
   const emit = (event: NodeEvent) => events.next(event);
@@ -99,7 +102,13 @@ export function composeNode(options: NodeOptions, running: () => boolean): NodeP
   let view: ManagerView | undefined;
   const dialer = new OutboundDialer({
     ...{ options: o, book, banList, sessions, emit, ownAddress, manualPeers: plan.permanent, network },
-    view: { inUse: (a) => view!.inUse(a), automaticIds: () => view!.automaticIds() },
+    view: {
+      inUse: (a) => view!.inUse(a),
+      automaticIds: () => view!.automaticIds(),
+      get latest() {
+        return view!.latest;
+      },
+    },
     // A permanent request (addnode/connect) holds `addr`: its misbehaviour is only reported.
     isManual: (addr) => view!.permanentRequest(addr) !== undefined,
   });
@@ -124,6 +133,6 @@ export function composeNode(options: NodeOptions, running: () => boolean): NodeP
   };
   return {
     ...{ options: o, log, manager, book, banList, discouragement, permissions: table, events, addrMessages, solicited, plan },
-    ...{ network, counters, sessions, dialer, persistence, view, manual, control, listen, close },
+    ...{ network, counters, sessions, dialer, persistence, view, manual, control, listen, seedNodes, close },
   };
 }

@@ -17,3 +17,5 @@ export type { NodeEvent, NodeStats } from './NodeEvent.js';
 export type { NodeOptions } from './NodeOptions.js';
 export { NODE_DEFAULTS, resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
 export type { PeerInfo } from './PeerInfo.js';
+export { ADDR_FETCH, BLOCK_RELAY_ONLY, FEELER, outboundConnectionType, type ConnectionType } from './connectionType.js';
+export { selectOutboundToEvict } from './selectOutboundToEvict.js';

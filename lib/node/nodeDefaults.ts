@@ -15,6 +15,8 @@ export const NODE_DEFAULTS = {
   listen: true,
   network: 'regtest',
   targetOutbound: 8,
+  blockRelayOnlyPeers: 2,
+  extraBlockRelayInterval: 300_000,
   maxPeers: 125,
   feelerInterval: 120_000,
   saveInterval: 600_000,

@@ -5,7 +5,9 @@ import type { BanList } from '../ban/BanList.js';
 import type { PeerMessage } from '../discovery/peerAddresses.js';
 import type { ConnManager } from '../manager/ConnManager.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
+import { FEELER } from './connectionType.js';
 import { discoverAddresses } from './discoverAddresses.js';
+import { outboundRotation } from './outboundRotation.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeCounters } from './NodeCounters.js';
 import type { NodeEvent } from './NodeEvent.js';
@@ -38,14 +40,16 @@ export interface NodeWiring {
 /**
  * The flows of a started node, as one subscription (released by `stop()`): the manager's
  * connected and accepted conns run as peer sessions; its events are counted, and its inbound
- * verdicts become node events; discovery fills the book; feelers test its new table; a ban
+ * verdicts become node events; discovery fills the book; feelers test its new table; extra
+ * peers rotate the least useful out (`tipStale$`, `extraBlockRelayInterval`); a ban
  * imposed while a peer of that host (or subnet) is connected closes it (Core's `setban`). Each flow
  * goes one way — the manager's streams into the node's parts, the parts' events out.
  */
 export function wireNode(w: NodeWiring): Subscription {
   const { manager: m, sessions } = w;
   const flows = new Subscription();
-  if (!w.connectMode) flows.add(w.dialer.feelers().subscribe());
+  // Feelers are manager requests of class 'feeler' (one at a time: the reducer's budget).
+  if (!w.connectMode) flows.add(w.dialer.feelers().subscribe((addr) => m.connect(addr, { connClass: FEELER })));
   const discovery = discoverAddresses({
     options: w.options,
     book: w.book,
@@ -64,6 +68,21 @@ export function wireNode(w: NodeWiring): Subscription {
     }),
   );
   flows.add(m.connected$.subscribe((e) => sessions.runOutbound(e.conn, e.req.id, e.addr, e.req.permanent)));
+  // Connection classes: an extra outbound peer on tipStale$ / every extraBlockRelayInterval,
+  // then the least useful one of its type evicted.
+  flows.add(
+    outboundRotation({
+      options: w.options,
+      peerUp$: w.events$.pipe(
+        filter((e) => e.type === 'peerUp'),
+        map((e) => e.peer),
+      ),
+      peers: () => sessions.peers(),
+      newConnReq: (options) => m.newConnReq(options),
+      disconnect: (id) => sessions.disconnect(id),
+      connectMode: w.connectMode,
+    }).subscribe(),
+  );
   flows.add(m.accepted$.subscribe((e) => sessions.runInbound(e.conn, e.inboundId)));
   flows.add(
     m.events$.subscribe((e) => {

@@ -1,20 +1,27 @@
 import { Observable, from, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
+import type { ConnReq } from '../model/ConnReq.js';
 import { EmptyDialError } from '../model/errors.js';
 import { guard } from './guard.js';
 import { isPromiseLike } from './isPromiseLike.js';
 
 /** What a dial function receives besides the address. */
-export interface DialContext {
+export interface DialContext<A = unknown> {
   /**
    * Aborted when the manager no longer wants this dial (canceled, timed out, stopped). Only dial
    * functions declared with a second parameter get a live one (creating it costs a few µs per
    * dial); others get a shared signal that never aborts.
    */
   readonly signal: AbortSignal;
+  /**
+   * The request being dialed (its `connClass`, `permanent`, `id`): for a dial that behaves per
+   * class (a Bitcoin node's block-relay-only peers get `relay = false`). Like `signal`, given only
+   * to dial functions declared with a second parameter, and only by the manager.
+   */
+  readonly req?: ConnReq<A>;
 }
 
 /** A user's dial function: any ObservableInput of a connection (Observable, Promise, …). */
-export type DialFunction<A, C> = (addr: A, context: DialContext) => ObservableInput<C>;
+export type DialFunction<A, C> = (addr: A, context: DialContext<A>) => ObservableInput<C>;
 
 /** Where {@link startDial} reports: exactly one of the two, at most once. */
 export interface DialObserver<C> {
@@ -25,7 +32,8 @@ export interface DialObserver<C> {
 }
 
 /**
- * One dial, callback-shaped: calls `dial(addr, context)` now and reports to `observer` once.
+ * One dial, callback-shaped: calls `dial(addr, context)` now and reports to `observer` once
+ * (`req`, when given, rides in the context).
  * The rules are {@link dialOnce}'s (it is built on this); the returned handle abandons the dial
  * while it is under way and does nothing after the result. The manager uses this form directly:
  * it starts one per attempt, and an Observable with its subscriber per attempt is measurable in
@@ -36,8 +44,9 @@ export function startDial<A, C>(
   addr: A,
   closeConn: (conn: C) => void,
   observer: DialObserver<C>,
+  req?: ConnReq<A>,
 ): Unsubscribable {
-  return new DialCall(dial, addr, closeConn, observer);
+  return new DialCall(dial, addr, closeConn, observer, req);
 }
 
 /** The state of one dial: whether it has settled, or been abandoned, and what to cancel. */
@@ -52,12 +61,18 @@ class DialCall<A, C> implements Unsubscribable {
     private readonly addr: A,
     private readonly closeConn: (conn: C) => void,
     private readonly observer: DialObserver<C>,
+    req: ConnReq<A> | undefined,
   ) {
     // An AbortController costs a few µs: made only for dial functions that take the context.
     this.#controller = dial.length >= 2 ? new AbortController() : undefined;
     let input: ObservableInput<C>;
     try {
-      input = dial(addr, this.#controller ? { signal: this.#controller.signal } : NO_CONTEXT);
+      const context: DialContext<A> = this.#controller
+        ? req === undefined
+          ? { signal: this.#controller.signal }
+          : { signal: this.#controller.signal, req }
+        : NO_CONTEXT;
+      input = dial(addr, context);
     } catch (error) {
       this.#settled = true;
       observer.dialFailed(error);
@@ -145,4 +160,4 @@ function closeQuietly<C>(closeConn: (conn: C) => void, conn: C): void {
  * The context given to a dial declared with fewer than two parameters (it does not read it): a
  * shared signal that never aborts, so such dials cannot be canceled through it.
  */
-const NO_CONTEXT: DialContext = Object.freeze({ signal: new AbortController().signal });
+const NO_CONTEXT: DialContext<never> = Object.freeze({ signal: new AbortController().signal });

@@ -1,7 +1,8 @@
 import { MapOwner } from '../collections/PersistentMap.js';
 import type { ConnEvent } from '../model/events.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import { ConnState } from '../model/ConnState.js';
-import type { ConnManagerState, OutboundEntry } from '../model/state.js';
+import type { ClassCount, ConnManagerState, OutboundEntry } from '../model/state.js';
 
 /**
  * The edit token of reducer steps ({@link MapOwner}): the maps' nodes a step makes under it are
@@ -49,6 +50,7 @@ export function draftOf<A, C>(state: ConnManagerState<A, C>, owner?: StepOwner<A
     failedAttempts: state.failedAttempts,
     automaticCount: state.automaticCount,
     refillsPending: state.refillsPending,
+    classCounts: state.classCounts,
     establishedCount: state.establishedCount,
     emitted: [],
     owner,
@@ -86,13 +88,17 @@ export function putEntry<A, C>(d: Draft<A, C>, before: OutboundEntry<A, C> | und
   // No token lent (the public `reduce`): plain persistent updates. A token of the step's own would
   // pay only in a step that updates one map twice, which none does; it cost ~25 ns per step.
   const owner = d.owner;
+  const entry = after ?? before;
+  if (entry === undefined) return;
+  // A request keeps its class for life; automaticCount is the default class's only.
+  const ofDefault = entry.req.connClass === DEFAULT_CONN_CLASS;
   if (before) {
-    if (before.automatic) d.automaticCount--;
+    if (before.automatic && ofDefault) d.automaticCount--;
     if (before.state === ConnState.Established) d.establishedCount--;
     if (before.addrKey !== undefined && before.addrKey !== after?.addrKey) d.addresses = d.addresses.delete(before.addrKey, owner);
   }
   if (after) {
-    if (after.automatic) d.automaticCount++;
+    if (after.automatic && ofDefault) d.automaticCount++;
     if (after.state === ConnState.Established) d.establishedCount++;
     if (after.addrKey !== undefined && after.addrKey !== before?.addrKey) d.addresses = d.addresses.set(after.addrKey, after.id, owner);
     d.requests = d.requests.set(after.id, after, owner);
@@ -100,21 +106,69 @@ export function putEntry<A, C>(d: Draft<A, C>, before: OutboundEntry<A, C> | und
     d.requests = d.requests.delete(before.id, owner);
     owner?.removed.push(before);
   }
+  // Only a request's arrival and its end change its class's counts.
+  if (!ofDefault && (before === undefined || after === undefined)) countClass(d, entry, after ? 1 : -1);
+}
+
+/** Adds `delta` to the counts of `entry`'s class (a request of the default class never comes here). */
+function countClass<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, delta: 1 | -1): void {
+  const cls = entry.req.connClass;
+  const count = classCountOf(d, cls);
+  if (count === undefined) return; // a class the config does not name has no budget to keep
+  setClassCount(d, cls, {
+    live: count.live + delta,
+    automatic: count.automatic + (entry.automatic ? delta : 0),
+    refillsPending: count.refillsPending,
+  });
+}
+
+/** The counts of a class named in the config; `undefined` for any other name. */
+export function classCountOf<A, C>(state: ConnManagerState<A, C>, cls: string): ClassCount | undefined {
+  return Object.hasOwn(state.classCounts, cls) ? state.classCounts[cls] : undefined;
+}
+
+function setClassCount<A, C>(d: Draft<A, C>, cls: string, count: ClassCount): void {
+  d.classCounts = { ...d.classCounts, [cls]: count };
 }
 
 /**
- * Asks for one automatic replacement if the target is not already covered. After
+ * Whether a class's live automatic requests and scheduled refills fall short of its target:
+ * `targetOutbound` for the default class, `classes[cls].target` for a named one, 0 for others.
+ */
+export function belowTarget<A, C>(state: ConnManagerState<A, C>, cls: string): boolean {
+  if (cls === DEFAULT_CONN_CLASS) return state.automaticCount + state.refillsPending < state.config.targetOutbound;
+  const count = classCountOf(state, cls);
+  return count !== undefined && count.automatic + count.refillsPending < state.config.classes![cls]!.target;
+}
+
+/** Adds `delta` to a class's scheduled refills (never below 0). */
+export function addRefills<A, C>(d: Draft<A, C>, cls: string, delta: number): void {
+  if (cls === DEFAULT_CONN_CLASS) {
+    d.refillsPending = Math.max(0, d.refillsPending + delta);
+    return;
+  }
+  const count = classCountOf(d, cls);
+  if (count === undefined) return;
+  setClassCount(d, cls, { live: count.live, automatic: count.automatic, refillsPending: Math.max(0, count.refillsPending + delta) });
+}
+
+/**
+ * Asks for one automatic replacement of class `cls` if its target is not already covered. After
  * `maxFailedAttempts` failures in a row the replacement waits `retryDuration` (btcd's throttle);
  * before that it comes at once — still through the scheduler, so a storm of instant failures
- * yields to the event loop between attempts. `throttled`: wait `retryDuration` anyway (the
- * failure it replaces was in an offline network, which does not count toward the throttle but
- * must not storm either).
+ * yields to the event loop between attempts. The event names the class unless it is the default.
+ * `throttled`: wait `retryDuration` anyway (the failure it replaces was in an offline network,
+ * which does not count toward the throttle but must not storm either).
  */
-export function scheduleRefill<A, C>(d: Draft<A, C>, throttled = false): void {
+export function scheduleRefill<A, C>(d: Draft<A, C>, cls: string = DEFAULT_CONN_CLASS, throttled = false): void {
   const { config } = d;
   if (!config.automatic || d.phase !== 'running') return;
-  if (d.automaticCount + d.refillsPending >= config.targetOutbound) return;
-  d.refillsPending++;
+  if (!belowTarget(d, cls)) return;
+  addRefills(d, cls, 1);
   const delay = throttled || d.failedAttempts >= config.maxFailedAttempts ? config.retryDuration : 0;
-  d.emitted.push({ type: 'refillScheduled', count: 1, delay });
+  d.emitted.push(
+    cls === DEFAULT_CONN_CLASS
+      ? { type: 'refillScheduled', count: 1, delay }
+      : { type: 'refillScheduled', count: 1, delay, connClass: cls },
+  );
 }

@@ -3,10 +3,21 @@ import { ConnState } from '../model/ConnState.js';
 import { DuplicateAddressError } from '../model/errors.js';
 import type { CancelReason, DisconnectReason } from '../model/events.js';
 import type { LiveConfig } from '../model/LiveConfig.js';
-import type { ConnManagerState, InboundVerdict, OutboundEntry } from '../model/state.js';
+import { zeroClassCounts, type ConnManagerState, type InboundVerdict, type OutboundEntry } from '../model/state.js';
 import type { Backoff } from '../backoff/Backoff.js';
 import { PersistentMap } from '../collections/PersistentMap.js';
-import { copyEntry, draftOf, putEntry, scheduleRefill, type Draft, type StepOwner } from './Draft.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
+import {
+  addRefills,
+  belowTarget,
+  classCountOf,
+  copyEntry,
+  draftOf,
+  putEntry,
+  scheduleRefill,
+  type Draft,
+  type StepOwner,
+} from './Draft.js';
 import { isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
 import { youngestAutomatic, youngestInbound } from './youngest.js';
 
@@ -70,6 +81,7 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
       const addr = req.addr as A;
       const addrKey = d.config.addressKey?.(addr);
       if (addrKey !== undefined && d.addresses.has(addrKey)) return cancelNew(d, req, 'duplicate');
+      if (classFull(d, req.connClass)) return cancelNew(d, req, 'classFull');
       const entry = dialingEntry<A, C>(req, addr, addrKey, req.permanent, false);
       putEntry(d, undefined, entry);
       d.emitted.push({ type: 'dialing', req, addr, attempt: 1 });
@@ -78,18 +90,27 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
 
     case 'newConnReq': {
       const { req } = action;
-      if (action.refill && d.refillsPending > 0) d.refillsPending--;
+      const cls = req.connClass;
+      if (action.refill) addRefills(d, cls, -1);
       const reason =
         d.phase !== 'running'
           ? 'notRunning'
           : !d.config.automatic
             ? 'connectMode'
-            : d.automaticCount >= d.config.targetOutbound
+            : atTarget(d, cls, action.extra === true)
               ? 'atTarget'
-              : undefined;
+              : classFull(d, cls)
+                ? 'classFull'
+                : undefined;
       if (reason) {
         // A refill that finds the target met is simply no longer needed: not worth an event.
-        if (!action.refill) d.emitted.push({ type: 'ignored', command: 'newConnReq', id: req.id, reason });
+        if (!action.refill) {
+          d.emitted.push(
+            cls === DEFAULT_CONN_CLASS
+              ? { type: 'ignored', command: 'newConnReq', id: req.id, reason }
+              : { type: 'ignored', command: 'newConnReq', id: req.id, reason, connClass: cls },
+          );
+        }
         return d;
       }
       const { lookup } = action;
@@ -286,7 +307,6 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
   }
 }
 
-/** Asks for automatic requests up to the target (on start). */
 /** A request's entry on its first dial. One literal, so every such entry has one shape (V8 keeps the hot path monomorphic). */
 function dialingEntry<A, C>(
   req: OutboundEntry<A, C>['req'],
@@ -312,12 +332,42 @@ function dialingEntry<A, C>(
   };
 }
 
+/** Asks for automatic requests up to the target of every class (on start). */
 function fillToTarget<A, C>(d: Draft<A, C>): void {
   if (!d.config.automatic) return;
   const missing = d.config.targetOutbound - d.automaticCount - d.refillsPending;
-  if (missing <= 0) return;
-  d.refillsPending += missing;
-  d.emitted.push({ type: 'refillScheduled', count: missing, delay: 0 });
+  if (missing > 0) {
+    d.refillsPending += missing;
+    d.emitted.push({ type: 'refillScheduled', count: missing, delay: 0 });
+  }
+  // Then each named class to its own target, in the config's order.
+  const { classes } = d.config;
+  if (classes === undefined) return;
+  for (const [cls, budget] of Object.entries(classes)) {
+    const count = classCountOf(d, cls)!;
+    const short = budget.target - count.automatic - count.refillsPending;
+    if (short <= 0) continue;
+    addRefills(d, cls, short);
+    d.emitted.push({ type: 'refillScheduled', count: short, delay: 0, connClass: cls });
+  }
+}
+
+/**
+ * Whether a new automatic request of class `cls` would exceed its target — by more than one for
+ * an `extra` request (Core's extra outbound peer: the caller evicts one once it connects, and
+ * nothing is refilled while the class is back at its target).
+ */
+function atTarget<A, C>(d: Draft<A, C>, cls: string, extra: boolean): boolean {
+  const target = cls === DEFAULT_CONN_CLASS ? d.config.targetOutbound : (d.config.classes?.[cls]?.target ?? 0);
+  const live = cls === DEFAULT_CONN_CLASS ? d.automaticCount : (classCountOf(d, cls)?.automatic ?? 0);
+  // An extra of a class with no target would be a class of its own: refused as at target.
+  return extra ? target === 0 || live >= target + 1 : live >= target;
+}
+
+/** Whether class `cls` has its `max` live requests already (never for the default class nor an unnamed one). */
+function classFull<A, C>(d: Draft<A, C>, cls: string): boolean {
+  const count = classCountOf(d, cls);
+  return count !== undefined && count.live >= d.config.classes![cls]!.max;
 }
 
 /** A request that never entered the map ends at once. */
@@ -358,7 +408,7 @@ function fail<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, error: unknown, 
   d.emitted.push({ type: 'failed', req: entry.req, addr: entry.addr, error, willRetry: false, counted });
   if (entry.automatic) {
     if (counted) d.failedAttempts++;
-    scheduleRefill(d, !counted && offlineThrottles(d));
+    scheduleRefill(d, entry.req.connClass, !counted && offlineThrottles(d));
   }
 }
 
@@ -414,8 +464,9 @@ function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reaso
   // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one;
   // `target` means "fewer of them", so none comes.
   if (entry.automatic && reason !== 'remove' && reason !== 'target') {
-    if (!offline && d.automaticCount + d.refillsPending < d.config.targetOutbound) d.failedAttempts++;
-    scheduleRefill(d, offline && offlineThrottles(d));
+    // Not below target (an extra one was let go): neither a failure nor a replacement.
+    if (!offline && belowTarget(d, entry.req.connClass)) d.failedAttempts++;
+    scheduleRefill(d, entry.req.connClass, offline && offlineThrottles(d));
   }
 }
 
@@ -503,5 +554,6 @@ function stop<A, C>(d: Draft<A, C>): void {
   d.automaticCount = 0;
   d.establishedCount = 0;
   d.refillsPending = 0;
+  d.classCounts = zeroClassCounts(d.config.classes);
   d.emitted.push({ type: 'stopped' });
 }

@@ -1,8 +1,10 @@
 import type { PersistentMap } from '../collections/PersistentMap.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import type { InboundEntry, OutboundEntry } from '../model/state.js';
 
 /**
- * The `count` automatic requests to let go first when `targetOutbound` is lowered, in the order
+ * The `count` automatic requests of the default class (the one `targetOutbound` counts; named
+ * classes keep their own targets) to let go first when `targetOutbound` is lowered, in the order
  * they go: those not yet established (looking up an address or dialing), newest request first
  * (the highest id), then the established ones, latest `connectedAt` first.
  *
@@ -17,7 +19,7 @@ import type { InboundEntry, OutboundEntry } from '../model/state.js';
 export function youngestAutomatic<A, C>(requests: PersistentMap<number, OutboundEntry<A, C>>, count: number): OutboundEntry<A, C>[] {
   if (count <= 0) return [];
   const automatic: OutboundEntry<A, C>[] = [];
-  for (const entry of requests.values()) if (entry.automatic) automatic.push(entry);
+  for (const entry of requests.values()) if (entry.automatic && entry.req.connClass === DEFAULT_CONN_CLASS) automatic.push(entry);
   automatic.sort((a, b) => {
     const aUp = a.stage === 'established';
     const bUp = b.stage === 'established';

@@ -50,7 +50,7 @@ function rpcPeer(info: PeerInfo, banScore: number): RpcPeer {
     id: info.id,
     addr: info.remote.toString(),
     inbound,
-    connectionType: inbound ? 'inbound' : info.permanent ? 'manual' : 'outbound-full-relay',
+    connectionType: info.connectionType,
     subver: info.userAgent,
     connectedAt: info.since,
     startingHeight: info.startHeight,

@@ -11,7 +11,7 @@ import {
 import { MAX_TIMER_DELAY } from '../../lib/effects/Effect.js';
 import { refillEffect } from '../../lib/effects/refillEffect.js';
 import { NoNewAddressError } from '../../lib/model/errors.js';
-import type { ConnReq } from '../../lib/model/ConnReq.js';
+import { ConnReq as ConnReqClass, type ConnReq } from '../../lib/model/ConnReq.js';
 import {
   type Action,
   type Event,
@@ -45,6 +45,29 @@ describe('refillEffect', () => {
     });
     expect(made.map((r) => r.id)).to.deep.equal([100, 101, 102]);
     expect(calledAt).to.deep.equal([6, 6, 6]); // the requests are made when due, not when scheduled
+  });
+
+  it("makes a class's refills of that class, asking getNewAddress with its class, default ones first in a shared turn", () => {
+    const vts = new VirtualTimeScheduler();
+    const classes: (string | undefined)[] = [];
+    const contexts: string[] = [];
+    let id = 1;
+    const deps = makeDeps(vts, {
+      newRequest: (connClass) => (classes.push(connClass), new ConnReqClass<string>(undefined, connClass ? { connClass } : {})),
+      getNewAddress: ({ connClass }) => (contexts.push(connClass), `${connClass}-${id++}`),
+    });
+    const events = new Subject<Event>();
+    const seen: string[] = [];
+    refillEffect(events, state$, deps).subscribe((a) => {
+      if (a.type === 'newConnReq' && a.lookup?.kind === 'address') seen.push(`${a.req.connClass} ${String(a.lookup.addr)}`);
+    });
+    events.next({ type: 'refillScheduled', count: 1, delay: 0, connClass: 'bro' });
+    events.next(refillScheduled(2, 0));
+    events.next({ type: 'refillScheduled', count: 1, delay: 5, connClass: 'feeler' });
+    vts.flush();
+    expect(classes).to.deep.equal(['default', 'default', 'bro', 'feeler']);
+    expect(contexts).to.deep.equal(['default', 'default', 'bro', 'feeler']);
+    expect(seen).to.deep.equal(['default default-1', 'default default-2', 'bro bro-3', 'feeler feeler-4']);
   });
 
   it('emits the very requests deps.newRequest made', () => {

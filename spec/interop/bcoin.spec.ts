@@ -48,7 +48,14 @@ const BCOIN_SERVICES = 9n;
 const NODE_NETWORK = 1n;
 
 /** Quick retries and short timeouts: every wait below is on an event, bounded by mocha's timeout. */
-const fast = { retryDuration: 100, maxRetryDuration: 800, minUptime: 2_000, dialTimeout: 2_000, handshakeTimeout: 5_000 } as const;
+const fast = {
+  blockRelayOnlyPeers: 0,
+  retryDuration: 100,
+  maxRetryDuration: 800,
+  minUptime: 2_000,
+  dialTimeout: 2_000,
+  handshakeTimeout: 5_000,
+} as const;
 
 /** The local port of our established outbound conn to `remote`. */
 function localPortTo(node: Node, remote: string): number | undefined {

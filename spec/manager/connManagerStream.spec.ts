@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { distinctUntilChanged, map, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { connManager, type ConnCommand } from '../../lib/manager/connManagerStream.js';
+import type { ConnManagerState } from '../../lib/model/state.js';
+import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { FakeNetwork } from '../../lib/testing/FakeNetwork.js';
 
 describe('connManager() — the cold Observable entry', () => {
@@ -52,6 +54,34 @@ describe('connManager() — the cold Observable entry', () => {
     });
     expect(net.dialCount('a')).to.equal(2);
     expect(net.openConns()).to.have.length(0);
+  });
+
+  it('carries classes in commands: connect with a connClass, newConnReq of a class and extra', () => {
+    const scheduler = new TestScheduler(() => {});
+    let last!: ConnManagerState<string, FakeConn>;
+    scheduler.run(({ cold }) => {
+      const net = new FakeNetwork(scheduler);
+      const commands = cold<ConnCommand<string>>('-ab', {
+        a: { type: 'connect', addr: 'f', connClass: 'feeler' },
+        b: { type: 'newConnReq', connClass: 'bro', extra: true },
+      });
+      let i = 0;
+      const sub = connManager(
+        {
+          ...net.connOptions(),
+          scheduler,
+          targetOutbound: 0,
+          classes: { bro: { target: 1 }, feeler: { max: 1 } },
+          getNewAddress: () => `n${++i}`,
+        },
+        commands,
+      ).subscribe((s) => (last = s));
+      scheduler.schedule(() => sub.unsubscribe(), 5);
+      scheduler.schedule(() => {
+        expect(last.classCounts['feeler']).to.include({ live: 1 });
+        expect(last.classCounts['bro']).to.include({ automatic: 2 }); // its target 1, + the extra
+      }, 4);
+    });
   });
 
   it('passes a command stream error to the subscriber', () => {

@@ -47,6 +47,7 @@ const info = (key: string, remote: string): PeerInfo => ({
   id: 0,
   key,
   direction: 'inbound',
+  connectionType: 'inbound',
   remote: SocketAddress.parse(remote),
   permanent: false,
   userAgent: '/x/',

@@ -12,13 +12,13 @@ import { NETWORKS } from '../../lib/protocol/bitcoin/networks.js';
 import { AddressInUseError } from '../../lib/transport/errors.js';
 import { versionMessage } from './versionMessage.js';
 import { loopbackNodes } from './loopbackNodes.js';
+// The virtual specs' fast timers (no feelers either: these specs end long before the first one).
+import { FAST as fast } from './virtualNodes.js';
 
 /** The first value of `source$` that passes `predicate` (bounded by mocha's timeout). */
 function next<T>(source$: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
   return firstValueFrom(source$.pipe(filter(predicate)));
 }
-
-const fast = { retryDuration: 50, maxRetryDuration: 400, minUptime: 1_000, dialTimeout: 1_000, handshakeTimeout: 1_000 } as const;
 
 describe('Node (real sockets on loopback)', function () {
   this.timeout(10_000);

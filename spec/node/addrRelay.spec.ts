@@ -4,6 +4,7 @@ import { SocketAddress } from '../../lib/net/SocketAddress.js';
 import type { BitcoinMessage, TimestampedNetAddress } from '../../lib/protocol/bitcoin/messages.js';
 import { seeded } from '../addr/helpers.js';
 import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
+import { rawListener } from './rawListener.js';
 import { virtualNodes, type VirtualNodeOptions } from './virtualNodes.js';
 
 /** `n` distinct routable IPv4 addresses (1.0.0.1, 1.0.1.1, …), numbered from `first`. */
@@ -47,21 +48,6 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
     await h.time.until(() => raw !== undefined, 1_000, 'handshaken');
     return raw!;
   };
-  /** A raw listener on `host`: the peers the node dials to it, handshaken. */
-  const listenRaw = (host: string): { address: () => SocketAddress | undefined; peers: RawBitcoinPeer[] } => {
-    let address: SocketAddress | undefined;
-    const peers: RawBitcoinPeer[] = [];
-    const sub = h.net
-      .transport()
-      .listen({ host, port: 0, onListening: (a) => (address = a) })
-      .subscribe((socket) => {
-        h.release(() => socket.destroy());
-        void rawBitcoinPeer(socket, { direction: 'inbound', scheduler: h.time.scheduler }).then((r) => peers.push(r));
-      });
-    h.release(() => sub.unsubscribe());
-    return { address: () => address, peers };
-  };
-
   it('sends sendaddrv2 in the handshake, and answers getaddr once per inbound connection with a random ≤ 23 % of the book', async () => {
     const { node, address } = await start({ host: '127.0.0.3' });
     node.book.add(
@@ -100,11 +86,10 @@ describe('Node addr relay and non-service answers (virtual time)', () => {
   });
 
   it('never answers getaddr from an outbound peer, and announces its own address to it: at once, then on a mean interval', async () => {
-    const listener = listenRaw('127.0.0.5');
-    await h.time.until(() => listener.address() !== undefined, 1_000, 'listening');
+    const listener = await rawListener(h, '127.0.0.5');
     const { node, address } = await start({
       host: '127.0.0.3',
-      connectPeers: [listener.address()!.toString()],
+      connectPeers: [listener.address.toString()],
       selfAnnounceInterval: 10_000,
       random: seeded(1),
     });

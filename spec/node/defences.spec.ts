@@ -28,7 +28,7 @@ describe('Node inbound defences (real sockets on loopback)', function () {
     await settleTcpHandles(baseline);
   });
   const start = async (options: Parameters<typeof createNode>[0]) => {
-    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, handshakeTimeout: 5_000, ...options });
+    const node = createNode({ host: '127.0.0.3', targetOutbound: 0, blockRelayOnlyPeers: 0, handshakeTimeout: 5_000, ...options });
     nodes.push(node);
     return { node, port: (await node.start())!.port };
   };

@@ -14,7 +14,7 @@ describe('Node discovery end to end (real sockets on loopback)', function () {
     await Promise.all(nodes.splice(0).map((n) => n.stop()));
     await settleTcpHandles(baseline);
   });
-  const fast = { retryDuration: 50, maxRetryDuration: 400, dialTimeout: 1_000, handshakeTimeout: 1_000 } as const;
+  const fast = { blockRelayOnlyPeers: 0, retryDuration: 50, maxRetryDuration: 400, dialTimeout: 1_000, handshakeTimeout: 1_000 } as const;
 
   it('a node with an empty book and one seed learns addresses by getaddr and fills its 8 outbound slots', async () => {
     const others: string[] = [];

@@ -2,17 +2,32 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filter, firstValueFrom } from 'rxjs';
+import type { Socket } from 'node:net';
+import { asyncScheduler, filter, firstValueFrom } from 'rxjs';
 import { createNode, type Node, type NodeEvent } from '../../lib/node/index.js';
 import { SocketAddress } from '../../lib/net/SocketAddress.js';
+import { tcpListen } from '../../lib/transport/tcpListen.js';
 import { settleTcpHandles, tcpHandles } from '../transport/loopback.js';
+import { rawBitcoinPeer, type RawBitcoinPeer } from './rawBitcoinPeer.js';
 
-describe('Node outbound defences: anchors and feelers (real sockets on loopback)', function () {
+/** Resolves once `condition` holds, polling every 10 ms (bounded by mocha's timeout). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('Node outbound defences: anchors, feelers, block-relay-only (real sockets on loopback)', function () {
   this.timeout(15_000);
   const nodes: Node[] = [];
   let baseline = 0;
   let dir = '';
-  const fast = { retryDuration: 50, maxRetryDuration: 400, dialTimeout: 1_000, handshakeTimeout: 1_000, feelerInterval: Infinity } as const;
+  const fast = {
+    blockRelayOnlyPeers: 0,
+    retryDuration: 50,
+    maxRetryDuration: 400,
+    dialTimeout: 1_000,
+    handshakeTimeout: 1_000,
+    feelerInterval: Infinity,
+  } as const;
   beforeEach(async () => {
     baseline = tcpHandles();
     dir = await mkdtemp(join(tmpdir(), 'rx-connmgr-outbound-'));
@@ -51,6 +66,32 @@ describe('Node outbound defences: anchors and feelers (real sockets on loopback)
     await second.start();
     await three2;
     expect(dialed.slice(0, 2).sort()).to.deep.equal([...anchors].sort());
+  });
+
+  it('a block-relay-only peer gets relay = false, no getaddr and not our address', async () => {
+    const raws: RawBitcoinPeer[] = [];
+    let address: SocketAddress | undefined;
+    const sockets: Socket[] = [];
+    const sub = tcpListen({ host: '127.0.0.45', onListening: (a) => (address = a) }).subscribe((socket) => {
+      sockets.push(socket);
+      void rawBitcoinPeer(socket, { direction: 'inbound', scheduler: asyncScheduler }).then((r) => raws.push(r));
+    });
+    try {
+      await until(() => address !== undefined);
+      // Listening, so it would announce itself to a full-relay peer.
+      const node = createNode({ ...fast, host: '127.0.0.2', targetOutbound: 0, blockRelayOnlyPeers: 1, seeds: [address!.toString()] });
+      nodes.push(node);
+      await node.start();
+      await until(() => raws.length === 1 && node.peers().length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(raws[0]!.handshake.version.relay).to.equal(false);
+      expect(raws[0]!.received.map((m) => m.command)).not.to.include.members(['getaddr']);
+      expect(raws[0]!.received.map((m) => m.command)).not.to.include.members(['addr']);
+      expect(node.peers()[0]!.connectionType).to.equal('block-relay-only');
+    } finally {
+      sub.unsubscribe();
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   it('a feeler tests an address from the new table and promotes it to tried', async () => {

@@ -133,6 +133,7 @@ describe('Node timers (issue #16): peers that have gone leave no timer behind', 
       // Every inbound defence wide open (each has its own spec): every client reaches the node.
       node = createNode({
         targetOutbound: 0,
+        blockRelayOnlyPeers: 0,
         maxPeers: 1e6,
         acceptRate: 1e6,
         maxInboundPerIp: 1e6,

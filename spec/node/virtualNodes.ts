@@ -10,8 +10,9 @@ export type VirtualNodeOptions = NonNullable<Parameters<typeof createNode>[0]>;
 /** The events of one type. */
 export type EventOf<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
 
-/** Fast timers for scenarios: short retries, handshakes and dials, no feelers. */
+/** Fast timers for scenarios: short retries, handshakes and dials, no feelers; no block-relay-only peers (specs count full-relay ones). */
 export const FAST = {
+  blockRelayOnlyPeers: 0,
   retryDuration: 50,
   maxRetryDuration: 400,
   minUptime: 1_000,

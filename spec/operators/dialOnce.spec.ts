@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { EMPTY, NEVER, Observable, config, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { ConnReq } from '../../lib/model/ConnReq.js';
 import { EmptyDialError } from '../../lib/model/errors.js';
 import { dialOnce, startDial, type DialObserver } from '../../lib/operators/dialOnce.js';
 
@@ -237,6 +238,39 @@ describe('startDial', () => {
     expect(signal?.aborted).to.equal(false);
     call.unsubscribe();
     expect(signal?.aborted).to.equal(true);
+  });
+
+  it('hands the request to a dial that declares the context, and nothing to one that does not', () => {
+    const { observer } = recorder<string>();
+    const req = new ConnReq<string>('addr', { connClass: 'feeler' });
+    const seen: (ConnReq<string> | undefined)[] = [];
+    startDial(
+      (_addr: string, context) => (seen.push(context.req), NEVER),
+      'addr',
+      () => {},
+      observer,
+      req,
+    ).unsubscribe();
+    startDial(
+      (_addr: string, context) => (seen.push(context.req), NEVER),
+      'addr',
+      () => {},
+      observer,
+    ).unsubscribe();
+    // One-parameter dial: reads arguments[1] to show it gets the shared, request-less context.
+    startDial(
+      function (this: unknown, _addr: string) {
+        // eslint-disable-next-line prefer-rest-params
+        seen.push((arguments[1] as { req?: ConnReq<string> }).req);
+        return NEVER;
+      },
+      'addr',
+      () => {},
+      observer,
+      req,
+    ).unsubscribe();
+    expect(seen).to.deep.equal([req, undefined, undefined]);
+    expect(seen[0]?.connClass).to.equal('feeler');
   });
 
   it('reports `dialed` synchronously for an Observable dial that emits at once', () => {
