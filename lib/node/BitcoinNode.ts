@@ -13,6 +13,7 @@ import { toAddress } from './ManualPeerControl.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent, NodeStats } from './NodeEvent.js';
 import type { NodeOptions } from './NodeOptions.js';
+import type { NodeLiveConfig } from './NodeControl.js';
 import type { PeerInfo } from './PeerInfo.js';
 import { DEFAULT_GETADDR_THRESHOLD } from '../discovery/shouldAskForAddresses.js';
 import { addrFetch } from './addrFetch.js';
@@ -133,6 +134,11 @@ export class BitcoinNode {
   /** The peers that completed their handshake. */
   peers(): PeerInfo[] {
     return this.#parts.sessions.peers();
+  }
+
+  /** Changes the outbound target and inbound limit while running (see `NodeControl.configure`). */
+  configure(change: NodeLiveConfig): void {
+    this.#parts.control.configure(change);
   }
 
   /** Counters for display. */

@@ -9,10 +9,20 @@ import type { NodeCounters } from './NodeCounters.js';
 import type { NodeStats } from './NodeEvent.js';
 import type { PeerSessions } from './PeerSessions.js';
 
+/** What a node's `configure` may change while it runs. */
+export interface NodeLiveConfig {
+  /** Automatic full-relay outbound peers to keep. */
+  readonly targetOutbound?: number;
+  /** Inbound peers admitted at once. @default what `maxPeers` leaves beside the outbound peers */
+  readonly maxInbound?: number;
+}
+
 /** What a {@link NodeControl} works with. */
 export interface NodeControlDeps {
   /** The manager's public commands; its state is read through `view`. */
-  readonly manager: Pick<ConnManager<SocketAddress, NodeConn>, 'connect' | 'remove' | 'disconnect' | 'newConnReq'>;
+  readonly manager: Pick<ConnManager<SocketAddress, NodeConn>, 'connect' | 'remove' | 'disconnect' | 'newConnReq' | 'configure'>;
+  /** The inbound slots a full-relay target leaves (`maxPeers − target − blockRelayOnlyPeers − manual peers`, as at start). */
+  readonly inboundSlots: (targetOutbound: number) => number;
   readonly view: ManagerView;
   readonly manual: ManualPeerControl;
   readonly network: NetworkActivity;
@@ -61,6 +71,26 @@ export class NodeControl {
     }
     for (const entry of view.inbound()) entry.conn.peer.close();
     return active;
+  }
+
+  /**
+   * Changes the full-relay outbound target and the inbound limit at runtime, in the manager's
+   * reducer (`ConnManager.configure`): a higher target dials more at once, a lower one lets go of
+   * the youngest automatic peers; a lower `maxInbound` closes the youngest inbound peers. Given
+   * only `targetOutbound`, the inbound limit follows it as at start (`maxPeers` is the budget).
+   * @throws InvalidOptionError naming the field, for a bad value; then nothing changes.
+   * @example
+   * node.configure({ targetOutbound: 4 });
+   */
+  configure(change: NodeLiveConfig): void {
+    const { targetOutbound, maxInbound } = change;
+    const inbound =
+      maxInbound ??
+      (targetOutbound === undefined || !Number.isInteger(targetOutbound) ? undefined : this.#deps.inboundSlots(targetOutbound));
+    this.#deps.manager.configure({
+      ...(targetOutbound === undefined ? {} : { targetOutbound }),
+      ...(inbound === undefined ? {} : { maxInbound: inbound }),
+    });
   }
 
   /** `addnode onetry`: one attempt, not retried (fails at once while networking is off). */

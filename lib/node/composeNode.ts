@@ -119,7 +119,9 @@ export function composeNode(options: NodeOptions, running: () => boolean): NodeP
   view = new ManagerView(manager.state$);
   const manual = new ManualPeerControl({ manager, view, network });
   const counters = new NodeCounters();
-  const control = new NodeControl({ manager, view, manual, network, sessions, banList, counters, running, log });
+  const inboundSlots = (target: number) =>
+    Math.max(0, o.maxPeers - target - (plan.connectMode ? 0 : o.blockRelayOnlyPeers) - plan.permanent.length);
+  const control = new NodeControl({ manager, view, manual, network, sessions, banList, counters, running, log, inboundSlots });
   const persistence = new NodePersistence({ options: o, book, banList, log });
   const close = async (): Promise<void> => {
     view.close();

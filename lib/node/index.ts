@@ -15,6 +15,7 @@ export {
 export type { NodeConn } from './NodeConn.js';
 export type { NodeEvent, NodeStats } from './NodeEvent.js';
 export type { NodeOptions } from './NodeOptions.js';
+export type { NodeLiveConfig } from './NodeControl.js';
 export { NODE_DEFAULTS, resolveNodeOptions, type ResolvedNodeOptions } from './nodeDefaults.js';
 export type { PeerInfo } from './PeerInfo.js';
 export { ADDR_FETCH, BLOCK_RELAY_ONLY, FEELER, outboundConnectionType, type ConnectionType } from './connectionType.js';

@@ -72,6 +72,8 @@ export function nodeManagerConfig(
     dialTimeout: o.dialTimeout + o.handshakeTimeout,
     ...(o.backoff ? { backoff: o.backoff } : {}),
     addressKey: (a) => a.toString(),
+    // Failures while IPv4 (or IPv6) is unreachable do not count against addresses (Core's count_failures).
+    networkOf: (a) => (a.family === 4 ? 'ipv4' : 'ipv6'),
     closeConn: (c) => c.peer.close(),
     connClosed: (c) => c.peer.closed$,
     scheduler: o.scheduler,

@@ -19,6 +19,8 @@ export interface OutboundRotationDeps {
   readonly disconnect: (id: number) => void;
   /** No automatic outbound at all (connect mode): nothing rotates. */
   readonly connectMode: boolean;
+  /** The full-relay target now (it may change at runtime: `configure`). @default the `targetOutbound` option */
+  readonly targetOutbound?: () => number;
 }
 
 /**
@@ -40,16 +42,17 @@ export function outboundRotation(deps: OutboundRotationDeps): Observable<never> 
   const every = options.extraBlockRelayInterval;
   const rotations: Observable<unknown>[] = [];
   if (options.tipStale$ !== undefined && options.targetOutbound > 0) {
-    rotations.push(rotate(deps, options.tipStale$, DEFAULT_CONN_CLASS, 'outbound-full-relay', options.targetOutbound));
+    const target = deps.targetOutbound ?? (() => options.targetOutbound);
+    rotations.push(rotate(deps, options.tipStale$, DEFAULT_CONN_CLASS, 'outbound-full-relay', target));
   }
   if (options.blockRelayOnlyPeers > 0 && Number.isFinite(every) && every > 0) {
     const ticks = timer(every, every, options.scheduler);
-    rotations.push(rotate(deps, ticks, BLOCK_RELAY_ONLY, 'block-relay-only', options.blockRelayOnlyPeers));
+    rotations.push(rotate(deps, ticks, BLOCK_RELAY_ONLY, 'block-relay-only', () => options.blockRelayOnlyPeers));
   }
   return rotations.length === 0 ? EMPTY : (merge(...rotations).pipe(filter(() => false)) as Observable<never>);
 }
 
-function rotate(deps: OutboundRotationDeps, trigger$: Observable<unknown>, connClass: string, type: ConnectionType, target: number) {
+function rotate(deps: OutboundRotationDeps, trigger$: Observable<unknown>, connClass: string, type: ConnectionType, target: () => number) {
   return merge(
     trigger$.pipe(
       tap(() => deps.newConnReq({ connClass, extra: true })),
@@ -60,7 +63,7 @@ function rotate(deps: OutboundRotationDeps, trigger$: Observable<unknown>, connC
       filter((p) => p.connectionType === type),
       tap(() => {
         const peers = deps.peers().filter((p) => p.direction === 'outbound' && p.connectionType === type);
-        if (peers.length <= target) return;
+        if (peers.length <= target()) return;
         const victim = selectOutboundToEvict(peers);
         if (victim !== undefined) deps.disconnect(victim.id);
       }),

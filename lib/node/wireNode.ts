@@ -8,6 +8,7 @@ import type { SocketAddress } from '../net/SocketAddress.js';
 import { FEELER } from './connectionType.js';
 import { discoverAddresses } from './discoverAddresses.js';
 import { outboundRotation } from './outboundRotation.js';
+import type { ManagerView } from './ManagerView.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeCounters } from './NodeCounters.js';
 import type { NodeEvent } from './NodeEvent.js';
@@ -24,6 +25,8 @@ export interface NodeWiring {
   readonly sessions: PeerSessions;
   readonly dialer: OutboundDialer;
   readonly counters: NodeCounters;
+  /** The node's read model of the manager (its live config among it). */
+  readonly view: ManagerView;
   /** The node's own events (`peerUp`/`peerDown` among them), for discovery's limiter. */
   readonly events$: Observable<NodeEvent>;
   readonly addrMessages: Observable<PeerMessage>;
@@ -81,6 +84,7 @@ export function wireNode(w: NodeWiring): Subscription {
       newConnReq: (options) => m.newConnReq(options),
       disconnect: (id) => sessions.disconnect(id),
       connectMode: w.connectMode,
+      targetOutbound: () => w.view.latest.config.targetOutbound,
     }).subscribe(),
   );
   flows.add(m.accepted$.subscribe((e) => sessions.runInbound(e.conn, e.inboundId)));
