@@ -446,17 +446,21 @@ export class AddressBook {
    * Notes a connection attempt to `addr`: sets `lastAttempt` to now and counts
    * one more attempt (reset by {@link good}).
    *
+   * `countFailure: false` (our network is offline): the attempt's time is kept, its count is not raised.
+   *
    * @returns `false` if the address is not in the book.
    * @example
    * ```ts
    * book.attempt(info.addr);
    * ```
    */
-  attempt(addr: BookAddress): boolean {
+  attempt(addr: BookAddress, countFailure = true): boolean {
     const entry = this.entries.get(idOf(addr));
     if (!entry) return false;
     entry.lastAttempt = this.now();
-    entry.attempts += 1;
+    // Core's `Attempt(addr, fCountFailure)`: while our own network is down, a try says nothing
+    // about the address, so it is not held against it (it is still the latest attempt).
+    if (countFailure) entry.attempts += 1;
     return true;
   }
 

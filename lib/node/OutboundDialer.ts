@@ -4,6 +4,7 @@ import { selectOutboundAddress } from '../addr/selectOutboundAddress.js';
 import type { BanList } from '../ban/BanList.js';
 import { DEFAULT_CONN_CLASS, type ConnReq } from '../model/ConnReq.js';
 import { netGroupWith } from '../net/netGroup.js';
+import { isOffline } from '../reducer/networks.js';
 import type { SocketAddress } from '../net/SocketAddress.js';
 import { dialWithV1Fallback } from '../protocol/bip324/dialWithV1Fallback.js';
 import { NODE_P2P_V2 } from '../protocol/bip324/services.js';
@@ -12,12 +13,21 @@ import { BannedPeerError } from './BannedPeerError.js';
 import type { ManagerView, NodeManagerState } from './ManagerView.js';
 import { BLOCK_RELAY_ONLY, outboundConnectionType } from './connectionType.js';
 import type { NetworkActivity } from './NetworkActivity.js';
+import { networkFamily } from './networkFamily.js';
 import { NetworkInactiveError } from './NetworkInactiveError.js';
 import type { NodeConn } from './NodeConn.js';
 import type { NodeEvent } from './NodeEvent.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import type { PeerInfo } from './PeerInfo.js';
 import type { PeerSessions } from './PeerSessions.js';
+
+/**
+ * Whether a try of `addr` counts against it: not while its network family is offline in the
+ * manager's state (Core's `count_failures`).
+ */
+function countsFailure(state: NodeManagerState, addr: SocketAddress): boolean {
+  return !isOffline(state, networkFamily(addr));
+}
 
 /** Core keeps two anchors. */
 export const MAX_ANCHORS = 2;
@@ -136,7 +146,7 @@ export class OutboundDialer {
     while (connClass === anchorsFor && this.#anchors.length > 0) {
       const anchor = this.#anchors.shift()!;
       if (!unavailable(anchor) && !groupsInUse.has(group(anchor))) {
-        book.attempt(anchor);
+        book.attempt(anchor, countsFailure(state, anchor));
         return anchor;
       }
     }
@@ -148,7 +158,7 @@ export class OutboundDialer {
       group,
       defaultPort: NETWORKS[options.network].defaultPort,
     });
-    book.attempt(addr);
+    book.attempt(addr, countsFailure(state, addr));
     return addr;
   }
 

@@ -9,6 +9,7 @@ import type { NodeConn } from './NodeConn.js';
 import type { ResolvedNodeOptions } from './nodeDefaults.js';
 import type { NodeManagerState } from './ManagerView.js';
 import type { NetworkActivity } from './NetworkActivity.js';
+import { networkFamily } from './networkFamily.js';
 import type { OutboundDialer } from './OutboundDialer.js';
 
 /** addr-fetch connections at once (the seeds asked for addresses when the book is empty). */
@@ -73,7 +74,7 @@ export function nodeManagerConfig(
     ...(o.backoff ? { backoff: o.backoff } : {}),
     addressKey: (a) => a.toString(),
     // Failures while IPv4 (or IPv6) is unreachable do not count against addresses (Core's count_failures).
-    networkOf: (a) => (a.family === 4 ? 'ipv4' : 'ipv6'),
+    networkOf: networkFamily,
     closeConn: (c) => c.peer.close(),
     connClosed: (c) => c.peer.closed$,
     scheduler: o.scheduler,

@@ -252,6 +252,17 @@ describe('AddressBook', () => {
       expect(book.attempt(inSpreadGroup(5))).to.equal(false);
     });
 
+    it('attempt without counting the failure (our network offline) stamps the time, keeps the count', () => {
+      const clock = new Clock();
+      const book = makeBook(clock);
+      const addr = inSpreadGroup(4);
+      book.add([{ addr }], SOURCE);
+      book.attempt(addr);
+      clock.advance(MINUTE);
+      expect(book.attempt(addr, false)).to.equal(true);
+      expect(book.get(addr)).to.include({ attempts: 1, lastAttempt: clock.time });
+    });
+
     it('connected refreshes the timestamp only when it is over 20 minutes old', () => {
       const clock = new Clock();
       const book = makeBook(clock);
