@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Subscription, type Observable } from 'rxjs';
 import type { BanEvent } from '../ban/BanEvent.js';
 import type { ConnEvent } from '../model/events.js';
+import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import type { ConnManagerState } from '../model/state.js';
 
 /**
@@ -80,7 +81,7 @@ const DEFAULT_BACKOFF_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1
  * | `backoff_delay_seconds` | histogram | | `retryScheduled.delay` |
  * | `disconnects_total` | counter | `reason` | `disconnected` events |
  * | `inbound_accepted_total` / `inbound_rejected_total` | counter | `reason` | `accepted` / `rejected` |
- * | `connections` | gauge | `direction`, `class` (permanent, automatic, oneshot, inbound) | established conns (needs `state`) |
+ * | `connections` | gauge | `direction`, `class` (permanent, automatic, oneshot, inbound, or a named connection class) | established conns (needs `state`) |
  * | `refusals_total` | counter | `reason` | node `refused` events |
  * | `evictions_total` | counter | `reason`: inbound_full | node `evicted` events |
  * | `handshake_failures_total` | counter | `direction` | node `handshakeFailed` events |
@@ -146,12 +147,17 @@ export function connMetrics<A, C>(sources: ConnMetricsSources<A, C>, options: Co
       labelNames: ['direction', 'class'],
       registers,
       collect() {
-        const counts = { permanent: 0, automatic: 0, oneshot: 0 };
+        // The default class's conns as permanent / automatic / oneshot (always reported); a named
+        // connection class (block-relay-only, feeler, …) under its own name while it has conns.
+        const counts: Record<string, number> = { permanent: 0, automatic: 0, oneshot: 0 };
         const s = state();
         for (const e of s.requests.values()) {
           if (e.stage !== 'established') continue;
-          counts[e.permanent ? 'permanent' : e.automatic ? 'automatic' : 'oneshot']++;
+          const named = e.req.connClass !== DEFAULT_CONN_CLASS && !e.permanent;
+          const cls = named ? e.req.connClass : e.permanent ? 'permanent' : e.automatic ? 'automatic' : 'oneshot';
+          counts[cls] = (counts[cls] ?? 0) + 1;
         }
+        this.reset();
         for (const [cls, n] of Object.entries(counts)) this.set({ direction: 'outbound', class: cls }, n);
         this.set({ direction: 'inbound', class: 'inbound' }, s.inbound.size);
       },

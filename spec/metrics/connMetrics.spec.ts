@@ -133,6 +133,31 @@ describe('metrics/connMetrics', () => {
     );
   });
 
+  it('the connections gauge names a connection class (block-relay-only, feeler) under its own class label', async () => {
+    const registry = new Registry();
+    const got: Promise<unknown>[] = [];
+    runManagerTest((t) => {
+      for (const addr of ['a', 'b', 'c', 'f']) t.net.script(addr, 'c');
+      const queue = ['a', 'b', 'c'];
+      const cm = t.manager({
+        getNewAddress: () => queue.shift() ?? [],
+        targetOutbound: 1,
+        classes: { 'block-relay-only': { target: 2 }, feeler: { max: 1 } },
+      });
+      const metrics = connMetrics({ events$: cm.events$, state: () => cm.state }, { registry });
+      t.at(0, () => {
+        cm.start();
+        cm.connect('f', { connClass: 'feeler' });
+      });
+      t.at(25, () => got.push(registry.getSingleMetric('rxconnmgr_connections')!.get()));
+      t.at(200, () => cm.stop());
+      return () => metrics;
+    });
+    const [metric] = (await Promise.all(got)) as [{ values: Values }];
+    const of = (cls: string) => metric.values.find((v) => v.labels['direction'] === 'outbound' && v.labels['class'] === cls)?.value;
+    expect([of('automatic'), of('block-relay-only'), of('feeler'), of('oneshot'), of('permanent')]).to.deep.equal([1, 2, 1, 0, 0]);
+  });
+
   it('the connections gauge reads the state: established conns by direction and class', async () => {
     const { gauges } = scenario({ a: ['c'], b: ['c'] }, 1, 'a');
     const [metric, state] = (await Promise.all(gauges)) as [
