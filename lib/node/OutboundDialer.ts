@@ -107,7 +107,8 @@ export class OutboundDialer {
       );
     }
     if (type !== 'feeler') return dialed;
-    this.#deps.book.attempt(addr);
+    // Like any other try: not held against the address while its family is offline.
+    this.#deps.book.attempt(addr, countsFailure(this.#deps.view.latest, addr));
     return dialed.pipe(tap({ error: () => emit({ type: 'feeler', addr: addr.toString(), ok: false }) }));
   }
 

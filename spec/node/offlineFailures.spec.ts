@@ -29,4 +29,18 @@ describe('Node: failures while offline do not count against book addresses', () 
     expect(dials - dialsBefore, 'still trying').to.be.greaterThan(2);
     expect(attempts(), 'none of them held against an address').to.equal(countedBefore);
   });
+
+  it('a feeler tried while its family is offline is not held against the address either', async () => {
+    const seed = '127.0.43.1:18444';
+    const a = h.make({ host: '127.0.0.2', listen: false, targetOutbound: 0, feelerInterval: 300, seeds: [seed] });
+    let feelers = 0;
+    a.manager.events$.subscribe((e) => {
+      if (e.type === 'dialing' && e.req.connClass === 'feeler') feelers++;
+    });
+    await a.start();
+    a.manager.networkDown('ipv4');
+    await h.time.advance(1_000);
+    expect(feelers, 'feelers still go').to.be.greaterThan(0);
+    expect(a.book.get(SocketAddress.parse(seed))!.attempts, 'no attempt counted').to.equal(0);
+  });
 });
