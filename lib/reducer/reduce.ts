@@ -440,9 +440,15 @@ function nextRetry<A, C>(
 function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reason: DisconnectReason, at: number): void {
   const conn = entry.conn as C;
   const addr = entry.addr as A;
-  // A loss while the address's network is offline counts as little as a failed dial there.
-  const offline = isOffline(d, networkOfAddr(d, addr));
-  if (entry.permanent && reason !== 'remove') {
+  const reconnects = entry.permanent && reason !== 'remove';
+  // An automatic conn lost by itself or by `disconnect` is replaced and counts as a failure
+  // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one;
+  // `target` means "fewer of them", so none comes.
+  const replaced = entry.automatic && reason !== 'remove' && reason !== 'target';
+  // A loss while the address's network is offline counts as little as a failed dial there. Asked
+  // only when a retry or a replacement follows: `networkOf` is the user's, and this step is hot.
+  const offline = (reconnects || replaced) && isOffline(d, networkOfAddr(d, addr));
+  if (reconnects) {
     // A connection that lasted `minUptime` earns a fresh backoff; a flapping one keeps climbing.
     const lasted = entry.connectedAt !== undefined && at - entry.connectedAt >= d.config.minUptime;
     const { backoff, retryCount } = nextRetry(d, lasted ? { id: entry.id, retryCount: 0, backoff: undefined } : entry, !offline);
@@ -460,10 +466,7 @@ function dropEstablished<A, C>(d: Draft<A, C>, entry: OutboundEntry<A, C>, reaso
   }
   putEntry(d, entry, undefined);
   d.emitted.push({ type: 'disconnected', req: entry.req, addr, conn, reason, willReconnect: false });
-  // An automatic conn lost by itself or by `disconnect` is replaced and counts as a failure
-  // (btcd); `remove` means "not this one", and the caller asks for a replacement if it wants one;
-  // `target` means "fewer of them", so none comes.
-  if (entry.automatic && reason !== 'remove' && reason !== 'target') {
+  if (replaced) {
     // Not below target (an extra one was let go): neither a failure nor a replacement.
     if (!offline && belowTarget(d, entry.req.connClass)) d.failedAttempts++;
     scheduleRefill(d, entry.req.connClass, offline && offlineThrottles(d));
