@@ -502,8 +502,9 @@ function configure<A, C>(d: Draft<A, C>, change: Partial<LiveConfig>, at: number
   d.config = { ...before, ...(to as Partial<LiveConfig>) };
   d.emitted.push({ type: 'configured', from, to });
   if (to['backoff'] !== undefined) {
-    for (const entry of d.requests.values()) {
-      if (entry.backoff === undefined) continue;
+    // Collected first: `putEntry` under a lent owner may edit the very trie nodes being iterated.
+    const stepped = [...d.requests.values()].filter((entry) => entry.backoff !== undefined);
+    for (const entry of stepped) {
       const next = copyEntry(entry);
       next.backoff = undefined;
       putEntry(d, entry, next);
