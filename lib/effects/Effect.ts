@@ -25,6 +25,13 @@ export interface EffectDeps<A, C> {
   readonly scheduler: SchedulerLike;
   /** A fresh automatic request of class `connClass` (default: the default class) with its id assigned. */
   readonly newRequest: (connClass?: string) => ConnReq<A>;
+  /**
+   * Whether `getNewAddress` reads the manager's state (asked after each lookup: the manager may
+   * learn it from one): then each automatic request is folded before the next address is asked
+   * for, so that the chooser sees every earlier pick. Otherwise a turn's refills are folded
+   * together. Absent: never.
+   */
+  readonly lookupsReadState?: () => boolean;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Observable, type Subscription } from 'rxjs';
 import { schedulePending } from '../schedulers/schedulePending.js';
-import type { ConnActionInput } from '../model/actions.js';
+import type { ConnActionInput, RefillRequest } from '../model/actions.js';
+import type { AddressContext } from '../model/AddressContext.js';
+import type { AddressLookup } from '../model/AddressLookup.js';
 import { DEFAULT_CONN_CLASS } from '../model/ConnReq.js';
 import type { ConnEvent } from '../model/events.js';
 import type { ConnManagerState } from '../model/state.js';
@@ -14,7 +16,8 @@ const ignore = (): void => {};
 /**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
  * makes that many automatic requests of the event's class, each with its address already asked of `getNewAddress`
- * (`AddressLookup`). Going through the scheduler even for 0 is what keeps a
+ * (`AddressLookup`), and hands them over in one `refill` action — folded in one reducer step —
+ * or, when `getNewAddress` reads the state (`deps.lookupsReadState`), one `refill` per request. Going through the scheduler even for 0 is what keeps a
  * storm of instantly failing dials from growing the stack or starving I/O.
  *
  * Every 0-delay refill asked for before the next turn shares one scheduled action — in a storm
@@ -33,27 +36,33 @@ export function refillEffect<A, C>(
     const probes = new Set<Subscription>();
     const make = (count: number, connClass: string): void => {
       const context = contextOf(connClass);
+      let requests: RefillRequest<A>[] = [];
       for (let i = 0; i < count && !subscriber.closed; i++) {
         const req = deps.newRequest(connClass);
-        if (getNewAddress === undefined) {
-          subscriber.next({ type: 'newConnReq', req, refill: true });
-          continue;
+        requests.push(getNewAddress === undefined ? { req } : { req, lookup: ask(getNewAddress, context) });
+        // A chooser that reads the state must see each pick folded before it makes the next one
+        // (the groups in use, say): then every request is a batch of its own.
+        if (i === count - 1 || deps.lookupsReadState?.() === true) {
+          subscriber.next({ type: 'refill', requests });
+          requests = [];
         }
-        // The address is asked for as the request is made (see AddressLookup): one at hand
-        // saves the reducer two steps per replacement.
-        let lookup = lookUpAddress(getNewAddress, context);
-        if (lookup.kind === 'source') {
-          // Should the reducer drop this request (a refill that finds the target met), nobody
-          // would ever wait on its promise: a rejection must not go unhandled.
-          if (isPromiseLike(lookup.source)) {
-            if (lookup.source instanceof Promise) lookup.source.catch(ignore);
-          } else {
-            // An Observable or iterable may answer at once (`of(addr)`): then it is at hand too.
-            lookup = probeSource(lookup.source, probes);
-          }
-        }
-        subscriber.next({ type: 'newConnReq', req, refill: true, lookup });
       }
+    };
+    /**
+     * The address is asked for as the request is made (see AddressLookup): one at hand saves the
+     * reducer two steps per replacement.
+     */
+    const ask = (lookUp: NonNullable<typeof getNewAddress>, context: AddressContext): AddressLookup<A> => {
+      const lookup = lookUpAddress(lookUp, context);
+      if (lookup.kind !== 'source') return lookup;
+      // Should the reducer drop this request (a refill that finds the target met), nobody would
+      // ever wait on its promise: a rejection must not go unhandled.
+      if (isPromiseLike(lookup.source)) {
+        if (lookup.source instanceof Promise) lookup.source.catch(ignore);
+        return lookup;
+      }
+      // An Observable or iterable may answer at once (`of(addr)`): then it is at hand too.
+      return probeSource(lookup.source, probes);
     };
     let nextTurn = 0;
     /** The next turn's requests of named classes (the default class's are `nextTurn`), in arrival order. */

@@ -92,6 +92,8 @@ export class ConnManager<A, C> {
   #owner = new StepOwner<A, C>();
   /** Whether the current snapshot has been published since `#owner` was taken (see the class comment). */
   #published = false;
+  /** Reads of the `state` getter: how a chooser that declares no parameter is seen to read the state all the same. */
+  #stateReads = 0;
   #effects: Subscription | undefined;
   /** The `config$` and `network$` inputs, while running. */
   #inputs: Subscription | undefined;
@@ -126,6 +128,7 @@ export class ConnManager<A, C> {
   /** The current snapshot (the last value of `state$`). Reading it publishes it: it never changes afterwards. */
   get state(): ConnManagerState<A, C> {
     this.#published = true;
+    this.#stateReads++;
     return this.#state;
   }
 
@@ -145,7 +148,7 @@ export class ConnManager<A, C> {
       // publishes it (the reducer's edit token is retired, so later steps cannot edit what the
       // chooser holds); a chooser that declares no parameter gets nothing, and the steps of a
       // storm keep editing in place.
-      getNewAddress: bindState(this.#config.getNewAddress, () => this.state),
+      ...this.#addressDeps(),
       listeners: this.#config.listeners,
       closeConn: this.#config.closeConn,
       connClosed: this.#config.connClosed,
@@ -332,6 +335,32 @@ export class ConnManager<A, C> {
     );
   }
 
+  /**
+   * The effects' `getNewAddress` (the user's, with the state bound) and whether it reads the state
+   * — then the refill effect folds each request before it asks for the next address, so that the
+   * chooser sees every earlier pick. A chooser that declares a `state` parameter reads it; one that
+   * declares none but reads `cm.state` is seen doing so on its first such call, and from then on
+   * treated alike (a turn's refills folded together before that call could not be told apart).
+   */
+  #addressDeps(): Pick<EffectDeps<A, C>, 'getNewAddress' | 'lookupsReadState'> {
+    const chooser = this.#config.getNewAddress;
+    if (chooser === undefined) return { getNewAddress: undefined };
+    if (chooser.length > 0) return { getNewAddress: (context) => chooser(this.state, context), lookupsReadState: () => true };
+    const ask = chooser as unknown as (context: AddressContext) => ObservableInput<A> | A;
+    let readsState = false;
+    return {
+      getNewAddress: (context) => {
+        const reads = this.#stateReads;
+        try {
+          return ask(context);
+        } finally {
+          if (this.#stateReads !== reads) readsState = true;
+        }
+      },
+      lookupsReadState: () => readsState,
+    };
+  }
+
   #newRequest(connClass?: string): ConnReq<A> {
     const req = new ConnReq<A>(undefined, connClass === undefined || connClass === DEFAULT_CONN_CLASS ? NO_OPTIONS : { connClass });
     bindConnReq(req, this.#nextId++, this.#view);
@@ -453,16 +482,6 @@ export interface NewConnReqOptions {
 }
 
 const NO_OPTIONS: ConnReqOptions = Object.freeze({});
-
-/** The user's `getNewAddress` with the manager's state bound, as the effects call it. */
-function bindState<S, A>(
-  getNewAddress: ((state: S, context: AddressContext) => ObservableInput<A> | A) | undefined,
-  state: () => S,
-): ((context: AddressContext) => ObservableInput<A> | A) | undefined {
-  if (getNewAddress === undefined) return undefined;
-  if (getNewAddress.length === 0) return getNewAddress as () => ObservableInput<A> | A;
-  return (context) => getNewAddress(state(), context);
-}
 
 /** The terminal state an event leaves its request in, if it ends it. */
 function finalStateOf(event: ConnEvent<unknown, unknown>): ConnState | undefined {

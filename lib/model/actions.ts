@@ -25,6 +25,13 @@ export type ConnAction<A = unknown, C = unknown> =
       readonly lookup?: AddressLookup<A>;
       readonly at: number;
     }
+  /**
+   * The automatic replacements of one class the manager makes in one turn (`refillEffect`), each
+   * with its address already asked of `getNewAddress`: folded in one step, request by request, as
+   * many `newConnReq` actions with `refill: true` would be. (When `getNewAddress` reads the state,
+   * each pick must see the earlier ones folded: then a batch holds one request.)
+   */
+  | { readonly type: 'refill'; readonly requests: readonly RefillRequest<A>[]; readonly at: number }
   | { readonly type: 'disconnect'; readonly id: number; readonly at: number }
   | { readonly type: 'remove'; readonly id: number; readonly at: number }
   | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A; readonly at: number }
@@ -53,6 +60,12 @@ export type ConnAction<A = unknown, C = unknown> =
   | { readonly type: 'networkUp'; readonly network?: string; readonly at: number }
   /** A user callback (closeConn, connClosed, …) threw; reported, never fatal. */
   | { readonly type: 'callbackFailed'; readonly source: string; readonly error: unknown; readonly at: number };
+
+/** One automatic replacement of a `refill` action: a fresh request and its address lookup (absent: the address effect asks). */
+export interface RefillRequest<A = unknown> {
+  readonly req: ConnReq<A>;
+  readonly lookup?: AddressLookup<A>;
+}
 
 /** The `type` of every action. */
 export type ConnActionType = ConnAction['type'];

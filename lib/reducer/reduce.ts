@@ -1,4 +1,5 @@
 import type { ConnAction } from '../model/actions.js';
+import type { AddressLookup } from '../model/AddressLookup.js';
 import { ConnState } from '../model/ConnState.js';
 import { DuplicateAddressError } from '../model/errors.js';
 import type { CancelReason, DisconnectReason } from '../model/events.js';
@@ -88,63 +89,13 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
       return d;
     }
 
-    case 'newConnReq': {
-      const { req } = action;
-      const cls = req.connClass;
-      if (action.refill) addRefills(d, cls, -1);
-      const reason =
-        d.phase !== 'running'
-          ? 'notRunning'
-          : !d.config.automatic
-            ? 'connectMode'
-            : atTarget(d, cls, action.extra === true)
-              ? 'atTarget'
-              : classFull(d, cls)
-                ? 'classFull'
-                : undefined;
-      if (reason) {
-        // A refill that finds the target met is simply no longer needed: not worth an event.
-        if (!action.refill) {
-          d.emitted.push(
-            cls === DEFAULT_CONN_CLASS
-              ? { type: 'ignored', command: 'newConnReq', id: req.id, reason }
-              : { type: 'ignored', command: 'newConnReq', id: req.id, reason, connClass: cls },
-          );
-        }
-        return d;
-      }
-      const { lookup } = action;
-      if (lookup?.kind === 'address') {
-        // Its address is at hand: straight to the dial, the steps of addressResolved in this one
-        // (a retry storm's fail → replace cycle is then two steps, not three). An address
-        // already taken goes the long way, so that its failure follows an addressRequested.
-        const addrKey = d.config.addressKey?.(lookup.addr);
-        if (addrKey === undefined || !d.addresses.has(addrKey)) {
-          const dialing = dialingEntry<A, C>(req, lookup.addr, addrKey, false, true);
-          putEntry(d, undefined, dialing);
-          d.emitted.push({ type: 'dialing', req, addr: lookup.addr, attempt: 1 });
-          return d;
-        }
-      }
-      const entry: OutboundEntry<A, C> = {
-        req,
-        id: req.id,
-        addr: undefined,
-        addrKey: undefined,
-        permanent: false,
-        automatic: true,
-        state: ConnState.Pending,
-        stage: 'address',
-        attempt: 0,
-        conn: undefined,
-        connectedAt: undefined,
-        retryCount: 0,
-        backoff: undefined,
-      };
-      putEntry(d, undefined, entry);
-      d.emitted.push(lookup === undefined ? { type: 'addressRequested', req } : { type: 'addressRequested', req, lookup });
+    case 'newConnReq':
+      automaticRequest(d, action.req, action.refill, action.extra === true, action.lookup);
       return d;
-    }
+
+    case 'refill':
+      for (const { req, lookup } of action.requests) automaticRequest(d, req, true, false, lookup);
+      return d;
 
     case 'addressResolved': {
       const entry = d.requests.get(action.id);
@@ -305,6 +256,73 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
       d.emitted.push({ type: 'callbackError', source: action.source, error: action.error });
       return d;
   }
+}
+
+/**
+ * One automatic request of `req.connClass` (`newConnReq`, or one of a `refill`): refused with an
+ * `ignored` event when not running, in connect mode, at its class's target or over its `max` (a
+ * refill that finds the target met is simply no longer needed, and says nothing); otherwise it
+ * enters the map — straight at its dial when `lookup` holds an address not in use, else waiting
+ * for its address (`addressRequested`, with the lookup for the address effect).
+ */
+function automaticRequest<A, C>(
+  d: Draft<A, C>,
+  req: OutboundEntry<A, C>['req'],
+  refill: boolean,
+  extra: boolean,
+  lookup: AddressLookup<A> | undefined,
+): void {
+  const cls = req.connClass;
+  if (refill) addRefills(d, cls, -1);
+  const reason =
+    d.phase !== 'running'
+      ? 'notRunning'
+      : !d.config.automatic
+        ? 'connectMode'
+        : atTarget(d, cls, extra)
+          ? 'atTarget'
+          : classFull(d, cls)
+            ? 'classFull'
+            : undefined;
+  if (reason) {
+    if (!refill) {
+      d.emitted.push(
+        cls === DEFAULT_CONN_CLASS
+          ? { type: 'ignored', command: 'newConnReq', id: req.id, reason }
+          : { type: 'ignored', command: 'newConnReq', id: req.id, reason, connClass: cls },
+      );
+    }
+    return;
+  }
+  if (lookup?.kind === 'address') {
+    // Its address is at hand: straight to the dial, the steps of addressResolved in this one
+    // (a retry storm's fail → replace cycle is then two steps, not three). An address
+    // already taken goes the long way, so that its failure follows an addressRequested.
+    const addrKey = d.config.addressKey?.(lookup.addr);
+    if (addrKey === undefined || !d.addresses.has(addrKey)) {
+      const dialing = dialingEntry<A, C>(req, lookup.addr, addrKey, false, true);
+      putEntry(d, undefined, dialing);
+      d.emitted.push({ type: 'dialing', req, addr: lookup.addr, attempt: 1 });
+      return;
+    }
+  }
+  const entry: OutboundEntry<A, C> = {
+    req,
+    id: req.id,
+    addr: undefined,
+    addrKey: undefined,
+    permanent: false,
+    automatic: true,
+    state: ConnState.Pending,
+    stage: 'address',
+    attempt: 0,
+    conn: undefined,
+    connectedAt: undefined,
+    retryCount: 0,
+    backoff: undefined,
+  };
+  putEntry(d, undefined, entry);
+  d.emitted.push(lookup === undefined ? { type: 'addressRequested', req } : { type: 'addressRequested', req, lookup });
 }
 
 /** A request's entry on its first dial. One literal, so every such entry has one shape (V8 keeps the hot path monomorphic). */

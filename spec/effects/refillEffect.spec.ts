@@ -26,21 +26,23 @@ import {
   testScheduler,
 } from './deps.js';
 
-describe('refillEffect', () => {
-  const newConnReq = (req: ConnReq<string>): Action => ({ type: 'newConnReq', req, refill: true });
+/** The `refill` action of these requests (no getNewAddress: no lookups). */
+const refill = (...reqs: ConnReq<string>[]): Action => ({ type: 'refill', requests: reqs.map((req) => ({ req })) });
+/** The ids of the requests of `refill` actions, batch by batch. */
+const batches = (actions: Action[]) =>
+  actions.map((a) => (a.type === 'refill' ? a.requests.map((r) => r.req.id) : `not a refill: ${a.type}`));
 
-  it('makes `count` fresh automatic requests after `delay`, marked refill', () => {
+describe('refillEffect', () => {
+  it('makes `count` fresh automatic requests after `delay`, in one refill action', () => {
     const scheduler = testScheduler();
     const { newRequest, made } = requestFactory(100);
     const calledAt: number[] = [];
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-r---------', { r: refillScheduled(3, 5) });
-      const expected = '         ------(abc)';
+      const expected = '         ------a';
       const deps = makeDeps(scheduler, { newRequest: () => (calledAt.push(scheduler.now()), newRequest()) });
       expectObservable(refillEffect(event$, state$, deps)).toBe(expected, {
-        a: newConnReq(request(100)), // compared by id: ConnReq#100, #101, #102
-        b: newConnReq(request(101)),
-        c: newConnReq(request(102)),
+        a: refill(request(100), request(101), request(102)), // compared by id: ConnReq#100, #101, #102
       });
     });
     expect(made.map((r) => r.id)).to.deep.equal([100, 101, 102]);
@@ -59,7 +61,8 @@ describe('refillEffect', () => {
     const events = new Subject<Event>();
     const seen: string[] = [];
     refillEffect(events, state$, deps).subscribe((a) => {
-      if (a.type === 'newConnReq' && a.lookup?.kind === 'address') seen.push(`${a.req.connClass} ${String(a.lookup.addr)}`);
+      if (a.type !== 'refill') return;
+      for (const { req, lookup } of a.requests) if (lookup?.kind === 'address') seen.push(`${req.connClass} ${String(lookup.addr)}`);
     });
     events.next({ type: 'refillScheduled', count: 1, delay: 0, connClass: 'bro' });
     events.next(refillScheduled(2, 0));
@@ -78,7 +81,7 @@ describe('refillEffect', () => {
     refillEffect(events, state$, makeDeps(vts, { newRequest })).subscribe((a) => seen.push(a));
     events.next(refillScheduled(2, 10));
     vts.flush();
-    expect(seen.map((a) => (a.type === 'newConnReq' ? a.req : undefined)))
+    expect(seen.flatMap((a) => (a.type === 'refill' ? a.requests.map((r) => r.req) : [])))
       .to.have.ordered.members(made)
       .and.have.length(2);
   });
@@ -88,11 +91,10 @@ describe('refillEffect', () => {
     const { newRequest } = requestFactory(1);
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-ab---------', { a: refillScheduled(1, 8), b: refillScheduled(2, 2) });
-      const expected = '         ----(xy)-z---';
+      const expected = '         ----x----z--';
       expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe(expected, {
-        x: newConnReq(request(1)),
-        y: newConnReq(request(2)),
-        z: newConnReq(request(3)),
+        x: refill(request(1), request(2)),
+        z: refill(request(3)),
       });
     });
   });
@@ -108,7 +110,7 @@ describe('refillEffect', () => {
     expect(made).to.deep.equal([]);
     expect(vts.actions).to.have.length(1);
     vts.flush();
-    expect(seen.map((a) => a.type)).to.deep.equal(['newConnReq', 'newConnReq']);
+    expect(batches(seen)).to.deep.equal([[1, 2]]);
     expect(vts.now()).to.equal(0);
   });
 
@@ -117,7 +119,7 @@ describe('refillEffect', () => {
     const { newRequest } = requestFactory(1);
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-r-', { r: refillScheduled(1, 0) });
-      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe('-x-', { x: newConnReq(request(1)) });
+      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe('-x-', { x: refill(request(1)) });
     });
   });
 
@@ -144,9 +146,6 @@ describe('refillEffect', () => {
 });
 
 describe('refillEffect batching', () => {
-  const newConnReq = (req: ConnReq<string>): Action => ({ type: 'newConnReq', req, refill: true });
-  const requestIds = (actions: Action[]) => actions.map((a) => (a.type === 'newConnReq' ? a.req.id : `not a request: ${a.type}`));
-
   it('two 0-delay refills asked for in the same frame share one scheduled action, and make all their requests in order', () => {
     const { scheduler, delays, virtual } = recordingScheduler();
     const { newRequest } = requestFactory(1);
@@ -159,8 +158,33 @@ describe('refillEffect batching', () => {
     expect(virtual.actions).to.have.length(1);
     expect(seen).to.deep.equal([]);
     virtual.flush();
-    expect(requestIds(seen)).to.deep.equal([1, 2, 3, 4, 5]);
-    expect(seen.every((a) => a.type === 'newConnReq' && a.refill === true)).to.equal(true);
+    expect(batches(seen)).to.deep.equal([[1, 2, 3, 4, 5]]); // one turn's requests of a class: one action, one reducer step
+  });
+
+  it('when getNewAddress reads the state, each request is an action of its own (folded before the next address is asked for)', () => {
+    const { scheduler, virtual } = recordingScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    let reads = false;
+    const asked: number[] = [];
+    const deps = makeDeps(scheduler, {
+      newRequest,
+      getNewAddress: () => {
+        asked.push(seen.length); // how many actions were out when this address was asked for
+        return `a:${asked.length}`;
+      },
+      lookupsReadState: () => reads,
+    });
+    refillEffect(events, state$, deps).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(3, 0));
+    virtual.flush();
+    expect(batches(seen)).to.deep.equal([[1, 2, 3]]);
+    reads = true;
+    events.next(refillScheduled(3, 0));
+    virtual.flush();
+    expect(batches(seen)).to.deep.equal([[1, 2, 3], [4], [5], [6]]);
+    expect(asked).to.deep.equal([0, 0, 0, 1, 2, 3]);
   });
 
   it('two 0-delay refills in one marble frame come out together in that frame', () => {
@@ -168,10 +192,8 @@ describe('refillEffect batching', () => {
     const { newRequest } = requestFactory(1);
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-(ab)-', { a: refillScheduled(1, 0), b: refillScheduled(2, 0) });
-      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe('-(xyz)-', {
-        x: newConnReq(request(1)),
-        y: newConnReq(request(2)),
-        z: newConnReq(request(3)),
+      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest }))).toBe('-x-', {
+        x: refill(request(1), request(2), request(3)),
       });
     });
   });
@@ -195,18 +217,17 @@ describe('refillEffect batching', () => {
     const scheduler: SchedulerLike = { now: () => recording.now(), schedule };
     const { newRequest } = requestFactory(1);
     const events = new Subject<Event>();
-    const seen: [id: number | string, action: number][] = [];
+    const seen: [ids: string, action: number][] = [];
     refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => {
-      seen.push([requestIds([a])[0]!, running]);
-      if (seen.length === 1) events.next(refillScheduled(1, 0)); // reacts to the first request with another refill
+      seen.push([batches([a])[0]!.toString(), running]);
+      if (seen.length === 1) events.next(refillScheduled(1, 0)); // reacts to the first batch with another refill
     });
     events.next(refillScheduled(2, 0));
     virtual.flush();
     expect(delays).to.deep.equal([0, 0]);
     expect(seen).to.deep.equal([
-      [1, 0],
-      [2, 0],
-      [3, 1], // made by the second action, after the whole first batch
+      ['1,2', 0],
+      ['3', 1], // made by the second action, after the whole first batch
     ]);
   });
 
@@ -227,8 +248,10 @@ describe('refillEffect batching', () => {
     const { scheduler, delays, virtual } = recordingScheduler();
     const { newRequest } = requestFactory(1);
     const events = new Subject<Event>();
-    const seen: [id: number | string, at: number][] = [];
-    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) => seen.push([requestIds([a])[0]!, virtual.now()]));
+    const seen: [ids: string, at: number][] = [];
+    refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe((a) =>
+      seen.push([batches([a])[0]!.toString(), virtual.now()]),
+    );
     events.next(refillScheduled(1, 5));
     events.next(refillScheduled(2, 5));
     events.next(refillScheduled(1, 0));
@@ -237,11 +260,10 @@ describe('refillEffect batching', () => {
     expect(virtual.actions).to.have.length(4);
     virtual.flush();
     expect(seen).to.deep.equal([
-      [1, 0],
-      [2, 3],
-      [3, 5],
-      [4, 5],
-      [5, 5],
+      ['1', 0],
+      ['2', 3],
+      ['3', 5],
+      ['4,5', 5],
     ]);
   });
 
@@ -264,11 +286,12 @@ describe('refillEffect batching', () => {
     expect(seen).to.deep.equal([]);
   });
 
-  it('unsubscribing during a batch stops it: no further request is made', () => {
+  it('unsubscribing during a batch of state-reading lookups stops it: no further request is made', () => {
     const { scheduler, virtual } = recordingScheduler();
     const { newRequest, made } = requestFactory(1);
     const events = new Subject<Event>();
-    const subscription = refillEffect(events, state$, makeDeps(scheduler, { newRequest })).subscribe(() => subscription.unsubscribe());
+    const deps = makeDeps(scheduler, { newRequest, getNewAddress: () => 'a:1', lookupsReadState: () => true });
+    const subscription = refillEffect(events, state$, deps).subscribe(() => subscription.unsubscribe());
     events.next(refillScheduled(3, 0));
     virtual.flush();
     expect(made.map((r) => r.id)).to.deep.equal([1]);
@@ -286,7 +309,7 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     events.next(refillScheduled(1, 0));
     events.next(refillScheduled(2, 0));
     expect(made.map((r) => r.id)).to.deep.equal([1, 2, 3]);
-    expect(actions.map((a) => a.type)).to.deep.equal(['newConnReq', 'newConnReq', 'newConnReq']);
+    expect(batches(actions)).to.deep.equal([[1], [2, 3]]);
   });
 
   it('with getNewAddress, each request carries its address, asked for when the request is made', () => {
@@ -297,10 +320,15 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     const getNewAddress = () => (askedAt.push(scheduler.now()), answers.shift() as string);
     scheduler.run(({ hot, expectObservable }) => {
       const event$ = hot<Event>('-r----', { r: refillScheduled(3, 2) });
-      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest, getNewAddress }))).toBe('---(abc)', {
-        a: { type: 'newConnReq', req: request(1), refill: true, lookup: { kind: 'address', addr: 'a:1' } },
-        b: { type: 'newConnReq', req: request(2), refill: true, lookup: { kind: 'address', addr: 'b:1' } },
-        c: { type: 'newConnReq', req: request(3), refill: true, lookup: { kind: 'failed', error: new NoNewAddressError() } },
+      expectObservable(refillEffect(event$, state$, makeDeps(scheduler, { newRequest, getNewAddress }))).toBe('---a', {
+        a: {
+          type: 'refill',
+          requests: [
+            { req: request(1), lookup: { kind: 'address', addr: 'a:1' } },
+            { req: request(2), lookup: { kind: 'address', addr: 'b:1' } },
+            { req: request(3), lookup: { kind: 'failed', error: new NoNewAddressError() } },
+          ],
+        },
       });
     });
     expect(askedAt).to.deep.equal([3, 3, 3]);
@@ -320,7 +348,7 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
       events.next(refillScheduled(1, 0));
       vts.flush();
       expect(seen).to.have.length(1);
-      expect(seen[0]).to.have.nested.property('lookup.kind', 'source');
+      expect(seen[0]).to.have.nested.property('requests[0].lookup.kind', 'source');
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
       expect(unhandled).to.deep.equal([]);
@@ -343,7 +371,7 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
     events.next(refillScheduled(2, 0));
     vts.flush();
-    expect(seen.map((a) => (a as { lookup?: { kind: string } }).lookup?.kind)).to.deep.equal(['source', 'source']);
+    expect(seen.flatMap((a) => (a.type === 'refill' ? a.requests.map((r) => r.lookup?.kind) : []))).to.deep.equal(['source', 'source']);
     expect(open).to.equal(2);
     sub.unsubscribe();
     expect(open).to.equal(0);

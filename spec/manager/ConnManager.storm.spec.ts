@@ -22,13 +22,21 @@ describe('ConnManager — a retry storm (virtual time)', () => {
       { maxFrames: 100 },
     );
 
-  it('with an address at hand, the fail → replace cycle is two reducer steps and three events per attempt', () => {
+  it("with an address at hand, the fail → replace cycle is one reducer step per attempt plus one per turn's refills, three events per attempt", () => {
     const r = storm((addr) => addr);
     const attempts = r.actions.filter((a) => a.type === 'dialFailed').length;
     expect(attempts).to.be.greaterThan(20);
-    const steps = r.actions.filter((a) => a.type === 'newConnReq' || a.type === 'dialFailed' || a.type === 'addressResolved').length;
-    expect(r.actions.filter((a) => a.type === 'addressResolved')).to.have.length(0);
-    expect(steps).to.be.within(2 * attempts, 2 * attempts + 2); // the last replacements may still be dialing at stop
+    expect(r.actions.filter((a) => a.type === 'addressResolved' || a.type === 'newConnReq')).to.have.length(0);
+    const refills = r.actions.filter((a) => a.type === 'refill');
+    // Both requests fail in the same frame, so each turn's two replacements come in one action.
+    expect(refills.map((a) => a.requests.length)).to.satisfy((sizes: number[]) => sizes.slice(1).every((n) => n === 2));
+    const replacements = refills.reduce((n, a) => n + a.requests.length, 0);
+    expect(replacements).to.be.within(attempts, attempts + 2); // the last replacements may still be dialing at stop
+    expect(refills.length).to.be.within(attempts / 2, attempts / 2 + 2);
+    expect(r.events.filter((e) => e === 'dialing' || e === 'failed' || e === 'refillScheduled').length).to.be.within(
+      3 * attempts,
+      3 * attempts + 4,
+    );
     expect(r.events.filter((e) => e === 'addressRequested')).to.have.length(0);
     expect(r.dials).to.be.within(attempts, attempts + 2);
   });
@@ -59,5 +67,54 @@ describe('ConnManager — a retry storm (virtual time)', () => {
     expect(calls).to.equal(requested);
     expect(subscriptions).to.equal(calls);
     expect(r.dials).to.equal(r.events.filter((e) => e === 'dialing').length);
+  });
+});
+
+describe('ConnManager — refills of one turn and a chooser that reads the state', () => {
+  /** Per call of getNewAddress: how many live requests have an address in the state it can see. */
+  const picksSeen = (chooser: 'parameter' | 'getter' | 'none') =>
+    runManagerTest((t) => {
+      t.net.defaultDial = '-#';
+      const seen: number[] = [];
+      let n = 0;
+      const withAddr = (s: { requests: { values(): Iterable<{ addr: unknown }> } }) =>
+        [...s.requests.values()].filter((e) => e.addr).length;
+      const cm = t.manager({
+        targetOutbound: 4,
+        maxFailedAttempts: Infinity,
+        getNewAddress:
+          chooser === 'parameter'
+            ? (state) => (seen.push(withAddr(state)), `x${n++}`)
+            : chooser === 'getter'
+              ? () => (seen.push(withAddr(cm.state)), `x${n++}`)
+              : () => `x${n++}`,
+      });
+      const refills: number[] = [];
+      cm.actions$.subscribe((a) => {
+        if (a.type === 'refill') refills.push(a.requests.length);
+      });
+      t.at(0, () => cm.start());
+      t.at(5, () => cm.stop());
+      return () => ({ seen, refills });
+    });
+
+  it('a chooser that declares a state parameter sees every earlier pick of the turn: one request per refill', () => {
+    const { seen, refills } = picksSeen('parameter');
+    expect(seen.slice(0, 4)).to.deep.equal([0, 1, 2, 3]);
+    expect(refills.length).to.be.greaterThan(4);
+    expect(refills.every((size) => size === 1)).to.equal(true);
+  });
+
+  it('so does one that declares none but reads cm.state: the manager sees it read the state', () => {
+    const { seen, refills } = picksSeen('getter');
+    expect(seen.slice(0, 4)).to.deep.equal([0, 1, 2, 3]);
+    expect(refills.every((size) => size === 1)).to.equal(true);
+  });
+
+  it('a chooser that reads nothing gets a turn of refills folded in one step', () => {
+    const { refills } = picksSeen('none');
+    expect(refills[0]).to.equal(4);
+    expect(refills.length).to.be.greaterThan(2);
+    expect(refills.every((size) => size === 4)).to.equal(true);
   });
 });

@@ -162,6 +162,35 @@ describe('reduce', () => {
       expect({ a: direct.automaticCount, r: direct.refillsPending }).to.deep.equal({ a: long.automaticCount, r: long.refillsPending });
     });
 
+    it('a refill folds its requests in one step as that many newConnReq refills would, one after the other', () => {
+      // Target 2 (the fixture's), a third is dropped silently; the second one's address is taken.
+      let s0 = reduce(started(), { type: 'connect', req: req(9, 'b'), at: 0 });
+      s0 = reduce(s0, { type: 'dialFailed', id: 9, attempt: 1, error: new Error('x'), at: 0 });
+      s0 = reduce(s0, { type: 'connect', req: req(8, 'b'), at: 0 });
+      const lookups = [{ kind: 'address', addr: 'a' } as const, { kind: 'address', addr: 'b' } as const, undefined];
+      const batched = reduce(s0, {
+        type: 'refill',
+        requests: lookups.map((lookup, i) => (lookup ? { req: req(i + 1), lookup } : { req: req(i + 1) })),
+        at: 1,
+      });
+      const one = run(
+        s0,
+        lookups.map((lookup, i) =>
+          lookup
+            ? { type: 'newConnReq', req: req(i + 1), refill: true, lookup, at: 1 }
+            : { type: 'newConnReq', req: req(i + 1), refill: true, at: 1 },
+        ),
+      );
+      const last = one.states.at(-1)!;
+      expect(batched.emitted).to.deep.equal(one.events);
+      expect(one.types).to.deep.equal(['dialing', 'addressRequested']);
+      expect([...batched.requests]).to.deep.equal([...last.requests]);
+      expect([...batched.addresses]).to.deep.equal([...last.addresses]);
+      const counters = (s: S) => [s.automaticCount, s.refillsPending, s.establishedCount, s.failedAttempts];
+      expect(counters(batched)).to.deep.equal(counters(last));
+      expect(s0.requests.size).to.equal(1); // the input is untouched
+    });
+
     it('an address already taken goes the long way: addressRequested carrying the lookup, then the duplicate failure', () => {
       const s1 = reduce(started(), { type: 'connect', req: req(9, 'a'), at: 0 });
       const lookup = { kind: 'address', addr: 'a' } as const;
