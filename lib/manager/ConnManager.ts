@@ -401,8 +401,9 @@ export class ConnManager<A, C> {
     }
   }
 
-  #finish(req: ConnReq<A>, state: ConnState, retryCount: number): void {
-    finishConnReq(req, { state, retryCount, addr: req.addr });
+  /** @param addr - the request's last address (an automatic request's handle has none of its own). */
+  #finish(req: ConnReq<A>, state: ConnState, retryCount: number, addr: A | undefined = req.addr): void {
+    finishConnReq(req, { state, retryCount, addr });
   }
 
   /** One fold step: `reduce`, under the loop's edit token while no snapshot made under it has been published. */
@@ -439,8 +440,10 @@ export class ConnManager<A, C> {
     for (const event of state.emitted) {
       const final = finalStateOf(event);
       if (final !== undefined && 'req' in event) {
+        // Read from the entry it was, not through the handle: the handle's live view already looks
+        // at this step's state, where the request is gone (an automatic one would lose its address).
         const before = removedEntry(removed, event.req.id) ?? previous.requests.get(event.req.id);
-        this.#finish(event.req, final, before?.retryCount ?? event.req.retryCount);
+        this.#finish(event.req, final, before?.retryCount ?? event.req.retryCount, before?.addr ?? event.req.addr);
       }
     }
     if (this.#stateChanges.observed) {

@@ -92,3 +92,24 @@ describe('ConnManager getNewAddress(state): the chooser is handed the current st
     expect(log).to.include('2 connected #1 a');
   });
 });
+
+describe('ConnManager: the handle of an automatic request that ended', () => {
+  it('keeps the address it was given (failed, canceled by stop, disconnected)', () => {
+    const r = runManagerTest((t) => {
+      t.net.script('n1', '-#'); // refused
+      t.net.script('n2', '-c--x'); // connected, then lost
+      t.net.script('n3', '-c');
+      const order = ['n1', 'n2', 'n3'];
+      const cm = t.manager({ targetOutbound: 1, maxFailedAttempts: Infinity, getNewAddress: () => order.shift() ?? [] });
+      const ended: string[] = [];
+      cm.events$.subscribe((e) => {
+        if (e.type === 'failed' || e.type === 'disconnected' || e.type === 'canceled')
+          ended.push(`${e.type} ${String(e.req.addr)} ${e.req.state}`);
+      });
+      t.at(0, () => cm.start());
+      t.at(20, () => cm.stop());
+      return ended;
+    });
+    expect(r).to.deep.equal(['failed n1 failing', 'disconnected n2 disconnected', 'disconnected n3 disconnected']);
+  });
+});
