@@ -39,22 +39,29 @@ export function networkOfAddr<A, C>(d: Draft<A, C>, addr: A): string {
 
 /** Whether `network` is offline in `state`: every family down, this one down, or `offlineAfter` failures in a row. */
 export function isOffline<A, C>(state: ConnManagerState<A, C>, network: string): boolean {
+  return healthIsOffline(state, state.networks.get(network));
+}
+
+/** `isOffline` for a family whose health was already looked up (`undefined`: never heard of). */
+export function healthIsOffline<A, C>(state: ConnManagerState<A, C>, health: NetworkHealth | undefined): boolean {
   if (state.allNetworksDown) return true;
-  const health = state.networks.get(network);
   if (health === undefined) return false;
   return health.down || health.failures >= (state.config.offlineAfter ?? DEFAULT_OFFLINE_AFTER);
 }
 
-/** One more dial failure in `network`; announces `networkOffline` when this one makes it so. */
-export function recordDialFailure<A, C>(d: Draft<A, C>, network: string): void {
+/**
+ * One more dial failure in `network`, whose `health` the caller has just looked up (a storm asks
+ * whether the family is offline, then records, on every attempt: one lookup for both); announces
+ * `networkOffline` when this failure makes it so.
+ */
+export function recordDialFailure<A, C>(d: Draft<A, C>, network: string, health: NetworkHealth | undefined): void {
   const offlineAfter = d.config.offlineAfter ?? DEFAULT_OFFLINE_AFTER;
   // Nothing to learn (never offline by failures, or already is): a storm then costs no write.
-  if (offlineAfter === Infinity) return;
-  const health = d.networks.get(network);
-  if (health !== undefined && health.failures >= offlineAfter) return;
-  const before = isOffline(d, network);
-  d.networks = d.networks.set(network, { failures: (health?.failures ?? 0) + 1, down: health?.down ?? false });
-  if (!before && isOffline(d, network)) d.emitted.push({ type: 'networkOffline', network, reason: 'failures' });
+  if (offlineAfter === Infinity || (health !== undefined && health.failures >= offlineAfter)) return;
+  const before = healthIsOffline(d, health);
+  const after: NetworkHealth = { failures: (health?.failures ?? 0) + 1, down: health?.down ?? false };
+  d.networks = d.networks.set(network, after);
+  if (!before && healthIsOffline(d, after)) d.emitted.push({ type: 'networkOffline', network, reason: 'failures' });
 }
 
 /**

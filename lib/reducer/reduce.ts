@@ -19,7 +19,7 @@ import {
   type Draft,
   type StepOwner,
 } from './Draft.js';
-import { isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
+import { healthIsOffline, isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
 import { youngestAutomatic, youngestInbound } from './youngest.js';
 
 /**
@@ -154,8 +154,9 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
       // A failure in a family already offline does not count; the one that tips it over does
       // (it was made while the family looked online), then the family is announced offline.
       const network = networkOfAddr(d, entry.addr as A);
-      fail(d, entry, action.error, !isOffline(d, network));
-      recordDialFailure(d, network);
+      const health = d.networks.get(network);
+      fail(d, entry, action.error, !healthIsOffline(d, health));
+      recordDialFailure(d, network, health);
       return d;
     }
 
