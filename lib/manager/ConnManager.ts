@@ -83,7 +83,9 @@ export class ConnManager<A, C> {
   readonly #actions = new Subject<ConnAction<A, C>>();
   readonly #events = new Subject<ConnEvent<A, C>>();
   /** Event type → the inputs of the effects that read it (see `EFFECTS`). */
-  readonly #routes = new Map<ConnEventType, EffectInput<ConnEvent<A, C>>[]>();
+  // A plain object, not a Map: a property load keyed by the event's (internalized) type is what
+  // V8 does fastest, and this lookup runs for every event.
+  #routes: Partial<Record<ConnEventType, EffectInput<ConnEvent<A, C>>[]>> = Object.create(null) as object;
   /** Every snapshot after the first, while someone listens (`state$` adds the current one on subscribe). */
   readonly #stateChanges = new Subject<ConnManagerState<A, C>>();
   readonly #view: ConnReqView;
@@ -176,8 +178,8 @@ export class ConnManager<A, C> {
     for (const { effect, types } of EFFECTS) {
       const input = new EffectInput<ConnEvent<A, C>>();
       for (const type of types) {
-        const routed = this.#routes.get(type);
-        if (routed === undefined) this.#routes.set(type, [input]);
+        const routed = this.#routes[type];
+        if (routed === undefined) this.#routes[type] = [input];
         else routed.push(input);
       }
       if (effects.closed) break; // an effect failed as it was subscribed
@@ -437,7 +439,10 @@ export class ConnManager<A, C> {
       return;
     }
     this.#state = state;
-    for (const event of state.emitted) {
+    const { emitted } = state;
+    // Indexed loops: `for…of` over these short arrays showed in storm profiles.
+    for (let i = 0; i < emitted.length; i++) {
+      const event = emitted[i]!;
       const final = finalStateOf(event);
       if (final !== undefined && 'req' in event) {
         // Read from the entry it was, not through the handle: the handle's live view already looks
@@ -451,10 +456,12 @@ export class ConnManager<A, C> {
       this.#stateChanges.next(state);
     }
     const watched = this.#events.observed;
-    for (const event of state.emitted) {
+    const routes = this.#routes;
+    for (let i = 0; i < emitted.length; i++) {
+      const event = emitted[i]!;
       if (watched) this.#events.next(event);
-      const routed = this.#routes.get(event.type);
-      if (routed !== undefined) for (const input of routed) input.next(event);
+      const routed = routes[event.type];
+      if (routed !== undefined) for (let k = 0; k < routed.length; k++) routed[k]!.next(event);
     }
     if (state.phase === 'stopped') this.#teardown();
   }
@@ -462,7 +469,7 @@ export class ConnManager<A, C> {
   #teardown(): void {
     this.#effects?.unsubscribe();
     this.#effects = undefined;
-    this.#routes.clear();
+    this.#routes = Object.create(null) as object;
     this.#events.complete();
     this.#actions.complete();
     this.#stateChanges.complete();

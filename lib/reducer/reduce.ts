@@ -19,7 +19,15 @@ import {
   type Draft,
   type StepOwner,
 } from './Draft.js';
-import { healthIsOffline, isOffline, markNetworkDown, markNetworkUp, networkOfAddr, recordDialFailure, recordDialSuccess } from './networks.js';
+import {
+  healthIsOffline,
+  isOffline,
+  markNetworkDown,
+  markNetworkUp,
+  networkOfAddr,
+  recordDialFailure,
+  recordDialSuccess,
+} from './networks.js';
 import { youngestAutomatic, youngestInbound } from './youngest.js';
 
 /**
