@@ -77,9 +77,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
 
   dialFailed(error: unknown): void {
     if (!this.#settle()) return;
-    // `at` is there from the start, for the manager to overwrite: adding it to a literal that lacks
-    // it would change the object's shape on every attempt of a storm.
-    this.emit({ type: 'dialFailed', id: this.req.id, attempt: this.attempt, error, at: 0 } as ConnActionInput<A, C>);
+    this.emit({ type: 'dialFailed', id: this.req.id, attempt: this.attempt, error });
   }
 
   expire(): void {
