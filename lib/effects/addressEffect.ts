@@ -1,7 +1,7 @@
 import { from, type Observable, type ObservableInput, type Subscription, type Unsubscribable } from 'rxjs';
 import { guard } from '../operators/guard.js';
 import { isPromiseLike } from '../operators/isPromiseLike.js';
-import type { ConnActionInput } from '../model/actions.js';
+import type { AddressAnswer, ConnActionInput } from '../model/actions.js';
 import { NoNewAddressError } from '../model/errors.js';
 import { contextOf, lookUpAddress } from './lookUpAddress.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
@@ -27,6 +27,7 @@ export function addressEffect<A, C>(
 
 /** The work `addressEffect` starts for one stage event (an `addressRequested`); nothing for other events. Shared with `requestEffect`. */
 export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
+  const answers = new PromisedAnswers<A, C>();
   return (event, emit) => {
     if (event.type !== 'addressRequested') return undefined;
     const id = event.req.id;
@@ -42,7 +43,7 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
     }
     const result = lookup.source;
     // A promise: `.then` directly (as `startDial` does), its handle a flag that drops a late answer.
-    if (isPromiseLike(result)) return new PendingLookup<A, C>(result, id, emit);
+    if (isPromiseLike(result)) return new PendingLookup<A>(result, id, (answer) => answers.add(answer, emit));
     // Any other source: its first value, or a failure for an error or an empty source.
     let settled = false;
     const settle = (action: ConnActionInput<A, C>): void => {
@@ -73,21 +74,42 @@ export function addressStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
   };
 }
 
+/**
+ * Promised addresses that settled, gathered until the microtask checkpoint they settled in is
+ * done, then handed over in one `addressesAnswered` action (one reducer step), or alone as their
+ * own action. A turn's refills ask a Promise-returning `getNewAddress` together and its promises
+ * settle together: one step for all instead of one each. Promises already settle in microtasks,
+ * so the answer comes one microtask later, within the same turn.
+ */
+class PromisedAnswers<A, C> {
+  #pending: AddressAnswer<A>[] = [];
+
+  add(answer: AddressAnswer<A>, emit: (action: ConnActionInput<A, C>) => void): void {
+    const pending = this.#pending;
+    pending.push(answer);
+    if (pending.length !== 1) return;
+    queueMicrotask(() => {
+      this.#pending = [];
+      guard(() => emit(pending.length === 1 ? pending[0]! : { type: 'addressesAnswered', answers: pending }));
+    });
+  }
+}
+
 /** A lookup waiting on a promise: it answers once, unless stopped first. */
-class PendingLookup<A, C> implements Unsubscribable {
+class PendingLookup<A> implements Unsubscribable {
   #over = false;
 
-  constructor(promise: PromiseLike<A>, id: number, emit: (action: ConnActionInput<A, C>) => void) {
+  constructor(promise: PromiseLike<A>, id: number, answer: (answer: AddressAnswer<A>) => void) {
     promise.then(
       (addr) => {
         if (this.#over) return;
         this.#over = true;
-        guard(() => emit({ type: 'addressResolved', id, addr }));
+        guard(() => answer({ type: 'addressResolved', id, addr }));
       },
       (error: unknown) => {
         if (this.#over) return;
         this.#over = true;
-        guard(() => emit({ type: 'addressFailed', id, error }));
+        guard(() => answer({ type: 'addressFailed', id, error }));
       },
     );
   }

@@ -36,6 +36,12 @@ export type ConnAction<A = unknown, C = unknown> =
   | { readonly type: 'remove'; readonly id: number; readonly at: number }
   | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A; readonly at: number }
   | { readonly type: 'addressFailed'; readonly id: number; readonly error: unknown; readonly at: number }
+  /**
+   * The answers of promised addresses that settled in one microtask checkpoint (`addressEffect`:
+   * a turn's refills asking a Promise-returning `getNewAddress`), folded in one step, each as its
+   * `addressResolved` / `addressFailed` would be. A lone answer comes as that action itself.
+   */
+  | { readonly type: 'addressesAnswered'; readonly answers: readonly AddressAnswer<A>[]; readonly at: number }
   | { readonly type: 'dialSucceeded'; readonly id: number; readonly attempt: number; readonly conn: C; readonly at: number }
   | { readonly type: 'dialFailed'; readonly id: number; readonly attempt: number; readonly error: unknown; readonly at: number }
   | { readonly type: 'retryDue'; readonly id: number; readonly attempt: number; readonly at: number }
@@ -66,6 +72,11 @@ export interface RefillRequest<A = unknown> {
   readonly req: ConnReq<A>;
   readonly lookup?: AddressLookup<A>;
 }
+
+/** One answer of an `addressesAnswered` action. */
+export type AddressAnswer<A = unknown> =
+  | { readonly type: 'addressResolved'; readonly id: number; readonly addr: A }
+  | { readonly type: 'addressFailed'; readonly id: number; readonly error: unknown };
 
 /** The `type` of every action. */
 export type ConnActionType = ConnAction['type'];

@@ -1,4 +1,4 @@
-import type { ConnAction } from '../model/actions.js';
+import type { AddressAnswer, ConnAction } from '../model/actions.js';
 import type { AddressLookup } from '../model/AddressLookup.js';
 import { ConnState } from '../model/ConnState.js';
 import { DuplicateAddressError } from '../model/errors.js';
@@ -105,32 +105,14 @@ function step<A, C>(state: ConnManagerState<A, C>, action: ConnAction<A, C>, d: 
       for (const { req, lookup } of action.requests) automaticRequest(d, req, true, false, lookup);
       return d;
 
-    case 'addressResolved': {
-      const entry = d.requests.get(action.id);
-      if (!entry || entry.stage !== 'address') return state;
-      const addrKey = d.config.addressKey?.(action.addr);
-      const holder = addrKey === undefined ? undefined : d.addresses.get(addrKey);
-      if (holder !== undefined) {
-        const withAddr = copyEntry(entry);
-        withAddr.addr = action.addr;
-        fail(d, withAddr, new DuplicateAddressError(action.addr, holder));
-        return d;
-      }
-      const next = copyEntry(entry);
-      next.addr = action.addr;
-      next.addrKey = addrKey;
-      next.stage = 'dial';
-      next.attempt = entry.attempt + 1;
-      putEntry(d, entry, next);
-      d.emitted.push({ type: 'dialing', req: next.req, addr: action.addr, attempt: next.attempt });
-      return d;
-    }
+    case 'addressResolved':
+    case 'addressFailed':
+      return answerAddress(d, action) ? d : state;
 
-    case 'addressFailed': {
-      const entry = d.requests.get(action.id);
-      if (!entry || entry.stage !== 'address') return state;
-      fail(d, entry, action.error);
-      return d;
+    case 'addressesAnswered': {
+      let changed = false;
+      for (const answer of action.answers) changed = answerAddress(d, answer) || changed;
+      return changed ? d : state;
     }
 
     case 'dialSucceeded': {
@@ -332,6 +314,36 @@ function automaticRequest<A, C>(
   };
   putEntry(d, undefined, entry);
   d.emitted.push(lookup === undefined ? { type: 'addressRequested', req } : { type: 'addressRequested', req, lookup });
+}
+
+/**
+ * The address of a request waiting for one (`addressResolved`), or why there is none
+ * (`addressFailed`): it dials — or fails as a duplicate when another live request holds the
+ * address. Returns false (nothing changed) for a request that is gone or no longer waiting.
+ */
+function answerAddress<A, C>(d: Draft<A, C>, answer: AddressAnswer<A>): boolean {
+  const entry = d.requests.get(answer.id);
+  if (!entry || entry.stage !== 'address') return false;
+  if (answer.type === 'addressFailed') {
+    fail(d, entry, answer.error);
+    return true;
+  }
+  const addrKey = d.config.addressKey?.(answer.addr);
+  const holder = addrKey === undefined ? undefined : d.addresses.get(addrKey);
+  if (holder !== undefined) {
+    const withAddr = copyEntry(entry);
+    withAddr.addr = answer.addr;
+    fail(d, withAddr, new DuplicateAddressError(answer.addr, holder));
+    return true;
+  }
+  const next = copyEntry(entry);
+  next.addr = answer.addr;
+  next.addrKey = addrKey;
+  next.stage = 'dial';
+  next.attempt = entry.attempt + 1;
+  putEntry(d, entry, next);
+  d.emitted.push({ type: 'dialing', req: next.req, addr: answer.addr, attempt: next.attempt });
+  return true;
 }
 
 /** A request's entry on its first dial. One literal, so every such entry has one shape (V8 keeps the hot path monomorphic). */

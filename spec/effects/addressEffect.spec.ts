@@ -168,6 +168,31 @@ describe('addressEffect', () => {
     expect((seen[1] as { error: unknown }).error).to.be.instanceOf(NoNewAddressError);
   });
 
+  it('promises that settle in one microtask checkpoint are answered in one addressesAnswered action, in order; a later one alone', async () => {
+    const seen: Action[] = [];
+    const events = new Subject<Event>();
+    const reason = new Error('book closed');
+    const answers: Promise<string>[] = [Promise.resolve('p:1'), Promise.reject(reason), Promise.resolve('p:3')];
+    let late!: (addr: string) => void;
+    answers.push(new Promise<string>((r) => (late = r)));
+    addressEffect(events, state$, makeDeps(testScheduler(), { getNewAddress: () => answers.shift()! })).subscribe((a) => seen.push(a));
+    for (const id of [1, 2, 3, 4]) events.next(addressRequested(request(id)));
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.deep.equal([
+      {
+        type: 'addressesAnswered',
+        answers: [
+          { type: 'addressResolved', id: 1, addr: 'p:1' },
+          { type: 'addressFailed', id: 2, error: reason },
+          { type: 'addressResolved', id: 3, addr: 'p:3' },
+        ],
+      },
+    ]);
+    late('p:4');
+    await new Promise((r) => setImmediate(r));
+    expect(seen.slice(1)).to.deep.equal([{ type: 'addressResolved', id: 4, addr: 'p:4' }]);
+  });
+
   it('a rejected promise answers addressFailed with its reason', async () => {
     const seen: Action[] = [];
     const events = new Subject<Event>();

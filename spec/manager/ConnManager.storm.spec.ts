@@ -55,6 +55,37 @@ describe('ConnManager — a retry storm (virtual time)', () => {
     expect(r.dials).to.equal(r.events.filter((e) => e === 'dialing').length);
   });
 
+  it("Promise lookups of one turn are answered in one step: two steps per attempt plus one per turn's answers", async () => {
+    const { ConnManager } = await import('../../lib/manager/ConnManager.js');
+    let n = 0;
+    const refused = new Error('refused');
+    const cm = new ConnManager<string, never>({
+      dial: () => new Promise<never>((_, reject) => setImmediate(() => reject(refused))),
+      getNewAddress: () => Promise.resolve(`x${n++ % 50}`),
+      targetOutbound: 4,
+      maxFailedAttempts: Infinity,
+    });
+    const actions: string[] = [];
+    cm.actions$.subscribe((a) => {
+      actions.push(a.type === 'addressesAnswered' ? `answers:${a.answers.length}` : a.type);
+    });
+    cm.start();
+    await new Promise<void>((resolve) => {
+      const sub = cm.events$.subscribe((e) => {
+        if (e.type === 'failed' && actions.filter((a) => a === 'dialFailed').length >= 40) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    cm.stop();
+    const failures = actions.filter((a) => a === 'dialFailed').length;
+    const answered = actions.filter((a) => a.startsWith('answers:'));
+    expect(actions.filter((a) => a === 'addressResolved')).to.have.length(0);
+    expect(answered.length).to.be.at.least(failures / 4 - 1);
+    expect(answered.every((a) => a === 'answers:4')).to.equal(true);
+  });
+
   it('a source that answers later goes through addressRequested, asked and subscribed once per replacement', () => {
     let calls = 0;
     let subscriptions = 0;

@@ -191,6 +191,31 @@ describe('reduce', () => {
       expect(s0.requests.size).to.equal(1); // the input is untouched
     });
 
+    it('addressesAnswered folds its answers in one step as the addressResolved / addressFailed actions would, one after the other', () => {
+      let s0 = reduce(started(), { type: 'connect', req: req(9, 'b'), at: 0 });
+      s0 = reduce(s0, { type: 'refill', requests: [{ req: req(1) }, { req: req(2) }], at: 0 });
+      const answers = [
+        { type: 'addressResolved', id: 1, addr: 'b' }, // taken by #9: a duplicate failure
+        { type: 'addressResolved', id: 7, addr: 'z' }, // no such request: ignored
+        { type: 'addressFailed', id: 2, error: new Error('none') },
+      ] as const;
+      const batched = reduce(s0, { type: 'addressesAnswered', answers, at: 1 });
+      // One after the other; a step that changes nothing hands its input back (its `emitted` is not new).
+      let last = s0;
+      const events: unknown[] = [];
+      for (const a of answers) {
+        const next = reduce(last, { ...a, at: 1 });
+        if (next !== last) events.push(...next.emitted);
+        last = next;
+      }
+      expect(batched.emitted.map((e) => e.type)).to.deep.equal(['failed', 'refillScheduled', 'failed', 'refillScheduled']);
+      expect(batched.emitted).to.deep.equal(events);
+      expect([...batched.requests]).to.deep.equal([...last.requests]);
+      const counters = (s: S) => [s.automaticCount, s.refillsPending, s.failedAttempts];
+      expect(counters(batched)).to.deep.equal(counters(last));
+      expect(reduce(s0, { type: 'addressesAnswered', answers: [answers[1]], at: 1 })).to.equal(s0); // nothing to answer: the same state
+    });
+
     it('an address already taken goes the long way: addressRequested carrying the lookup, then the duplicate failure', () => {
       const s1 = reduce(started(), { type: 'connect', req: req(9, 'a'), at: 0 });
       const lookup = { kind: 'address', addr: 'a' } as const;
