@@ -34,6 +34,11 @@ export interface ConnManagerConfig<A, C> {
    * changes afterwards; including the requests made before this one), so a chooser can skip
    * addresses and groups in use without reading the manager back, and the request's context (its
    * `connClass`); a function declaring fewer parameters works as well.
+   *
+   * The replacements of one turn are asked for together, and when the chooser reads no state
+   * (declares no parameter and never reads `cm.state`) they are folded in one reducer step; a
+   * chooser that reads the state sees each earlier pick folded before it is asked again. A
+   * Promise answer arrives a microtask later; the answers of one turn are folded in one step too.
    */
   readonly getNewAddress?: GetNewAddress<A, C>;
   /** Automatic outbound connections of the default class to keep. Default 8. Unlike btcd, 0 means none (btcd turns 0 into 8). */
