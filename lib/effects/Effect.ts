@@ -32,6 +32,12 @@ export interface EffectDeps<A, C> {
    * together. Absent: never.
    */
   readonly lookupsReadState?: () => boolean;
+  /**
+   * The loop's time: while the effects carry out a step's events, that step's `at` (the scheduler
+   * time its action was stamped with, a moment ago); otherwise `scheduler.now()`. A clock read
+   * costs ~45 ns, and a storm would pay one per dial for its timeout. Absent: `scheduler.now()`.
+   */
+  readonly now?: () => number;
 }
 
 /**

@@ -66,7 +66,7 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
     if (this.#over) return undefined;
     // Armed only for a dial still under way: one that settled synchronously (a dial that throws)
     // would otherwise empty the shared list and cancel and re-arm its timer on every attempt.
-    this.timeouts?.add(this);
+    this.timeouts?.add(this, this.deps.now?.());
     return this;
   }
 

@@ -94,6 +94,8 @@ export class ConnManager<A, C> {
   #owner = new StepOwner<A, C>();
   /** Whether the current snapshot has been published since `#owner` was taken (see the class comment). */
   #published = false;
+  /** The `at` of the step whose events the effects are carrying out (see `EffectDeps.now`); undefined between steps. */
+  #stepAt: number | undefined = undefined;
   /** Reads of the `state` getter: how a chooser that declares no parameter is seen to read the state all the same. */
   #stateReads = 0;
   #effects: Subscription | undefined;
@@ -159,6 +161,7 @@ export class ConnManager<A, C> {
       maxRetryDuration: this.#config.maxRetryDuration,
       scheduler: this.#config.scheduler,
       newRequest: (connClass) => this.#newRequest(connClass),
+      now: () => this.#stepAt ?? this.#config.scheduler.now(),
     };
     const state$ = this.state$;
     const effects = new Subscription();
@@ -400,6 +403,7 @@ export class ConnManager<A, C> {
       while (queue.length !== 0) queue.pop();
       this.#head = 0;
       this.#draining = false;
+      this.#stepAt = undefined; // should a step have thrown
     }
   }
 
@@ -419,7 +423,9 @@ export class ConnManager<A, C> {
     const removed = owner.removed;
     while (removed.length !== 0) removed.pop(); // see `#dispatch` on setting length
     const previous = this.#state;
+    this.#stepAt = action.at;
     this.#publish(reduceOwned(previous, action, owner), previous, owner.removed);
+    this.#stepAt = undefined;
   }
 
   /**

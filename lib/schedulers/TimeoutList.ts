@@ -53,10 +53,12 @@ export class TimeoutList {
     return this.#size;
   }
 
-  /** Starts `item`'s timeout. An item already in a list is left as it is. */
-  add(item: Expirable): void {
+  /**
+   * Starts `item`'s timeout. An item already in a list is left as it is.
+   * @param now - the scheduler's time, when the caller already has it (a clock read saved); default `scheduler.now()`.
+   */
+  add(item: Expirable, now: number = this.scheduler.now()): void {
     if (!Number.isNaN(item.timeoutDeadline)) return;
-    const now = this.scheduler.now();
     const tail = this.#tail;
     item.timeoutDeadline = tail === undefined ? now + this.delay : Math.max(now + this.delay, tail.timeoutDeadline);
     item.timeoutPrev = tail;

@@ -37,6 +37,21 @@ describe('TimeoutList', () => {
     expect(Number.isNaN(a.timeoutDeadline)).to.equal(true); // out of the list before expire()
   });
 
+  it('takes the time from the caller when given (no clock read): the deadline is that time + delay', () => {
+    const { vts, list, log } = setup(10);
+    const a = item('a', log, vts);
+    let reads = 0;
+    const now = vts.now.bind(vts);
+    vts.now = () => (reads++, now());
+    at(vts, 7, () => {
+      reads = 0;
+      list.add(a, 5);
+      expect(reads).to.equal(0); // the deadline and the timer both count from the time given
+    });
+    vts.flush();
+    expect(log).to.deep.equal(['a@15']);
+  });
+
   it('expires items added at different times in order, each at its own deadline', () => {
     const { vts, list, log } = setup(10);
     list.add(item('a', log, vts));
