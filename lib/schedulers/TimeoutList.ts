@@ -67,7 +67,9 @@ export class TimeoutList {
     else tail.timeoutNext = item;
     this.#tail = item;
     this.#size++;
-    if (this.#timer === undefined && !this.#firing) this.#arm(now);
+    // The timer is set against the clock itself (a given `now` may be a moment old); it is armed
+    // only when the list was idle, not on every add.
+    if (this.#timer === undefined && !this.#firing) this.#arm(this.scheduler.now());
   }
 
   /** Cancels `item`'s timeout; nothing if it is not waiting (expired, removed, never added). */

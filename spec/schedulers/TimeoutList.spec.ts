@@ -37,19 +37,22 @@ describe('TimeoutList', () => {
     expect(Number.isNaN(a.timeoutDeadline)).to.equal(true); // out of the list before expire()
   });
 
-  it('takes the time from the caller when given (no clock read): the deadline is that time + delay', () => {
+  it('takes the time from the caller when given: the deadline is that time + delay, and only arming reads the clock', () => {
     const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
+    const b = item('b', log, vts);
     let reads = 0;
     const now = vts.now.bind(vts);
     vts.now = () => (reads++, now());
     at(vts, 7, () => {
       reads = 0;
       list.add(a, 5);
-      expect(reads).to.equal(0); // the deadline and the timer both count from the time given
+      expect(reads).to.equal(1); // the timer, armed from idle, is set against the clock
+      list.add(b, 6);
+      expect(reads).to.equal(1); // a second add reads nothing
     });
     vts.flush();
-    expect(log).to.deep.equal(['a@15']);
+    expect(log).to.deep.equal(['a@15', 'b@16']);
   });
 
   it('expires items added at different times in order, each at its own deadline', () => {
