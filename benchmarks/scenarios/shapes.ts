@@ -162,6 +162,27 @@ export const shapes: Scenario = {
         samples: r.samples,
       };
     };
+    // Not timed: one more short storm per rx shape, watching actions$ and events$ (which costs
+    // something, so never in a measured round), for what the design does per attempt.
+    const perAttempt = new Map<string, { steps: number; events: number }>();
+    for (const v of VARIANTS.filter((x) => x.rx)) {
+      let steps = 0;
+      let events = 0;
+      const r = await runStorm<string, BenchConn>({
+        makeManager: (io) => {
+          const cm = v.make(io) as ConnManager<string, BenchConn>;
+          cm.actions$.subscribe(() => void steps++);
+          cm.events$.subscribe(() => void events++);
+          return cm;
+        },
+        addresses: ADDRESSES,
+        target: TARGET,
+        durationMs: 1_000,
+        maxAttempts: 20_000,
+        settleMs: 0,
+      });
+      perAttempt.set(v.key, { steps: steps / r.attempts, events: events / r.attempts });
+    }
     const results = await alternateRounds(
       VARIANTS,
       rounds,
@@ -188,6 +209,8 @@ export const shapes: Scenario = {
           ratioToImperative: ratio(v.key, 'imperative'),
           ratioToCallback: ratio(v.key, 'callback'),
           ratioToFastestShape: v.rx ? median(of_(v.key).map((r, i) => r.cpuUsPerFailure / fastestPerRound[i]!)) : NaN,
+          stepsPerAttempt: perAttempt.get(v.key)?.steps ?? NaN,
+          eventsPerAttempt: perAttempt.get(v.key)?.events ?? NaN,
         },
       ]),
     );
@@ -201,6 +224,8 @@ export const shapes: Scenario = {
         times(x.ratioToImperative),
         times(x.ratioToCallback),
         v.rx ? times(x.ratioToFastestShape) : '',
+        v.rx ? fixed(x.stepsPerAttempt, 2) : '',
+        v.rx ? fixed(x.eventsPerAttempt, 2) : '',
         fixed(x.eventLoopDelayP99Ms, 1),
       ];
     });
@@ -237,6 +262,8 @@ export const shapes: Scenario = {
           '× imperative',
           '× callback',
           '× fastest shape',
+          'reducer steps / attempt',
+          'events / attempt',
           'ELD p99 ms',
         ],
         rows,
@@ -254,6 +281,7 @@ export const shapes: Scenario = {
         `Medians of ${rounds} alternating rounds of ${durationMs} ms per variant (after ${settleMs} ms unmeasured run-in each, and a warm-up of ${int(warmupAttempts)} attempts, at most ${warmupMs} ms, per variant). The ratios are medians of per-round ratios: each variant against the baseline measured in the same round.`,
         'rx-connmgr is imported from the package entry (`lib/index.ts`), compiled by tsc as `npm run build` compiles it; the default scheduler (immediateScheduler), maxFailedAttempts Infinity, the default dial timeout (30 s, so one shared timer list).',
         "Every dial refuses with the address's UnreachableError, one per address, reused (runStorm's `refused`): a Promise rejected on the next setImmediate, an Observable that errors on the next setImmediate (cleared on unsubscribe), or a synchronous throw (the replacement still waits a turn of the scheduler). The getNewAddress shapes build their value per call, as a user's would: `[addr]`, `of(addr)`, `Promise.resolve(addr)`.",
+        "Reducer steps and events per attempt: actions folded and events emitted over dial attempts, in one more short storm per shape (not timed: watching actions$ and events$ costs something). Two steps per attempt would be one per failure and one per replacement; a turn's replacements come in one `refill` step, a turn's promised addresses in one `addressesAnswered`.",
         "Baselines, each with the shape it takes: the imperative one (benchmarks/baselines/imperative.ts: btcd's semantics, dial timeout, setImmediate per replacement) a Promise dial and a plain address; the minimal one (benchmarks/baselines/callback.ts: dial(addr, cb), no Promise, no timer, replaced inside the callback) a callback dial and a plain address.",
       ],
       data: {
