@@ -52,9 +52,21 @@ export function draftOf<A, C>(state: ConnManagerState<A, C>, owner?: StepOwner<A
     refillsPending: state.refillsPending,
     classCounts: state.classCounts,
     establishedCount: state.establishedCount,
-    emitted: [],
+    emitted: emptyOutbox<A, C>(),
     owner,
   };
+}
+
+/**
+ * An empty outbox with room for two events. A literal `[]` has no room: its first `push` makes
+ * a store of 16 slots (144 bytes), most of a step's garbage. Two slots filled then popped keep
+ * their store, so the one or two events a step emits need no growth (64 bytes in all).
+ */
+function emptyOutbox<A, C>(): ConnEvent<A, C>[] {
+  const outbox: (ConnEvent<A, C> | undefined)[] = [undefined, undefined];
+  outbox.pop();
+  outbox.pop();
+  return outbox as ConnEvent<A, C>[];
 }
 
 /** An entry's working copy, to change a few fields of (the original stays as it was). */
