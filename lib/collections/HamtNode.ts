@@ -178,35 +178,7 @@ function collisionLookup(node: HamtNode, key: unknown): unknown {
 export function assoc(root: HamtNode, hash: number, key: unknown, value: unknown, owner?: MapOwner): HamtNode {
   lastAssocAdded = false;
   lastChanged = false;
-  if (owner !== undefined && replaceOwned(root, hash, key, value, owner)) return root;
   return assocAt(root, 0, hash, key, value, owner);
-}
-
-/**
- * The common owned update, a new value for a key present in a node of `owner`'s, as one loop:
- * the node is changed in place, so the path above it is left as it is (no recursion to unwind).
- * Returns false, changing nothing, when the update is anything else.
- */
-function replaceOwned(root: HamtNode, hash: number, key: unknown, value: unknown, owner: MapOwner): boolean {
-  let node = root;
-  let shift = 0;
-  for (;;) {
-    const bit = 1 << ((hash >>> shift) & MASK);
-    const dataMap = node[0] as number;
-    if ((dataMap & bit) !== 0) {
-      const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
-      if (node[2] !== owner || !keysEqual(node[i], key)) return false;
-      if (node[i + 1] !== value) {
-        node[i + 1] = value;
-        lastChanged = true;
-      }
-      return true;
-    }
-    const nodeMap = node[1] as number;
-    if ((nodeMap & bit) === 0) return false;
-    node = node[node.length - 1 - popcount(nodeMap & (bit - 1))] as HamtNode;
-    shift += BITS;
-  }
 }
 
 function assocAt(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
