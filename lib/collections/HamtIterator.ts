@@ -1,5 +1,5 @@
+import { childrenStart, FIRST_ENTRY } from './HamtNode.js';
 import type { HamtNode } from './HamtNode.js';
-import { popcount } from './popcount.js';
 
 /**
  * What a {@link HamtIterator} yields for each entry.
@@ -21,7 +21,7 @@ export type IterationMode = 'keys' | 'values' | 'entries';
  */
 export class HamtIterator<T> implements IterableIterator<T> {
   private readonly nodes: HamtNode[];
-  /** Per stacked node: the next content index to visit. */
+  /** Per stacked node: the next index to visit in it. */
   private readonly positions: number[];
 
   /**
@@ -33,7 +33,7 @@ export class HamtIterator<T> implements IterableIterator<T> {
     private readonly mode: IterationMode,
   ) {
     this.nodes = [root];
-    this.positions = [0];
+    this.positions = [FIRST_ENTRY];
   }
 
   /** Advances to the next entry. */
@@ -44,17 +44,16 @@ export class HamtIterator<T> implements IterableIterator<T> {
       const top = nodes.length - 1;
       const node = nodes[top] as HamtNode;
       const pos = positions[top] as number;
-      const content = node.content;
-      const dataEnd = content.length - popcount(node.nodeMap);
+      const dataEnd = childrenStart(node);
       if (pos < dataEnd) {
         positions[top] = pos + 2;
-        return { done: false, value: this.project(content[pos], content[pos + 1]) };
+        return { done: false, value: this.project(node[pos], node[pos + 1]) };
       }
-      if (pos < content.length) {
-        // Children are stored reversed: the k-th child is at content[length - 1 - k].
+      if (pos < node.length) {
+        // Children are stored reversed: the k-th child is at node[length - 1 - k].
         positions[top] = pos + 1;
-        nodes.push(content[content.length - 1 - (pos - dataEnd)] as HamtNode);
-        positions.push(0);
+        nodes.push(node[node.length - 1 - (pos - dataEnd)] as HamtNode);
+        positions.push(FIRST_ENTRY);
         continue;
       }
       nodes.pop();

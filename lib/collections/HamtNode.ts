@@ -3,20 +3,22 @@
  * (32-way branching, bitmap-indexed, collision nodes for equal hashes) and the
  * pure functions that read and path-copy it. Private to `lib/collections`.
  *
- * Layout of a node's `content` array, chosen so that a node is one object plus
- * one array and entries need no wrapper objects:
+ * A node is one array — its two bitmaps, its edit token, then its entries and
+ * children — so that a node is a single allocation and each level of a walk
+ * one dependent load (a node object holding a content array was two of each):
  *
  * ```text
- * [k0, v0, k1, v1, …, k(d-1), v(d-1), child(c-1), …, child1, child0]
- *  └──── entries, ordered by dataMap bit ────┘ └─ children, reversed ─┘
+ * [dataMap, nodeMap, owner, k0, v0, …, k(d-1), v(d-1), child(c-1), …, child1, child0]
+ *  └───── header ─────┘ └── entries, by dataMap bit ──┘ └── children, reversed ──┘
  * ```
  *
  * Children are stored from the end so that both sections can be indexed from
- * a popcount without knowing the other section's length.
+ * a popcount without knowing the other section's length. The bitmaps are
+ * int32s (small integers in V8 without pointer compression, as in Node).
  *
- * A node whose two bitmaps are both zero but whose content is non-empty is a
+ * A node whose two bitmaps are both zero but which holds entries is a
  * collision node: every entry in it has the same full 32-bit hash. The only
- * node with empty bitmaps and empty content is the empty root.
+ * node with empty bitmaps and nothing after its header is the empty root.
  *
  * Invariants kept by {@link dissoc} (so that a map shrunk by deletes is as
  * small as one built fresh): a non-root bitmap node never holds a single
@@ -33,6 +35,8 @@ import { popcount } from './popcount.js';
 const BITS = 5;
 /** Mask selecting one level's fragment of the hash. */
 const MASK = 31;
+/** Slots before a node's first entry: dataMap, nodeMap, owner. */
+const HEADER = 3;
 
 /**
  * An edit token (Clojure's transient "edit", immutable.js's `ownerID`): nodes made by an update
@@ -55,33 +59,23 @@ export class MapOwner {
 }
 
 /**
- * One trie node. A node without an owner is never mutated after construction: every update
+ * One trie node, laid out as the module comment shows: `node[0]` the dataMap (bit `f` set when an
+ * entry lives at fragment `f`), `node[1]` the nodeMap (bit `f` set when a child node does),
+ * `node[2]` the edit token that may change it in place (or `undefined`), then entries and
+ * reversed children. A node without an owner is never mutated after construction: every update
  * builds new nodes along the changed path and shares the rest. A node with an owner is changed in
  * place by updates under that owner (see {@link MapOwner}), and only by them.
  *
  * @internal
  */
-export class HamtNode {
-  /**
-   * @param dataMap - bit `f` set when an entry lives at fragment `f`.
-   * @param nodeMap - bit `f` set when a child node lives at fragment `f`.
-   * @param content - entries then reversed children, see the module comment.
-   * @param owner - the edit token that may change this node in place, if any.
-   */
-  constructor(
-    public dataMap: number,
-    public nodeMap: number,
-    public content: unknown[],
-    readonly owner: MapOwner | undefined,
-  ) {}
-}
+export type HamtNode = unknown[];
 
 /**
- * The shared empty root.
+ * The shared empty root. It has no owner, so no update ever changes it.
  *
  * @internal
  */
-export const EMPTY_NODE: HamtNode = new HamtNode(0, 0, [], undefined);
+export const EMPTY_NODE: HamtNode = [0, 0, undefined];
 
 /**
  * Returned by {@link lookup} when the key is absent, so that a stored
@@ -127,6 +121,11 @@ export function lastUpdateChanged(): boolean {
   return lastChanged;
 }
 
+/** Whether `node` may be changed in place by an update under `owner`. */
+function ownedBy(node: HamtNode, owner: MapOwner | undefined): boolean {
+  return owner !== undefined && node[2] === owner;
+}
+
 /**
  * Finds the value stored under `key`.
  *
@@ -141,28 +140,26 @@ export function lookup(root: HamtNode, hash: number, key: unknown): unknown {
   let shift = 0;
   for (;;) {
     const bit = 1 << ((hash >>> shift) & MASK);
-    const dataMap = node.dataMap;
+    const dataMap = node[0] as number;
     if ((dataMap & bit) !== 0) {
-      const i = popcount(dataMap & (bit - 1)) << 1;
-      const content = node.content;
-      return keysEqual(content[i], key) ? content[i + 1] : NOT_FOUND;
+      const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
+      return keysEqual(node[i], key) ? node[i + 1] : NOT_FOUND;
     }
-    const nodeMap = node.nodeMap;
+    const nodeMap = node[1] as number;
     if ((nodeMap & bit) !== 0) {
-      const content = node.content;
-      node = content[content.length - 1 - popcount(nodeMap & (bit - 1))] as HamtNode;
+      node = node[node.length - 1 - popcount(nodeMap & (bit - 1))] as HamtNode;
       shift += BITS;
       continue;
     }
     // Both bitmaps empty: a collision node (or the empty root, which has no entries to scan).
-    if ((dataMap | nodeMap) === 0) return collisionLookup(node.content, key);
+    if ((dataMap | nodeMap) === 0) return collisionLookup(node, key);
     return NOT_FOUND;
   }
 }
 
-function collisionLookup(content: unknown[], key: unknown): unknown {
-  for (let i = 0; i < content.length; i += 2) {
-    if (keysEqual(content[i], key)) return content[i + 1];
+function collisionLookup(node: HamtNode, key: unknown): unknown {
+  for (let i = HEADER; i < node.length; i += 2) {
+    if (keysEqual(node[i], key)) return node[i + 1];
   }
   return NOT_FOUND;
 }
@@ -175,7 +172,7 @@ function collisionLookup(content: unknown[], key: unknown): unknown {
  * @param root - the root node.
  * @param hash - `hashKey(key)`.
  * @param owner - nodes carrying it are changed in place, and new nodes get it; none = copy every node on the path.
- * @returns the new root: `root` itself when the key already maps to `value` (===), or when
+ * @returns the new root: `root` itself when the key already maps to `value` (===), and often when
  *   `root` is owned and was changed in place ({@link lastUpdateChanged} tells the two apart).
  */
 export function assoc(root: HamtNode, hash: number, key: unknown, value: unknown, owner?: MapOwner): HamtNode {
@@ -185,104 +182,87 @@ export function assoc(root: HamtNode, hash: number, key: unknown, value: unknown
 }
 
 function assocAt(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
-  const dataMap = node.dataMap;
-  const nodeMap = node.nodeMap;
-  const content = node.content;
-  if ((dataMap | nodeMap) === 0 && content.length !== 0) {
+  const dataMap = node[0] as number;
+  const nodeMap = node[1] as number;
+  if ((dataMap | nodeMap) === 0 && node.length !== HEADER) {
     return collisionAssoc(node, shift, hash, key, value, owner);
   }
   const bit = 1 << ((hash >>> shift) & MASK);
-  const mine = owner !== undefined && node.owner === owner;
+  const mine = ownedBy(node, owner);
   if ((dataMap & bit) !== 0) {
-    const i = popcount(dataMap & (bit - 1)) << 1;
-    const existingKey = content[i];
+    const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
+    const existingKey = node[i];
     if (keysEqual(existingKey, key)) {
-      if (content[i + 1] === value) return node;
+      if (node[i + 1] === value) return node;
       lastChanged = true;
       if (mine) {
-        content[i + 1] = value;
+        node[i + 1] = value;
         return node;
       }
-      const copy = content.slice();
+      const copy = copyNode(node, owner);
       copy[i + 1] = value;
-      return new HamtNode(dataMap, nodeMap, copy, owner);
+      return copy;
     }
     // Two keys compete for one slot: push both down into a new subtree.
     lastAssocAdded = true;
     lastChanged = true;
-    const child = mergeEntries(shift + BITS, hashKey(existingKey as string | number), existingKey, content[i + 1], hash, key, value, owner);
-    const at = content.length - 2 - popcount(nodeMap & (bit - 1));
-    return rebuilt(node, mine, dataMap ^ bit, nodeMap | bit, entryToChild(content, i, at, child), owner);
+    const child = mergeEntries(shift + BITS, hashKey(existingKey as string | number), existingKey, node[i + 1], hash, key, value, owner);
+    const at = node.length - 2 - popcount(nodeMap & (bit - 1));
+    // A new array even when owned: the node changes length in the middle, and the parent takes the new one.
+    return entryToChild(node, dataMap ^ bit, nodeMap | bit, i, at, child, owner);
   }
   if ((nodeMap & bit) !== 0) {
-    const at = content.length - 1 - popcount(nodeMap & (bit - 1));
-    const child = content[at] as HamtNode;
+    const at = node.length - 1 - popcount(nodeMap & (bit - 1));
+    const child = node[at] as HamtNode;
     const updated = assocAt(child, shift + BITS, hash, key, value, owner);
     if (updated === child) return node; // unchanged, or changed in place (then so is its slot here)
     if (mine) {
-      content[at] = updated;
+      node[at] = updated;
       return node;
     }
-    const copy = content.slice();
+    const copy = copyNode(node, owner);
     copy[at] = updated;
-    return new HamtNode(dataMap, nodeMap, copy, owner);
+    return copy;
   }
   lastAssocAdded = true;
   lastChanged = true;
-  const i = popcount(dataMap & (bit - 1)) << 1;
+  const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
   if (mine) {
-    insertEntryInPlace(content, i, key, value);
-    node.dataMap = dataMap | bit;
+    insertEntryInPlace(node, i, key, value);
+    node[0] = dataMap | bit;
     return node;
   }
-  return new HamtNode(dataMap | bit, nodeMap, insertEntry(content, i, key, value), owner);
-}
-
-/** `node` given new bitmaps and content: in place when it is the owner's, else a new node. */
-function rebuilt(
-  node: HamtNode,
-  mine: boolean,
-  dataMap: number,
-  nodeMap: number,
-  content: unknown[],
-  owner: MapOwner | undefined,
-): HamtNode {
-  if (!mine) return new HamtNode(dataMap, nodeMap, content, owner);
-  node.dataMap = dataMap;
-  node.nodeMap = nodeMap;
-  node.content = content;
-  return node;
+  return insertEntry(node, dataMap | bit, i, key, value, owner);
 }
 
 function collisionAssoc(node: HamtNode, shift: number, hash: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
-  const content = node.content;
-  const mine = owner !== undefined && node.owner === owner;
-  const collidingHash = hashKey(content[0] as string | number);
+  const mine = ownedBy(node, owner);
+  const collidingHash = hashKey(node[HEADER] as string | number);
   if (hash === collidingHash) {
-    for (let i = 0; i < content.length; i += 2) {
-      if (keysEqual(content[i], key)) {
-        if (content[i + 1] === value) return node;
+    for (let i = HEADER; i < node.length; i += 2) {
+      if (keysEqual(node[i], key)) {
+        if (node[i + 1] === value) return node;
         lastChanged = true;
         if (mine) {
-          content[i + 1] = value;
+          node[i + 1] = value;
           return node;
         }
-        const copy = content.slice();
+        const copy = copyNode(node, owner);
         copy[i + 1] = value;
-        return new HamtNode(0, 0, copy, owner);
+        return copy;
       }
     }
     lastAssocAdded = true;
     lastChanged = true;
     if (mine) {
-      content.push(key, value);
+      node.push(key, value);
       return node;
     }
-    return new HamtNode(0, 0, insertEntry(content, content.length, key, value), owner);
+    return insertEntry(node, 0, node.length, key, value, owner);
   }
   // A different hash reached this slot: the collision node moves one level
   // down under a fresh bitmap node, and the key is inserted beside it.
-  const wrapper = new HamtNode(0, 1 << ((collidingHash >>> shift) & MASK), [node], owner);
+  const wrapper: HamtNode = [0, 1 << ((collidingHash >>> shift) & MASK), owner, node];
   return assocAt(wrapper, shift, hash, key, value, owner);
 }
 
@@ -297,15 +277,16 @@ function mergeEntries(
   value2: unknown,
   owner: MapOwner | undefined,
 ): HamtNode {
-  if (hash1 === hash2) return new HamtNode(0, 0, [key1, value1, key2, value2], owner);
+  if (hash1 === hash2) return [0, 0, owner, key1, value1, key2, value2];
   // Distinct 32-bit hashes differ in some fragment by shift 30 (the last,
   // two-bit fragment), so this recursion ends before shifts wrap around.
   const frag1 = (hash1 >>> shift) & MASK;
   const frag2 = (hash2 >>> shift) & MASK;
   if (frag1 !== frag2) {
-    return new HamtNode((1 << frag1) | (1 << frag2), 0, frag1 < frag2 ? [key1, value1, key2, value2] : [key2, value2, key1, value1], owner);
+    const dataMap = (1 << frag1) | (1 << frag2);
+    return frag1 < frag2 ? [dataMap, 0, owner, key1, value1, key2, value2] : [dataMap, 0, owner, key2, value2, key1, value1];
   }
-  return new HamtNode(0, 1 << frag1, [mergeEntries(shift + BITS, hash1, key1, value1, hash2, key2, value2, owner)], owner);
+  return [0, 1 << frag1, owner, mergeEntries(shift + BITS, hash1, key1, value1, hash2, key2, value2, owner)];
 }
 
 /**
@@ -316,8 +297,8 @@ function mergeEntries(
  * @param root - the root node.
  * @param hash - `hashKey(key)`.
  * @param owner - nodes carrying it are changed in place, and new nodes get it; none = copy every node on the path.
- * @returns the new root: `root` itself when the key is absent, or when `root` is owned and was
- *   changed in place ({@link lastUpdateChanged} tells the two apart).
+ * @returns the new root: `root` itself when the key is absent, and often when `root` is owned and
+ *   was changed in place ({@link lastUpdateChanged} tells the two apart).
  */
 export function dissoc(root: HamtNode, hash: number, key: unknown, owner?: MapOwner): HamtNode {
   lastChanged = false;
@@ -325,73 +306,70 @@ export function dissoc(root: HamtNode, hash: number, key: unknown, owner?: MapOw
 }
 
 function dissocAt(node: HamtNode, shift: number, hash: number, key: unknown, owner: MapOwner | undefined): HamtNode {
-  const dataMap = node.dataMap;
-  const nodeMap = node.nodeMap;
-  const content = node.content;
+  const dataMap = node[0] as number;
+  const nodeMap = node[1] as number;
   if ((dataMap | nodeMap) === 0) {
-    return content.length === 0 ? node : collisionDissoc(node, shift, hash, key, owner);
+    return node.length === HEADER ? node : collisionDissoc(node, shift, hash, key, owner);
   }
-  const mine = owner !== undefined && node.owner === owner;
+  const mine = ownedBy(node, owner);
   const bit = 1 << ((hash >>> shift) & MASK);
   if ((dataMap & bit) !== 0) {
-    const i = popcount(dataMap & (bit - 1)) << 1;
-    if (!keysEqual(content[i], key)) return node;
+    const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
+    if (!keysEqual(node[i], key)) return node;
     lastChanged = true;
     if (shift === 0) {
-      if (content.length === 2) return EMPTY_NODE;
-    } else if (content.length === 3 && dataMap === bit) {
+      if (node.length === HEADER + 2) return EMPTY_NODE;
+    } else if (node.length === HEADER + 3 && dataMap === bit) {
       // Only a child would remain; a collision child needs no wrapper (see `onlyChild` below).
-      const last = content[2] as HamtNode;
-      if ((last.dataMap | last.nodeMap) === 0) return last;
+      const last = node[HEADER + 2] as HamtNode;
+      if (((last[0] as number) | (last[1] as number)) === 0) return last;
     }
     if (mine) {
-      removeEntryInPlace(content, i);
-      node.dataMap = dataMap ^ bit;
+      removeEntryInPlace(node, i);
+      node[0] = dataMap ^ bit;
       return node;
     }
-    return new HamtNode(dataMap ^ bit, nodeMap, removeEntry(content, i), owner);
+    return removeEntry(node, dataMap ^ bit, i, owner);
   }
   if ((nodeMap & bit) === 0) return node;
-  const at = content.length - 1 - popcount(nodeMap & (bit - 1));
-  const child = content[at] as HamtNode;
+  const at = node.length - 1 - popcount(nodeMap & (bit - 1));
+  const child = node[at] as HamtNode;
   const updated = dissocAt(child, shift + BITS, hash, key, owner);
   // Not `updated === child`: a child changed in place comes back as itself, and may now need collapsing.
   if (!lastChanged) return node;
   // This node would be nothing but a wrapper around `updated`: let the parent
   // take it over directly (never at the root, which must stay a bitmap node).
   const onlyChild = dataMap === 0 && nodeMap === bit && shift !== 0;
-  if (updated.nodeMap === 0 && updated.content.length === 2) {
+  if (updated[1] === 0 && updated.length === HEADER + 2) {
     // A lone entry is inlined here, or handed further up if this node is a mere wrapper.
     if (onlyChild) return updated;
-    const i = popcount(dataMap & (bit - 1)) << 1;
-    const merged = childToEntry(content, i, at, updated.content[0], updated.content[1]);
-    return rebuilt(node, mine, dataMap | bit, nodeMap ^ bit, merged, owner);
+    const i = HEADER + (popcount(dataMap & (bit - 1)) << 1);
+    return childToEntry(node, dataMap | bit, nodeMap ^ bit, i, at, updated[HEADER], updated[HEADER + 1], owner);
   }
-  if (onlyChild && (updated.dataMap | updated.nodeMap) === 0) return updated;
+  if (onlyChild && ((updated[0] as number) | (updated[1] as number)) === 0) return updated;
   if (mine) {
-    content[at] = updated;
+    node[at] = updated;
     return node;
   }
-  const copy = content.slice();
+  const copy = copyNode(node, owner);
   copy[at] = updated;
-  return new HamtNode(dataMap, nodeMap, copy, owner);
+  return copy;
 }
 
 function collisionDissoc(node: HamtNode, shift: number, hash: number, key: unknown, owner: MapOwner | undefined): HamtNode {
-  const content = node.content;
-  for (let i = 0; i < content.length; i += 2) {
-    if (!keysEqual(content[i], key)) continue;
+  for (let i = HEADER; i < node.length; i += 2) {
+    if (!keysEqual(node[i], key)) continue;
     lastChanged = true;
-    if (content.length === 4) {
+    if (node.length === HEADER + 4) {
       // One entry left: return it as a single-entry bitmap node for the parent to inline.
-      const other = i === 0 ? 2 : 0;
-      return new HamtNode(1 << ((hash >>> shift) & MASK), 0, [content[other], content[other + 1]], owner);
+      const other = i === HEADER ? HEADER + 2 : HEADER;
+      return [1 << ((hash >>> shift) & MASK), 0, owner, node[other], node[other + 1]];
     }
-    if (owner !== undefined && node.owner === owner) {
-      removeEntryInPlace(content, i);
+    if (ownedBy(node, owner)) {
+      removeEntryInPlace(node, i);
       return node;
     }
-    return new HamtNode(0, 0, removeEntry(content, i), owner);
+    return removeEntry(node, 0, i, owner);
   }
   return node;
 }
@@ -403,10 +381,26 @@ function collisionDissoc(node: HamtNode, shift: number, hash: number, key: unkno
  * @internal
  */
 export function forEachEntry(node: HamtNode, fn: (value: unknown, key: unknown) => void): void {
-  const content = node.content;
-  const dataEnd = content.length - popcount(node.nodeMap);
-  for (let i = 0; i < dataEnd; i += 2) fn(content[i + 1], content[i]);
-  for (let j = content.length - 1; j >= dataEnd; j--) forEachEntry(content[j] as HamtNode, fn);
+  const dataEnd = childrenStart(node);
+  for (let i = HEADER; i < dataEnd; i += 2) fn(node[i + 1], node[i]);
+  for (let j = node.length - 1; j >= dataEnd; j--) forEachEntry(node[j] as HamtNode, fn);
+}
+
+/**
+ * Index of a node's first entry (after its header).
+ *
+ * @internal
+ */
+export const FIRST_ENTRY = HEADER;
+
+/**
+ * Index of `node`'s first child slot, which ends its entries: entries fill
+ * `[FIRST_ENTRY, childrenStart(node))` by pairs, children the rest, reversed.
+ *
+ * @internal
+ */
+export function childrenStart(node: HamtNode): number {
+  return node.length - popcount(node[1] as number);
 }
 
 /**
@@ -430,13 +424,12 @@ export interface TrieShape {
  * @internal
  */
 export function trieShape(node: HamtNode): TrieShape {
-  const content = node.content;
-  const children = popcount(node.nodeMap);
+  const start = childrenStart(node);
   let nodes = 1;
   let depth = 0;
-  let collisionNodes = (node.dataMap | node.nodeMap) === 0 && content.length !== 0 ? 1 : 0;
-  for (let j = content.length - children; j < content.length; j++) {
-    const shape = trieShape(content[j] as HamtNode);
+  let collisionNodes = ((node[0] as number) | (node[1] as number)) === 0 && node.length !== HEADER ? 1 : 0;
+  for (let j = start; j < node.length; j++) {
+    const shape = trieShape(node[j] as HamtNode);
     nodes += shape.nodes;
     collisionNodes += shape.collisionNodes;
     if (shape.depth > depth) depth = shape.depth;
@@ -445,40 +438,53 @@ export function trieShape(node: HamtNode): TrieShape {
 }
 
 // Array surgery. Plain indexed loops into a pre-sized array beat
-// slice/splice/concat for the short arrays (at most 64 slots) found here.
+// slice/splice/concat for the short arrays (at most 67 slots) found here.
 
-/** Copy of `src` with the pair `key, value` inserted at index `i`. */
-function insertEntry(src: unknown[], i: number, key: unknown, value: unknown): unknown[] {
+/** Copy of `src` to change a slot of, carrying `owner`. */
+function copyNode(src: HamtNode, owner: MapOwner | undefined): HamtNode {
+  const dst = src.slice();
+  dst[2] = owner;
+  return dst;
+}
+
+/** Copy of `src` with the pair `key, value` inserted at index `i`, and `dataMap`. */
+function insertEntry(src: HamtNode, dataMap: number, i: number, key: unknown, value: unknown, owner: MapOwner | undefined): HamtNode {
   const n = src.length;
   const dst = new Array<unknown>(n + 2);
-  for (let j = 0; j < i; j++) dst[j] = src[j];
+  dst[0] = dataMap;
+  dst[1] = src[1];
+  dst[2] = owner;
+  for (let j = HEADER; j < i; j++) dst[j] = src[j];
   dst[i] = key;
   dst[i + 1] = value;
   for (let j = i; j < n; j++) dst[j + 2] = src[j];
   return dst;
 }
 
-/** `content` with the pair `key, value` inserted at index `i`, in place (an owned node's array). */
-function insertEntryInPlace(content: unknown[], i: number, key: unknown, value: unknown): void {
-  for (let j = content.length - 1; j >= i; j--) content[j + 2] = content[j];
-  content[i] = key;
-  content[i + 1] = value;
+/** `node` with the pair `key, value` inserted at index `i`, in place (an owned node). */
+function insertEntryInPlace(node: HamtNode, i: number, key: unknown, value: unknown): void {
+  for (let j = node.length - 1; j >= i; j--) node[j + 2] = node[j];
+  node[i] = key;
+  node[i + 1] = value;
 }
 
-/** `content` without the pair at index `i`, in place (an owned node's array). */
-function removeEntryInPlace(content: unknown[], i: number): void {
-  const n = content.length - 2;
-  for (let j = i; j < n; j++) content[j] = content[j + 2];
+/** `node` without the pair at index `i`, in place (an owned node). */
+function removeEntryInPlace(node: HamtNode, i: number): void {
+  const n = node.length - 2;
+  for (let j = i; j < n; j++) node[j] = node[j + 2];
   // Two pops, not `length = n`: setting length is a runtime call (4 % of a storm's profile), pop is inlined.
-  content.pop();
-  content.pop();
+  node.pop();
+  node.pop();
 }
 
-/** Copy of `src` without the pair at index `i`. */
-function removeEntry(src: unknown[], i: number): unknown[] {
+/** Copy of `src` without the pair at index `i`, and `dataMap`. */
+function removeEntry(src: HamtNode, dataMap: number, i: number, owner: MapOwner | undefined): HamtNode {
   const n = src.length - 2;
   const dst = new Array<unknown>(n);
-  for (let j = 0; j < i; j++) dst[j] = src[j];
+  dst[0] = dataMap;
+  dst[1] = src[1];
+  dst[2] = owner;
+  for (let j = HEADER; j < i; j++) dst[j] = src[j];
   for (let j = i; j < n; j++) dst[j] = src[j + 2];
   return dst;
 }
@@ -487,10 +493,21 @@ function removeEntry(src: unknown[], i: number): unknown[] {
  * Copy of `src` with the pair at index `i` removed and `child` placed at
  * index `at` of the result (`at` lies in the children section, so `at >= i`).
  */
-function entryToChild(src: unknown[], i: number, at: number, child: HamtNode): unknown[] {
+function entryToChild(
+  src: HamtNode,
+  dataMap: number,
+  nodeMap: number,
+  i: number,
+  at: number,
+  child: HamtNode,
+  owner: MapOwner | undefined,
+): HamtNode {
   const n = src.length - 1;
   const dst = new Array<unknown>(n);
-  for (let j = 0; j < i; j++) dst[j] = src[j];
+  dst[0] = dataMap;
+  dst[1] = nodeMap;
+  dst[2] = owner;
+  for (let j = HEADER; j < i; j++) dst[j] = src[j];
   for (let j = i; j < at; j++) dst[j] = src[j + 2];
   dst[at] = child;
   for (let j = at + 1; j < n; j++) dst[j] = src[j + 1];
@@ -501,10 +518,22 @@ function entryToChild(src: unknown[], i: number, at: number, child: HamtNode): u
  * Copy of `src` with the child at index `at` removed and the pair
  * `key, value` inserted at index `i` of the result (`i <= at`).
  */
-function childToEntry(src: unknown[], i: number, at: number, key: unknown, value: unknown): unknown[] {
+function childToEntry(
+  src: HamtNode,
+  dataMap: number,
+  nodeMap: number,
+  i: number,
+  at: number,
+  key: unknown,
+  value: unknown,
+  owner: MapOwner | undefined,
+): HamtNode {
   const n = src.length + 1;
   const dst = new Array<unknown>(n);
-  for (let j = 0; j < i; j++) dst[j] = src[j];
+  dst[0] = dataMap;
+  dst[1] = nodeMap;
+  dst[2] = owner;
+  for (let j = HEADER; j < i; j++) dst[j] = src[j];
   dst[i] = key;
   dst[i + 1] = value;
   for (let j = i; j < at; j++) dst[j + 2] = src[j];

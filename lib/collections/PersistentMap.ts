@@ -129,13 +129,15 @@ export class PersistentMap<K extends string | number, V> implements Iterable<[K,
    * {@link PersistentMap.has} to tell a stored `undefined` from a missing key.
    */
   get(key: K): V | undefined {
+    // An empty map answers without hashing the key (a string key's hash reads every character).
+    if (this.count === 0) return undefined;
     const found = lookup(this.root, hashKey(key), key);
     return found === NOT_FOUND ? undefined : (found as V);
   }
 
   /** Whether `key` is present (even if it maps to `undefined`). */
   has(key: K): boolean {
-    return lookup(this.root, hashKey(key), key) !== NOT_FOUND;
+    return this.count !== 0 && lookup(this.root, hashKey(key), key) !== NOT_FOUND;
   }
 
   /**

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { hashKey } from '../../lib/collections/hashKey.js';
 import { trieShape } from '../../lib/collections/HamtNode.js';
 import type { HamtNode, TrieShape } from '../../lib/collections/HamtNode.js';
 import { MapOwner, PersistentMap } from '../../lib/collections/PersistentMap.js';
-import { numberWithHash, stringWithHash } from './forgeHash.js';
+import { KEY_POOL } from './keyPool.js';
 
 type Key = string | number;
 
@@ -26,20 +25,8 @@ function modelEntries(model: Map<Key, number>): [Key, number][] {
   return [...model].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
 }
 
-// A key pool that reaches every kind of node: dense ints (full nodes, several levels), strings,
-// keys forged to share one full hash (collision nodes), and near misses that push a collision
-// node down a level and pull it back.
-const H = hashKey('collide');
-const POOL: readonly Key[] = [
-  ...Array.from({ length: 70 }, (_, i) => i * 33),
-  ...Array.from({ length: 12 }, (_, i) => `peer-${i}`),
-  'collide',
-  stringWithHash(H, 'x'),
-  stringWithHash(H, 'y'),
-  numberWithHash(H),
-  stringWithHash(H ^ (1 << 5), 'near'),
-  stringWithHash(H ^ (1 << 20), 'far'),
-];
+// Keys that reach every kind of node (see `keyPool.ts`).
+const POOL = KEY_POOL;
 
 type Op =
   | { readonly op: 'set'; readonly key: Key; readonly value: number }
