@@ -104,12 +104,12 @@ class PendingLookup<A> implements Unsubscribable {
       (addr) => {
         if (this.#over) return;
         this.#over = true;
-        guard(() => answer({ type: 'addressResolved', id, addr }));
+        answer({ type: 'addressResolved', id, addr }); // only gathered: the handover is guarded
       },
       (error: unknown) => {
         if (this.#over) return;
         this.#over = true;
-        guard(() => answer({ type: 'addressFailed', id, error }));
+        answer({ type: 'addressFailed', id, error });
       },
     );
   }

@@ -55,10 +55,11 @@ export class TimeoutList {
 
   /**
    * Starts `item`'s timeout. An item already in a list is left as it is.
-   * @param now - the scheduler's time, when the caller already has it (a clock read saved); default `scheduler.now()`.
+   * @param given - the scheduler's time, when the caller already has it (a clock read saved); default `scheduler.now()`.
    */
-  add(item: Expirable, now: number = this.scheduler.now()): void {
+  add(item: Expirable, given?: number): void {
     if (!Number.isNaN(item.timeoutDeadline)) return;
+    const now = given ?? this.scheduler.now();
     const tail = this.#tail;
     item.timeoutDeadline = tail === undefined ? now + this.delay : Math.max(now + this.delay, tail.timeoutDeadline);
     item.timeoutPrev = tail;
@@ -67,9 +68,9 @@ export class TimeoutList {
     else tail.timeoutNext = item;
     this.#tail = item;
     this.#size++;
-    // The timer is set against the clock itself (a given `now` may be a moment old); it is armed
+    // The timer is set against the clock itself (a given time may be a moment old); it is armed
     // only when the list was idle, not on every add.
-    if (this.#timer === undefined && !this.#firing) this.#arm(this.scheduler.now());
+    if (this.#timer === undefined && !this.#firing) this.#arm(given === undefined ? now : this.scheduler.now());
   }
 
   /** Cancels `item`'s timeout; nothing if it is not waiting (expired, removed, never added). */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { defer, delay, of } from 'rxjs';
+import { ConnManager } from '../../lib/manager/ConnManager.js';
 import type { ConnAction } from '../../lib/model/actions.js';
 import type { FakeConn } from '../../lib/testing/FakeConn.js';
 import { runManagerTest } from '../../lib/testing/runManagerTest.js';
@@ -56,7 +57,6 @@ describe('ConnManager — a retry storm (virtual time)', () => {
   });
 
   it("Promise lookups of one turn are answered in one step: two steps per attempt plus one per turn's answers", async () => {
-    const { ConnManager } = await import('../../lib/manager/ConnManager.js');
     let n = 0;
     const refused = new Error('refused');
     const cm = new ConnManager<string, never>({
