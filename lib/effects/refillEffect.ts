@@ -9,6 +9,7 @@ import type { ConnManagerState } from '../model/state.js';
 import { MAX_TIMER_DELAY, type EffectDeps } from './Effect.js';
 import { contextOf, lookUpAddress } from './lookUpAddress.js';
 import { probeSource } from './probeSource.js';
+import { sendWhenSettled } from './sendWhenSettled.js';
 import { isPromiseLike } from '../operators/isPromiseLike.js';
 
 const ignore = (): void => {};
@@ -18,7 +19,9 @@ const ignore = (): void => {};
  * makes that many automatic requests of the event's class, each with its address already asked of `getNewAddress`
  * (`AddressLookup`), and hands them over in one `refill` action — folded in one reducer step —
  * or, when `getNewAddress` reads the state (`deps.lookupsReadState`), one `refill` per request. Going through the scheduler even for 0 is what keeps a
- * storm of instantly failing dials from growing the stack or starving I/O.
+ * storm of instantly failing dials from growing the stack or starving I/O. A batch whose
+ * chooser returned native promises is sent one microtask checkpoint later, with the promises
+ * that settled by then as addresses at hand (`sendWhenSettled`).
  *
  * Every 0-delay refill asked for before the next turn shares one scheduled action — in a storm
  * that is one per turn of the event loop rather than one per failure. A refill asked for while
@@ -41,12 +44,16 @@ export function refillEffect<A, C>(
         const req = deps.newRequest(connClass);
         requests.push(getNewAddress === undefined ? { req } : { req, lookup: ask(getNewAddress, context) });
         // A chooser that reads the state must see each pick folded before it makes the next one
-        // (the groups in use, say): then every request is a batch of its own.
-        if (i === count - 1 || deps.lookupsReadState?.() === true) {
-          subscriber.next({ type: 'refill', requests });
+        // (the groups in use, say): then every request is a batch of its own, sent at once.
+        const readsState = deps.lookupsReadState?.() === true;
+        if (i === count - 1 || readsState) {
+          if (readsState || !sendWhenSettled(requests, send)) send(requests);
           requests = [];
         }
       }
+    };
+    const send = (requests: RefillRequest<A>[]): void => {
+      if (!subscriber.closed) subscriber.next({ type: 'refill', requests });
     };
     /**
      * The address is asked for as the request is made (see AddressLookup): one at hand saves the

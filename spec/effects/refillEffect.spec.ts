@@ -334,7 +334,41 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     expect(askedAt).to.deep.equal([3, 3, 3]);
   });
 
-  it('a promise lookup whose request is never looked at does not reject unhandled', async () => {
+  it('a promise lookup that settles within the turn is handed over settled: an address, or the failure, at hand', async () => {
+    const vts = new VirtualTimeScheduler();
+    const { newRequest } = requestFactory(3);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const closed = new Error('book closed');
+      const answers = [Promise.resolve('a'), Promise.reject(closed), new Promise<string>((r) => setImmediate(() => r('late')))];
+      let n = 0;
+      const getNewAddress = () => answers[n++]!;
+      refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
+      events.next(refillScheduled(3, 0));
+      vts.flush();
+      // Nothing is sent before the promises have had their microtask checkpoint.
+      expect(seen).to.have.length(0);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(seen).to.have.length(1);
+      const lookups = seen[0]!.type === 'refill' ? seen[0].requests.map((r) => r.lookup) : [];
+      expect(lookups[0]).to.deep.equal({ kind: 'address', addr: 'a' });
+      expect(lookups[1]).to.deep.equal({ kind: 'failed', error: closed });
+      expect(lookups[2]).to.have.property('kind', 'source');
+      expect(lookups[2]).to.have.property('source', answers[2]);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a promise lookup whose refill is dropped (the effect ended first) neither sends nor rejects unhandled', async () => {
     const vts = new VirtualTimeScheduler();
     const { newRequest } = requestFactory(1);
     const events = new Subject<Event>();
@@ -344,13 +378,13 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     process.on('unhandledRejection', onUnhandled);
     try {
       const getNewAddress = () => Promise.reject(new Error('book closed'));
-      refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
+      const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
       events.next(refillScheduled(1, 0));
       vts.flush();
-      expect(seen).to.have.length(1);
-      expect(seen[0]).to.have.nested.property('requests[0].lookup.kind', 'source');
+      sub.unsubscribe();
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
+      expect(seen).to.deep.equal([]);
       expect(unhandled).to.deep.equal([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);

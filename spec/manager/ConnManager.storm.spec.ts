@@ -56,12 +56,52 @@ describe('ConnManager — a retry storm (virtual time)', () => {
     expect(r.dials).to.equal(r.events.filter((e) => e === 'dialing').length);
   });
 
-  it("Promise lookups of one turn are answered in one step: two steps per attempt plus one per turn's answers", async () => {
+  it('a Promise lookup settled within its turn (Promise.resolve) is an address at hand: no addressRequested, no answer step', async () => {
     let n = 0;
     const refused = new Error('refused');
     const cm = new ConnManager<string, never>({
       dial: () => new Promise<never>((_, reject) => setImmediate(() => reject(refused))),
       getNewAddress: () => Promise.resolve(`x${n++ % 50}`),
+      targetOutbound: 4,
+      maxFailedAttempts: Infinity,
+    });
+    const actions: string[] = [];
+    const lookups: (string | undefined)[] = [];
+    const events: string[] = [];
+    cm.actions$.subscribe((a) => {
+      actions.push(a.type);
+      if (a.type === 'refill') lookups.push(...a.requests.map((r) => r.lookup?.kind));
+    });
+    cm.events$.subscribe((e) => events.push(e.type));
+    cm.start();
+    await new Promise<void>((resolve) => {
+      const sub = cm.events$.subscribe((e) => {
+        if (e.type === 'failed' && actions.filter((a) => a === 'dialFailed').length >= 40) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    cm.stop();
+    const failures = actions.filter((a) => a === 'dialFailed').length;
+    expect(lookups.length).to.be.at.least(failures);
+    expect(lookups.every((k) => k === 'address')).to.equal(true);
+    expect(actions.filter((a) => a === 'addressResolved' || a === 'addressesAnswered')).to.have.length(0);
+    expect(events.filter((e) => e === 'addressRequested')).to.have.length(0);
+    expect(events.filter((e) => e === 'dialing').length).to.be.at.least(failures);
+  });
+
+  it("Promise lookups still pending at the turn's end are answered in one step per turn", async () => {
+    let n = 0;
+    const refused = new Error('refused');
+    const cm = new ConnManager<string, never>({
+      dial: () => new Promise<never>((_, reject) => setImmediate(() => reject(refused))),
+      // Settles a few microtasks later: past the refill's checkpoint, so still a source, but in the same turn.
+      getNewAddress: async () => {
+        await Promise.resolve();
+        await Promise.resolve();
+        return `x${n++ % 50}`;
+      },
       targetOutbound: 4,
       maxFailedAttempts: Infinity,
     });
