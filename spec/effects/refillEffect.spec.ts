@@ -32,6 +32,21 @@ const refill = (...reqs: ConnReq<string>[]): Action => ({ type: 'refill', reques
 const batches = (actions: Action[]) =>
   actions.map((a) => (a.type === 'refill' ? a.requests.map((r) => r.req.id) : `not a refill: ${a.type}`));
 
+/** Runs `body`, then two more turns of the event loop, and fails if any promise rejected unhandled meanwhile. */
+async function expectNoUnhandledRejection(body: () => Promise<void>): Promise<void> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await body();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(unhandled).to.deep.equal([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
 describe('refillEffect', () => {
   it('makes `count` fresh automatic requests after `delay`, in one refill action', () => {
     const scheduler = testScheduler();
@@ -339,10 +354,7 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     const { newRequest } = requestFactory(3);
     const events = new Subject<Event>();
     const seen: Action[] = [];
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    await expectNoUnhandledRejection(async () => {
       const closed = new Error('book closed');
       const answers = [Promise.resolve('a'), Promise.reject(closed), new Promise<string>((r) => setImmediate(() => r('late')))];
       let n = 0;
@@ -360,12 +372,7 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
       expect(lookups[1]).to.deep.equal({ kind: 'failed', error: closed });
       expect(lookups[2]).to.have.property('kind', 'source');
       expect(lookups[2]).to.have.property('source', answers[2]);
-      await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setImmediate(r));
-      expect(unhandled).to.deep.equal([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
   });
 
   it('a promise lookup whose refill is dropped (the effect ended first) neither sends nor rejects unhandled', async () => {
@@ -373,22 +380,15 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     const { newRequest } = requestFactory(1);
     const events = new Subject<Event>();
     const seen: Action[] = [];
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    await expectNoUnhandledRejection(async () => {
       const getNewAddress = () => Promise.reject(new Error('book closed'));
       const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
       events.next(refillScheduled(1, 0));
       vts.flush();
       sub.unsubscribe();
       await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setImmediate(r));
       expect(seen).to.deep.equal([]);
-      expect(unhandled).to.deep.equal([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
   });
 
   it('an address source that has not answered is ended with the effect (a dropped refill holds nothing after stop)', () => {
