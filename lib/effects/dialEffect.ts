@@ -1,4 +1,4 @@
-import type { Observable, Unsubscribable } from 'rxjs';
+import { Observable, type Unsubscribable } from 'rxjs';
 import type { ConnActionInput } from '../model/actions.js';
 import { ManagerDialTimeoutError } from '../model/errors.js';
 import type { ConnReq } from '../model/ConnReq.js';
@@ -20,18 +20,19 @@ export function dialEffect<A, C>(
   _state$: Observable<ConnManagerState<A, C>>,
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
-  return event$.pipe(switchWorkByKey(stageKey, dialStage(deps)));
+  return withDialTimeouts(deps, (timeouts) => event$.pipe(switchWorkByKey(stageKey, dialStage(deps, timeouts))));
 }
 
 /**
  * The work `dialEffect` starts for one stage event (a `dialing`); nothing for other events.
  * Shared with `requestEffect`. Every dial of one stage function shares one timer for its
  * timeouts (they all last `dialTimeout`: see `TimeoutList`).
+ *
+ * @param timeouts - the list to time dials out on, so its owner can `clear()` it when done
+ *   (see {@link withDialTimeouts}); default, one of the stage's own, whose timer then lingers
+ *   up to `dialTimeout` after the last dial.
  */
-export function dialStage<A, C>(deps: EffectDeps<A, C>): StageWork<A, C> {
-  const timeouts = Number.isFinite(deps.dialTimeout)
-    ? new TimeoutList(deps.scheduler, Math.min(deps.dialTimeout, MAX_TIMER_DELAY))
-    : undefined;
+export function dialStage<A, C>(deps: EffectDeps<A, C>, timeouts = dialTimeouts(deps)): StageWork<A, C> {
   return (event, emit) => {
     if (event.type !== 'dialing') return undefined;
     const attempt = new DialAttempt(deps, event.req, event.attempt, event.addr, emit, timeouts);
@@ -104,4 +105,28 @@ class DialAttempt<A, C> implements DialObserver<C>, Expirable, Unsubscribable {
     this.timeouts?.remove(this);
     return true;
   }
+}
+
+/** A list for `deps.dialTimeout`; none when dials never time out. */
+function dialTimeouts(deps: Pick<EffectDeps<unknown, unknown>, 'dialTimeout' | 'scheduler'>): TimeoutList | undefined {
+  return Number.isFinite(deps.dialTimeout) ? new TimeoutList(deps.scheduler, Math.min(deps.dialTimeout, MAX_TIMER_DELAY)) : undefined;
+}
+
+/**
+ * `make(timeouts)` with a dial-timeout list of its own per subscription, cleared when it ends: the
+ * list keeps its timer across the moments it is empty (see `TimeoutList`), so only its owner's
+ * teardown releases it.
+ */
+export function withDialTimeouts<A, C, T>(
+  deps: EffectDeps<A, C>,
+  make: (timeouts: TimeoutList | undefined) => Observable<T>,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const timeouts = dialTimeouts(deps);
+    const subscription = make(timeouts).subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      timeouts?.clear();
+    };
+  });
 }

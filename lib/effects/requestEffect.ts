@@ -5,7 +5,7 @@ import type { ConnManagerState } from '../model/state.js';
 import { switchWorkByKey } from '../operators/switchWorkByKey.js';
 import { addressStage } from './addressEffect.js';
 import { connWatchStage } from './connWatchEffect.js';
-import { dialStage } from './dialEffect.js';
+import { dialStage, withDialTimeouts } from './dialEffect.js';
 import { stageKey, type EffectDeps } from './Effect.js';
 import { retryStage } from './retryEffect.js';
 
@@ -24,23 +24,25 @@ export function requestEffect<A, C>(
   deps: EffectDeps<A, C>,
 ): Observable<ConnActionInput<A, C>> {
   const address = addressStage(deps);
-  const dial = dialStage(deps);
   const retry = retryStage(deps);
   const watch = connWatchStage(deps);
-  return event$.pipe(
-    switchWorkByKey(stageKey, (event, emit) => {
-      switch (event.type) {
-        case 'addressRequested':
-          return address(event, emit);
-        case 'dialing':
-          return dial(event, emit);
-        case 'retryScheduled':
-          return retry(event, emit);
-        case 'connected':
-          return watch(event, emit);
-        default:
-          return undefined; // failed, disconnected, canceled: the lane just ends
-      }
-    }),
-  );
+  return withDialTimeouts(deps, (timeouts) => {
+    const dial = dialStage(deps, timeouts);
+    return event$.pipe(
+      switchWorkByKey(stageKey, (event, emit) => {
+        switch (event.type) {
+          case 'addressRequested':
+            return address(event, emit);
+          case 'dialing':
+            return dial(event, emit);
+          case 'retryScheduled':
+            return retry(event, emit);
+          case 'connected':
+            return watch(event, emit);
+          default:
+            return undefined; // failed, disconnected, canceled: the lane just ends
+        }
+      }),
+    );
+  });
 }

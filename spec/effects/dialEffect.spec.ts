@@ -134,6 +134,30 @@ describe('dialEffect', () => {
     expect(vts.now()).to.equal(1_000);
   });
 
+  it('keeps its timeout timer across a moment with no dial, and releases it when unsubscribed', () => {
+    const vts = new VirtualTimeScheduler();
+    const events = new Subject<Event>();
+    const dials: Subject<string>[] = [];
+    const dial = () => {
+      const d = new Subject<string>();
+      dials.push(d);
+      return d;
+    };
+    const seen: Action[] = [];
+    const subscription = dialEffect(events, state$, makeDeps(vts, { dial, dialTimeout: 1_000 })).subscribe((a) => seen.push(a));
+    events.next(dialing(r7, 'a7', 1));
+    dials[0]!.error(new Error('refused'));
+    expect(vts.actions).to.have.length(1); // no dial under way, the timer stays for the next one
+    events.next(dialing(r8, 'a8', 1));
+    expect(vts.actions).to.have.length(1); // …which needs no second timer
+    dials[1]!.error(new Error('refused'));
+    subscription.unsubscribe();
+    expect(vts.actions).to.have.length(0);
+    vts.flush();
+    expect(seen.map((a) => a.type)).to.deep.equal(['dialFailed', 'dialFailed']);
+    expect(vts.now()).to.equal(0);
+  });
+
   it('a dial that settles synchronously (throws, or answers at once) arms no timeout at all', () => {
     const { scheduler, delays } = recordingScheduler();
     const events = new Subject<Event>();

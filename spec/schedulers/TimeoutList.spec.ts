@@ -110,7 +110,7 @@ describe('TimeoutList', () => {
     expect(log).to.deep.equal(['a@10', 'b@11', 'd@13', 'f@16']);
   });
 
-  it('cancels its scheduled action once the list is empty', () => {
+  it('keeps its timer when emptied: it fires once with nothing due, and then nothing is scheduled', () => {
     const { vts, list, log } = setup(10);
     const a = item('a', log, vts);
     const b = item('b', log, vts);
@@ -118,12 +118,55 @@ describe('TimeoutList', () => {
     list.add(b);
     expect(vts.actions).to.have.length(1);
     list.remove(a);
-    expect(vts.actions).to.have.length(1); // b still waits
     list.remove(b);
+    expect(list.size).to.equal(0);
+    expect(vts.actions).to.have.length(1); // not canceled: the next add would set it again
+    vts.flush();
+    expect(log).to.deep.equal([]);
+    expect(vts.now()).to.equal(10); // the one wasted wake-up, at the old deadline
+    expect(vts.actions).to.have.length(0);
+  });
+
+  it('an emptied list filled again in the next turn reuses its timer: no cancel, no second timer', () => {
+    const { scheduler, virtual, live, scheduled } = countingScheduler();
+    const list = new TimeoutList(scheduler, 10);
+    const log: string[] = [];
+    const a = item('a', log, scheduler);
+    list.add(a);
+    virtual.schedule(() => list.remove(a), 1);
+    virtual.schedule(() => list.add(item('b', log, scheduler)), 2);
+    virtual.flush();
+    expect(log).to.deep.equal(['b@12']);
+    expect(scheduled()).to.equal(2); // armed for a; re-armed once, at a's old deadline, for b
+    expect(live()).to.equal(0);
+  });
+
+  it('clear() cancels the timer and every waiting timeout: nothing expires, nothing is left scheduled', () => {
+    const { vts, list, log } = setup(10);
+    const a = item('a', log, vts);
+    const b = item('b', log, vts);
+    list.add(a);
+    list.add(b);
+    list.remove(a);
+    list.clear();
+    expect(list.size).to.equal(0);
+    expect(Number.isNaN(b.timeoutDeadline)).to.equal(true);
     expect(vts.actions).to.have.length(0);
     vts.flush();
     expect(log).to.deep.equal([]);
-    expect(vts.now()).to.equal(0); // no wasted wake-up either
+    expect(vts.now()).to.equal(0);
+    list.add(b); // usable again
+    vts.flush();
+    expect(log).to.deep.equal(['b@10']);
+  });
+
+  it('clear() from an expire() ends the firing: the items still due do not expire', () => {
+    const { vts, list, log } = setup(10);
+    list.add(item('a', log, vts, () => list.clear()));
+    list.add(item('b', log, vts));
+    vts.flush();
+    expect(log).to.deep.equal(['a@10']);
+    expect(vts.actions).to.have.length(0);
   });
 
   it('holds no scheduled action after the last item expired', () => {
