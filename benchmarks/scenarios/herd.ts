@@ -57,12 +57,12 @@ function delaysOf(policy: BackoffPolicy): (retryCount: number, id: number) => nu
 const imperative = (io: HerdIO) =>
   new ImperativeConnManager<string, BenchConn>({ dial: io.dial, timers: timersOf(io.scheduler), backoff: delaysOf(io.backoff) });
 
+/** rx-connmgr as configured out of the box (runHerd's default manager): network-aware. */
+const networkAware = (io: HerdIO) => new ConnManager<string, BenchConn>({ dial: io.dial, scheduler: io.scheduler, backoff: io.backoff });
+
 /** rx-connmgr with the policy alone in charge: no family is ever offline by its failures. */
 const policyOnly = (io: HerdIO) =>
   new ConnManager<string, BenchConn>({ dial: io.dial, scheduler: io.scheduler, backoff: io.backoff, offlineAfter: Infinity });
-
-/** rx-connmgr as configured out of the box (runHerd's default manager): network-aware. */
-const defaults = undefined;
 
 const seconds = (ms: number) => (Number.isFinite(ms) ? `${fixed(ms / 1000, 1)} s` : 'not all');
 
@@ -77,7 +77,7 @@ export const herd: Scenario = {
     const hand: HerdRun[] = [];
     const managers = {
       rx: { makeManager: policyOnly, runs: rx },
-      aware: { makeManager: defaults, runs: aware },
+      aware: { makeManager: networkAware, runs: aware },
       imperative: { makeManager: imperative, runs: hand },
     } as const;
     let flip = false;
@@ -88,7 +88,7 @@ export const herd: Scenario = {
       for (const which of order) {
         progress(`${name}: ${which}`);
         const { makeManager, runs } = managers[which];
-        const [run] = await runHerd(makeManager === undefined ? one : { ...one, makeManager });
+        const [run] = await runHerd({ ...one, makeManager });
         runs.push(run!);
       }
       flip = !flip;

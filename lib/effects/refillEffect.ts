@@ -15,6 +15,15 @@ import { isPromiseLike } from '../operators/isPromiseLike.js';
 const ignore = (): void => {};
 
 /**
+ * Should the reducer drop a request (a refill that finds the target met), nobody would ever wait
+ * on its promise: a rejection must not go unhandled. For a batch sent at once; one that waits for
+ * its promises (`sendWhenSettled`) handles them itself.
+ */
+function quietRejections<A>(requests: readonly RefillRequest<A>[]): void {
+  for (const { lookup } of requests) if (lookup?.kind === 'source' && lookup.source instanceof Promise) lookup.source.catch(ignore);
+}
+
+/**
  * Carries out `refillScheduled` events: after the delay (0 = the next turn of the scheduler),
  * makes that many automatic requests of the event's class, each with its address already asked of `getNewAddress`
  * (`AddressLookup`), and hands them over in one `refill` action — folded in one reducer step —
@@ -47,7 +56,10 @@ export function refillEffect<A, C>(
         // (the groups in use, say): then every request is a batch of its own, sent at once.
         const readsState = deps.lookupsReadState?.() === true;
         if (i === count - 1 || readsState) {
-          if (readsState || !sendWhenSettled(requests, send)) send(requests);
+          if (readsState) {
+            quietRejections(requests);
+            send(requests);
+          } else if (!sendWhenSettled(requests, send)) send(requests);
           requests = [];
         }
       }
@@ -61,13 +73,8 @@ export function refillEffect<A, C>(
      */
     const ask = (lookUp: NonNullable<typeof getNewAddress>, context: AddressContext): AddressLookup<A> => {
       const lookup = lookUpAddress(lookUp, context);
-      if (lookup.kind !== 'source') return lookup;
-      // Should the reducer drop this request (a refill that finds the target met), nobody would
-      // ever wait on its promise: a rejection must not go unhandled.
-      if (isPromiseLike(lookup.source)) {
-        if (lookup.source instanceof Promise) lookup.source.catch(ignore);
-        return lookup;
-      }
+      // A promise goes as it is: its rejection is handled where its batch is sent (see `make`).
+      if (lookup.kind !== 'source' || isPromiseLike(lookup.source)) return lookup;
       // An Observable or iterable may answer at once (`of(addr)`): then it is at hand too.
       return probeSource(lookup.source, probes);
     };

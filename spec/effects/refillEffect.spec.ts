@@ -391,6 +391,24 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     });
   });
 
+  it('a promise lookup of a chooser that reads the state (sent at once) does not reject unhandled when its refill is dropped', async () => {
+    const vts = new VirtualTimeScheduler();
+    const { newRequest } = requestFactory(1);
+    const events = new Subject<Event>();
+    const seen: Action[] = [];
+    await expectNoUnhandledRejection(async () => {
+      const getNewAddress = () => Promise.reject(new Error('book closed'));
+      refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress, lookupsReadState: () => true })).subscribe((a) =>
+        seen.push(a),
+      );
+      events.next(refillScheduled(1, 0));
+      vts.flush();
+      // Sent at once, as a source nobody will subscribe to (the reducer may drop the request).
+      expect(seen).to.have.nested.property('[0].requests[0].lookup.kind', 'source');
+      await Promise.resolve();
+    });
+  });
+
   it('an address source that has not answered is ended with the effect (a dropped refill holds nothing after stop)', () => {
     const vts = new VirtualTimeScheduler();
     const { newRequest } = requestFactory(1);
