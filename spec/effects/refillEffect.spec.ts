@@ -375,16 +375,23 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
     });
   });
 
-  it('a promise lookup whose refill is dropped (the effect ended first) neither sends nor rejects unhandled', async () => {
+  /** A refill of one rejecting promise pick, its effect watched by `seen`; `readsState` as the manager would say. */
+  const rejectedPick = (readsState: boolean) => {
     const vts = new VirtualTimeScheduler();
     const { newRequest } = requestFactory(1);
     const events = new Subject<Event>();
     const seen: Action[] = [];
+    const getNewAddress = () => Promise.reject(new Error('book closed'));
+    const deps = makeDeps(vts, { newRequest, getNewAddress, ...(readsState ? { lookupsReadState: () => true } : {}) });
+    const sub = refillEffect(events, state$, deps).subscribe((a) => seen.push(a));
+    events.next(refillScheduled(1, 0));
+    vts.flush();
+    return { seen, sub };
+  };
+
+  it('a promise lookup whose refill is dropped (the effect ended first) neither sends nor rejects unhandled', async () => {
     await expectNoUnhandledRejection(async () => {
-      const getNewAddress = () => Promise.reject(new Error('book closed'));
-      const sub = refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress })).subscribe((a) => seen.push(a));
-      events.next(refillScheduled(1, 0));
-      vts.flush();
+      const { seen, sub } = rejectedPick(false);
       sub.unsubscribe();
       await new Promise((r) => setImmediate(r));
       expect(seen).to.deep.equal([]);
@@ -392,17 +399,8 @@ describe('refillEffect on a scheduler that runs due actions inside schedule()', 
   });
 
   it('a promise lookup of a chooser that reads the state (sent at once) does not reject unhandled when its refill is dropped', async () => {
-    const vts = new VirtualTimeScheduler();
-    const { newRequest } = requestFactory(1);
-    const events = new Subject<Event>();
-    const seen: Action[] = [];
     await expectNoUnhandledRejection(async () => {
-      const getNewAddress = () => Promise.reject(new Error('book closed'));
-      refillEffect(events, state$, makeDeps(vts, { newRequest, getNewAddress, lookupsReadState: () => true })).subscribe((a) =>
-        seen.push(a),
-      );
-      events.next(refillScheduled(1, 0));
-      vts.flush();
+      const { seen } = rejectedPick(true);
       // Sent at once, as a source nobody will subscribe to (the reducer may drop the request).
       expect(seen).to.have.nested.property('[0].requests[0].lookup.kind', 'source');
       await Promise.resolve();
